@@ -1,0 +1,3 @@
+"""CLI commands (see the package docstring for conventions)."""
+
+COMMANDS: list = []
