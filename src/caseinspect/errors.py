@@ -39,7 +39,8 @@ class Problem:
     file : str
         The file (or other source, e.g. ``"web form"``) the problem is in.
     row : int or None
-        1-based data row (the header is row 0), or ``None`` for file-level problems.
+        Row as a spreadsheet shows it (header = row 1, first case = row 2), or ``None``
+        for problems that concern no row.
     column : str or None
         The column (or framework key) concerned.
     value : str or None

@@ -1,1 +1,44 @@
-"""cases."""
+"""Cases: reading case files and the one validator of what a valid case is.
+
+The case interchange format is one row per case: profile columns (``case_id``,
+``inspection_id``, ``provider``, ``provider_type`` and the framework's sub-group
+variables), then one column per framework item holding ``yes``, ``no`` or empty, optional
+``<item>__rationale`` free text, and ``practice_note`` / ``practice_kind`` /
+``practice_pseudonym``. See the README for the full description.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import ValidationError
+from ..framework import Framework
+from ._fingerprint import fingerprint_cases
+from ._read import SUPPORTED_SUFFIXES, read_case_file
+from ._validate import PRACTICE_COLUMNS, RATIONALE_SUFFIX, known_columns, validate_case, validate_cases
+
+__all__ = [
+    "PRACTICE_COLUMNS",
+    "RATIONALE_SUFFIX",
+    "SUPPORTED_SUFFIXES",
+    "fingerprint_cases",
+    "known_columns",
+    "load_cases",
+    "read_case_file",
+    "validate_case",
+    "validate_cases",
+]
+
+
+def load_cases(path: str | Path, framework: Framework) -> pd.DataFrame:
+    """Read and validate a case file; raise :class:`ValidationError` listing every problem.
+
+    Returns the cases as strings, indexed by spreadsheet row number.
+    """
+    frame = read_case_file(path)
+    problems = validate_cases(frame, framework, source=str(path))
+    if problems:
+        raise ValidationError(problems, hint=f"run 'caseinspect validate {path} --framework {framework.id}' for the full list")
+    return frame

@@ -1,3 +1,73 @@
-"""CLI commands (see the package docstring for conventions)."""
+"""CLI: ``tables`` (annex tables from case data) and ``check-tables``."""
 
-COMMANDS: list = []
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..analysis import SIGNIFICANCE_METHODS, build_report, check_tables, read_tables_csv
+from ..cases import load_cases
+from ..framework import load_framework
+from ..reports import FORMATS, write_report
+from ._cases import FRAMEWORK_HELP
+
+
+@click.command("tables")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--framework", "-f", "framework_name", required=True, help=FRAMEWORK_HELP)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Directory to write into.")
+@click.option("--significance", type=click.Choice(SIGNIFICANCE_METHODS), default="stepwise", show_default=True,
+              help="How sub-group differences are tested: the bulletins' forward stepwise logistic regression, "
+                   "a full model, a provider-clustered GEE model, or none.")
+@click.option("--fdr", is_flag=True, help="Benjamini-Hochberg adjustment across all tests of the report.")
+@click.option("--pin", type=float, default=0.05, show_default=True, help="Stepwise entry threshold.")
+@click.option("--pout", type=float, default=0.10, show_default=True, help="Stepwise removal threshold.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
+              help="Output formats (repeatable; default csv, xlsx and html).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+def tables(file, framework_name, out_dir, significance, fdr, pin, pout, formats, quiet) -> int:
+    """Compute the framework's annex tables from the cases in FILE.
+
+    Writes OUT/tables.csv in the tidy layout of the published annex CSVs
+    (table, question, provider_split, variable, category, n, pct, then yes, ci_low,
+    ci_high, significant, p, p_adjusted), tables.xlsx and tables.html laid out as the
+    printed annexes, and provenance.json (software and framework versions, data
+    fingerprint, settings). The file is validated first; an invalid file writes nothing.
+    """
+    framework = load_framework(framework_name)
+    cases = load_cases(file, framework)
+
+    def progress(done: int, total: int, label: str) -> None:
+        if not quiet and (done == total or done % 10 == 0):
+            click.echo(f"  models {done}/{total}: {label}", err=True)
+
+    report = build_report(cases, framework, significance=significance, fdr=fdr, pin=pin, pout=pout,
+                          progress=progress)
+    written = write_report(report, out_dir, tuple(formats) or ("csv", "xlsx", "html"))
+    click.echo(f"{len(cases)} cases, framework {framework.id} {framework.version}; wrote:")
+    for kind, path in written.items():
+        click.echo(f"  {kind:<10} {Path(path)}")
+    return 0
+
+
+@click.command("check-tables")
+@click.argument("file", type=click.Path(dir_okay=False))
+def check_tables_command(file: str) -> int:
+    """Report arithmetic inconsistencies in a tables CSV of the tidy layout.
+
+    Finds 'All' cells that differ from CRC + NPS, sub-group n's above the total,
+    breakdowns adding up to more than the total, and impossible values. Exit code 0 when
+    consistent, 1 when inconsistencies were found.
+    """
+    found = check_tables(read_tables_csv(file), source=file)
+    for inconsistency in found:
+        click.echo(str(inconsistency))
+    if found:
+        click.echo(f"{len(found)} inconsistenc{'ies' if len(found) != 1 else 'y'} found in {file}.", err=True)
+        return 1
+    click.echo(f"{file}: no inconsistencies found.")
+    return 0
+
+
+COMMANDS = [tables, check_tables_command]

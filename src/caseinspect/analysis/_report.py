@@ -1,0 +1,163 @@
+"""The report model: annex tables with intervals, significance, models and provenance.
+
+Analysis builds one :class:`TablesReport`; the renderers in :mod:`caseinspect.reports`
+(CSV, XLSX, HTML, PDF) only read it. Nothing here writes files or depends on the time of
+day, so the same cases and settings give identical reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..cases import fingerprint_cases
+from ..framework import Framework
+from ._significance import SIGNIFICANCE_METHODS, ModelSummary, significance_for_tables
+from ._tables import compute_tables
+
+__all__ = ["Provenance", "TablesReport", "build_report", "SIGNIFICANCE_METHODS"]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What made a report: recorded in every output so numbers can be traced."""
+
+    software_version: str
+    framework_id: str
+    framework_version: str
+    framework_fingerprint: str
+    data_fingerprint: str
+    n_cases: int
+    settings: tuple[tuple[str, str], ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "software": "caseinspect",
+            "software_version": self.software_version,
+            "framework": self.framework_id,
+            "framework_version": self.framework_version,
+            "framework_fingerprint": self.framework_fingerprint,
+            "data_fingerprint": self.data_fingerprint,
+            "n_cases": self.n_cases,
+            "settings": dict(self.settings),
+        }
+
+
+@dataclass(frozen=True)
+class TablesReport:
+    """Annex tables of one round (or inspection) under one framework.
+
+    Attributes
+    ----------
+    cells : pandas.DataFrame
+        Tidy cells: ``table, question, provider_split, variable, category, n, pct`` then
+        ``yes, ci_low, ci_high, significant, p, p_adjusted``.
+    models : tuple of ModelSummary
+        One per (table, split, question) tested: the selection steps and final model.
+    """
+
+    title: str
+    framework: Framework
+    cells: pd.DataFrame
+    models: tuple[ModelSummary, ...]
+    provenance: Provenance
+    notes: tuple[str, ...] = field(default=())
+
+    def table_cells(self, table_id: str) -> pd.DataFrame:
+        return self.cells[self.cells["table"] == table_id]
+
+
+def build_report(
+    cases: pd.DataFrame,
+    framework: Framework,
+    *,
+    significance: Literal["stepwise", "full", "gee", "none"] = "stepwise",
+    fdr: bool = False,
+    alpha: float = 0.05,
+    pin: float = 0.05,
+    pout: float = 0.10,
+    title: str | None = None,
+    progress=None,
+) -> TablesReport:
+    """Compute the annex tables of ``framework`` with intervals and significance.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        Validated cases in the interchange format.
+    framework : Framework
+    significance : {"stepwise", "full", "gee", "none"}
+        How sub-group differences are tested, per table column: ``stepwise`` is the
+        bulletins' forward stepwise logistic regression (FSTEP(LR), entry p < ``pin``,
+        removal p > ``pout``); ``full`` enters every sub-group variable at once and tests
+        each by likelihood ratio; ``gee`` is the full model with inference clustered by
+        provider; ``none`` skips testing.
+    fdr : bool
+        Also give Benjamini–Hochberg adjusted p-values across every test of the report
+        (``p_adjusted``) and base ``significant`` on them at level ``alpha``.
+    progress : callable, optional
+        Called as ``progress(done, total, label)`` while models are fitted.
+
+    Returns
+    -------
+    TablesReport
+    """
+    if significance not in SIGNIFICANCE_METHODS:
+        raise ValueError(f"significance must be one of {', '.join(SIGNIFICANCE_METHODS)}")
+    cells = compute_tables(cases, framework)
+    cells = _add_intervals(cells)
+    cells, models = significance_for_tables(
+        cells, cases, framework, method=significance, fdr=fdr, alpha=alpha, pin=pin, pout=pout, progress=progress
+    )
+    settings = (("significance", significance), ("fdr", str(fdr).lower()), ("alpha", repr(alpha)),
+                ("pin", repr(pin)), ("pout", repr(pout)))
+    provenance = Provenance(
+        software_version=__version__,
+        framework_id=framework.id,
+        framework_version=framework.version,
+        framework_fingerprint=framework.fingerprint,
+        data_fingerprint=fingerprint_cases(cases),
+        n_cases=len(cases),
+        settings=settings,
+    )
+    notes = []
+    if significance == "stepwise":
+        notes.append(
+            "Significant sub-group differences: forward stepwise logistic regression of each judgement on the "
+            f"sub-group variables (entry p < {pin}, removal p > {pout}); shaded cells belong to a variable "
+            "retained in the final model. Stepwise p-values are optimistic and cases are clustered within providers: "
+            "see the 'full' and 'gee' alternatives."
+        )
+    notes.append("Percentages are of applicable cases; 95% Wilson intervals. Cases with a sub-group value not "
+                 "recorded count in 'All cases' only.")
+    return TablesReport(
+        title=title or framework.title,
+        framework=framework,
+        cells=cells,
+        models=tuple(models),
+        provenance=provenance,
+        notes=tuple(notes),
+    )
+
+
+def _add_intervals(cells: pd.DataFrame) -> pd.DataFrame:
+    from ..stats import wilson_interval
+
+    cells = cells.copy()
+    is_mean = cells["question"].str.startswith("mean_number_of_")
+    n = cells["n"].to_numpy(dtype=float)
+    yes = cells["yes"].to_numpy(dtype=float)
+    low = np.full(len(cells), np.nan)
+    high = np.full(len(cells), np.nan)
+    ok = (~is_mean.to_numpy()) & (n > 0)
+    if ok.any():
+        lo, hi = wilson_interval(yes[ok], n[ok])
+        low[ok] = np.round(np.asarray(lo, dtype=float) * 100, 1)
+        high[ok] = np.round(np.asarray(hi, dtype=float) * 100, 1)
+    cells["ci_low"] = low
+    cells["ci_high"] = high
+    return cells
