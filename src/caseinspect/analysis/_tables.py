@@ -122,9 +122,13 @@ def _compute_table(cases: pd.DataFrame, framework: Framework, spec: TableSpec) -
             codes[column.item] = np.full(len(cases), -1)
     provider_type = cases["provider_type"] if "provider_type" in cases.columns else pd.Series("", index=cases.index)
     records = []
-    for split in spec.provider_splits:
-        split_mask = np.ones(len(cases), dtype=bool) if split == "all" else provider_type.eq(split).to_numpy()
-        for variable, category, mask in _row_masks(cases, framework, spec):
+    split_masks = {
+        split: np.ones(len(cases), dtype=bool) if split == "all" else provider_type.eq(split).to_numpy()
+        for split in spec.provider_splits
+    }
+    # Printed order: row by row, then each split's block of columns.
+    for variable, category, mask in _row_masks(cases, framework, spec):
+        for split, split_mask in split_masks.items():
             row_mask = split_mask & np.asarray(mask, dtype=bool)
             for column in spec.columns:
                 answers = codes[column.item][row_mask]

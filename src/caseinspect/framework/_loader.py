@@ -136,15 +136,21 @@ class _LineList(list):
 class _LineLoader(yaml.SafeLoader):
     """SafeLoader that remembers the line of every mapping and sequence."""
 
-    def construct_mapping(self, node, deep=False):  # type: ignore[override]
-        mapping = _LineDict(super().construct_mapping(node, deep=True))
-        mapping.line = node.start_mark.line + 1
-        return mapping
 
-    def construct_sequence(self, node, deep=False):  # type: ignore[override]
-        sequence = _LineList(super().construct_sequence(node, deep=True))
-        sequence.line = node.start_mark.line + 1
-        return sequence
+def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
+    mapping = _LineDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode) -> _LineList:
+    sequence = _LineList(loader.construct_sequence(node, deep=True))
+    sequence.line = node.start_mark.line + 1
+    return sequence
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
 # Plain YAML 1.1 would read yes/no/on/off as booleans; answers are the strings "yes"/"no".
