@@ -1,1 +1,37 @@
-"""sampling."""
+"""Case sampling: sample size, eligibility screening and a stratified, spread sample.
+
+From a provider's eligible-case list, screen out the cases the framework excludes,
+work out the sample size for the chosen confidence and margin, allocate it over strata
+(gender × disposal × risk of serious harm in the 2018 framework) with any minimum
+numbers, spread it over responsible officers and offices, and keep an ordered reserve.
+"""
+
+from ._allocate import Allocation, allocate, interleave, largest_remainder
+from ._draw import NOT_RECORDED, SampleResult, draw_sample
+from ._eligibility import (
+    DISPOSAL_TYPES,
+    ELIGIBLE_COLUMNS,
+    REQUIREMENTS,
+    months_between,
+    prepare_eligible,
+    screen,
+)
+from ._size import SampleSize, sample_size
+
+__all__ = [
+    "DISPOSAL_TYPES",
+    "ELIGIBLE_COLUMNS",
+    "NOT_RECORDED",
+    "REQUIREMENTS",
+    "Allocation",
+    "SampleResult",
+    "SampleSize",
+    "allocate",
+    "draw_sample",
+    "interleave",
+    "largest_remainder",
+    "months_between",
+    "prepare_eligible",
+    "sample_size",
+    "screen",
+]

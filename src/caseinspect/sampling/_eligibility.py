@@ -1,0 +1,333 @@
+"""The eligible-case list: its columns, their checks, and screening by the framework rules.
+
+A provider's eligible-case list has one row per case currently supervised. The
+framework's sampling rules (SPEC section 3) decide which rows may be sampled:
+months under supervision at the reference date, the exclusions, and the minimum
+delivery for terminated or recalled cases. Every row that fails is kept with its
+reasons, so nothing a provider listed disappears without a word.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import pandas as pd
+
+from ..errors import Problem, ValidationError
+from ..framework import SamplingRules
+
+__all__ = [
+    "DISPOSAL_TYPES",
+    "ELIGIBLE_COLUMNS",
+    "FLAG_VALUES",
+    "REQUIREMENTS",
+    "months_between",
+    "prepare_eligible",
+    "screen",
+]
+
+#: Columns an eligible-case list must have (flag columns come from the framework rules).
+ELIGIBLE_COLUMNS = (
+    "case_id",
+    "sentence_or_release_date",
+    "requirements",
+    "officer",
+    "office",
+    "gender",
+    "ethnic_group",
+    "disposal_type",
+    "rosh",
+    "termination_or_recall_date",
+)
+DISPOSAL_TYPES = ("community", "custody")
+#: Community sentence requirements (Criminal Justice Act 2003, s. 177, as amended), as
+#: written in the ``requirements`` column. The framework's exclusion list is added to these.
+REQUIREMENTS = (
+    "unpaid_work",
+    "rehabilitation_activity",
+    "programme",
+    "prohibited_activity",
+    "curfew",
+    "exclusion",
+    "residence",
+    "foreign_travel_prohibition",
+    "mental_health_treatment",
+    "drug_rehabilitation",
+    "alcohol_treatment",
+    "alcohol_abstinence_monitoring",
+    "attendance_centre",
+    "electronic_monitoring",
+    "supervision",
+    "activity",
+)
+FLAG_VALUES = {"yes": True, "no": False, "y": True, "n": False, "true": True,
+               "false": False, "1": True, "0": False}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: Columns whose empty cells mean "not recorded" rather than a mistake.
+_MAY_BE_EMPTY = ("gender", "ethnic_group", "rosh", "termination_or_recall_date", "requirements")
+
+# Exclusion reasons: a stable code (written to the exclusions file) and its wording.
+REASONS = {
+    "too-recent": "under {min} months since sentence or release ({months:.1f})",
+    "too-long": "over {max} months since sentence or release ({months:.1f})",
+    "only-excluded-requirements": "community order whose only requirements are {reqs}",
+    "yot_held": "held by a youth offending team",
+    "sfo_or_scr": "subject to a serious further offence review or serious case review",
+    "transferred": "transferred in or out since sentence or release",
+    "short-delivery": "terminated or recalled after {weeks:.1f} weeks of delivery "
+                      "(minimum {min_weeks})",
+}
+
+
+def months_between(start: date, end: date) -> float:
+    """Calendar months from ``start`` to ``end``, with a fraction for the part month.
+
+    Whole months are counted by calendar (15 January to 15 July is exactly 6); the
+    remaining days are divided by the length of the month they fall in. Negative if
+    ``end`` is before ``start``.
+
+    Examples
+    --------
+    >>> months_between(date(2024, 1, 15), date(2024, 7, 15))
+    6.0
+    >>> months_between(date(2024, 1, 31), date(2024, 2, 29))  # end of month to end of month
+    1.0
+    >>> round(months_between(date(2024, 1, 15), date(2024, 8, 1)), 3)
+    6.548
+    """
+    if end < start:
+        return -months_between(end, start)
+    whole = (end.year - start.year) * 12 + (end.month - start.month)
+    while whole > 0 and _add_months(start, whole) > end:
+        whole -= 1
+    anchor = _add_months(start, whole)
+    following = _add_months(start, whole + 1)
+    return whole + (end - anchor).days / (following - anchor).days
+
+
+def _add_months(day: date, months: int) -> date:
+    # Clamp to the month's last day: one month after 31 January is 29 (or 28) February.
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def prepare_eligible(
+    eligible: pd.DataFrame,
+    rules: SamplingRules,
+    *,
+    categories: Mapping[str, Sequence[str]] | None = None,
+    source: str = "eligible cases",
+) -> pd.DataFrame:
+    """Check an eligible-case list and return it in canonical form.
+
+    Parameters
+    ----------
+    eligible : DataFrame
+        As read from CSV, all text. Columns: :data:`ELIGIBLE_COLUMNS`, one column per
+        ``rules.exclude_flags`` (``yes``/``no``), every column named in ``rules.strata``,
+        ``rules.spread_by`` and ``rules.minimums``; other columns are kept as they are.
+    rules : SamplingRules
+    categories : mapping, optional
+        Allowed values per column (normally the framework's profile categories, e.g.
+        ``{"gender": ("Male", "Female")}``); matched without regard to case and written
+        in the framework's spelling. Empty cells mean "not recorded".
+    source : str
+        File name for messages.
+
+    Returns
+    -------
+    DataFrame
+        Same rows and columns, values trimmed and canonical: dates as ``datetime.date``
+        (``None`` when empty), flags as ``bool``, ``requirements`` as a tuple of codes,
+        ``disposal_type`` lower case.
+
+    Raises
+    ------
+    ValidationError
+        Every problem in every row.
+    """
+    cats = {k: tuple(v) for k, v in (categories or {}).items()}
+    required = list(dict.fromkeys(
+        list(ELIGIBLE_COLUMNS) + list(rules.exclude_flags) + list(rules.strata)
+        + list(rules.spread_by) + [m.column for m in rules.minimums]
+    ))
+    missing = [c for c in required if c not in eligible.columns]
+    if missing:
+        raise ValidationError([
+            Problem(source, None, c, None, "missing-column", "required column is missing")
+            for c in missing
+        ], hint="see docs/sampling.md for the columns of an eligible-case list")
+
+    problems: list[Problem] = []
+    records = [{k: _text(v) for k, v in r.items()} for r in eligible.to_dict("records")]
+    # Canonical values, column by column; built as plain lists so that dates, tuples and
+    # booleans keep their Python types (object columns) whatever pandas would infer.
+    columns: dict[str, list[object]] = {c: [r[c] for r in records] for c in eligible.columns}
+    known_requirements = set(REQUIREMENTS) | set(rules.exclude_if_only_requirements)
+    seen: dict[str, int] = {}
+
+    row_numbers = _row_numbers(eligible)
+    for i, record in enumerate(records):
+        row = row_numbers[i]
+
+        def bad(column: str, rule: str, message: str) -> None:
+            problems.append(Problem(source, row, column, record.get(column), rule, message))
+
+        for column in required:
+            if column not in _MAY_BE_EMPTY and column not in cats and not record[column]:
+                bad(column, "missing-value", "a value is required.")
+        case_id = record["case_id"]
+        if case_id:
+            if case_id in seen:
+                bad("case_id", "duplicate-case", f"case '{case_id}' already appears on row {seen[case_id]}.")
+            else:
+                seen[case_id] = row
+
+        start = _parse_date(record["sentence_or_release_date"])
+        if record["sentence_or_release_date"] and start is None:
+            bad("sentence_or_release_date", "bad-date",
+                f"'{record['sentence_or_release_date']}' is not a date in the form YYYY-MM-DD.")
+        columns["sentence_or_release_date"][i] = start
+        end_text = record["termination_or_recall_date"]
+        end = _parse_date(end_text)
+        if end_text and end is None:
+            bad("termination_or_recall_date", "bad-date",
+                f"'{end_text}' is not a date in the form YYYY-MM-DD.")
+        elif end is not None and start is not None and end < start:
+            bad("termination_or_recall_date", "date-order",
+                f"terminated or recalled on {end}, before the sentence or release on {start}.")
+        columns["termination_or_recall_date"][i] = end
+
+        disposal = record["disposal_type"].lower()
+        if record["disposal_type"] and disposal not in DISPOSAL_TYPES:
+            bad("disposal_type", "unknown-category",
+                f"'{record['disposal_type']}' is not one of {', '.join(DISPOSAL_TYPES)}.")
+        columns["disposal_type"][i] = disposal
+
+        codes = tuple(_requirement_code(t) for t in record["requirements"].split(";") if t.strip())
+        unknown = [c for c in codes if c not in known_requirements]
+        if unknown:
+            bad("requirements", "unknown-requirement",
+                f"{', '.join(repr(u) for u in unknown)} not known; use "
+                f"{', '.join(sorted(known_requirements))} separated by ';'.")
+        if disposal == "community" and not codes:
+            bad("requirements", "missing-value",
+                "a community disposal needs its requirements (separated by ';').")
+        columns["requirements"][i] = codes
+
+        for flag in rules.exclude_flags:
+            value = record[flag].lower()
+            if record[flag] and value not in FLAG_VALUES:
+                bad(flag, "bad-flag", f"'{record[flag]}' is not yes or no.")
+            columns[flag][i] = FLAG_VALUES.get(value, False)
+
+        for column, allowed in cats.items():
+            if column not in columns:
+                continue
+            value = record[column]
+            if not value:
+                continue
+            canonical = {a.lower(): a for a in allowed}.get(value.lower())
+            if canonical is None:
+                bad(column, "unknown-category",
+                    f"'{value}' is not one of {', '.join(allowed)} (or empty for not recorded).")
+            else:
+                columns[column][i] = canonical
+    if problems:
+        raise ValidationError(problems, hint="see docs/sampling.md for the columns of an eligible-case list")
+    return pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in columns.items()})
+
+
+def screen(
+    cases: pd.DataFrame, rules: SamplingRules, reference_date: date
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split prepared cases into eligible and excluded by the framework's rules.
+
+    Parameters
+    ----------
+    cases : DataFrame
+        As returned by :func:`prepare_eligible`.
+    rules : SamplingRules
+    reference_date : datetime.date
+        The date at which months under supervision are counted (usually the date the
+        list was drawn).
+
+    Returns
+    -------
+    eligible, excluded : DataFrame
+        Both add ``months_under_supervision`` (rounded to 2 places); ``excluded`` adds
+        ``reasons`` (codes separated by ';') and ``detail`` (in words), one row per
+        excluded case with every rule it breaks.
+    """
+    months = [months_between(d, reference_date) for d in cases["sentence_or_release_date"]]
+    reasons: list[list[str]] = []
+    details: list[list[str]] = []
+    only = set(rules.exclude_if_only_requirements)
+    for m, record in zip(months, cases.to_dict("records"), strict=True):
+        codes: list[str] = []
+        words: list[str] = []
+
+        def add(code: str, **fmt: object) -> None:
+            codes.append(code)
+            words.append(REASONS.get(code, code).format(**fmt))
+
+        if m < rules.months_min:
+            add("too-recent", min=_fmt_months(rules.months_min), months=m)
+        elif m > rules.months_max:
+            add("too-long", max=_fmt_months(rules.months_max), months=m)
+        reqs = record["requirements"]
+        if only and record["disposal_type"] == "community" and reqs and set(reqs) <= only:
+            add("only-excluded-requirements", reqs=", ".join(reqs))
+        for flag in rules.exclude_flags:
+            if record[flag]:
+                add(flag)
+        end = record["termination_or_recall_date"]
+        if end is not None:
+            weeks = (end - record["sentence_or_release_date"]).days / 7
+            if weeks < rules.min_delivery_weeks:
+                add("short-delivery", weeks=weeks, min_weeks=rules.min_delivery_weeks)
+        reasons.append(codes)
+        details.append(words)
+    marked = cases.copy()
+    marked["months_under_supervision"] = [round(m, 2) for m in months]
+    keep = [not r for r in reasons]
+    excluded = marked[[not k for k in keep]].copy()
+    excluded["reasons"] = [";".join(r) for r in reasons if r]
+    excluded["detail"] = ["; ".join(w) for w in details if w]
+    return marked[keep].copy(), excluded
+
+
+def _fmt_months(value: float) -> str:
+    return f"{value:g}"
+
+
+def _requirement_code(token: str) -> str:
+    return re.sub(r"[\s\-]+", "_", token.strip().lower())
+
+
+def _parse_date(value: str) -> date | None:
+    if not value or not _ISO_DATE.match(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()
+
+
+def _row_numbers(frame: pd.DataFrame) -> list[int]:
+    # Rows are named as the reader named them: caseinspect.cases.read_case_file indexes a
+    # table by spreadsheet row (index named "row"); any other table by 1-based position.
+    if frame.index.name == "row":
+        return [int(i) for i in frame.index]
+    return list(range(1, len(frame) + 1))
