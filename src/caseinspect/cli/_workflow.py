@@ -262,7 +262,7 @@ def ratings(cases: Path, framework_name: str, judgements: Path | None, overrides
     override replaces any rating and is shown as such. A standard without a rating is
     'not rated' and the provider's overall rating is then withheld.
     """
-    from ..ratings import rate_providers, ratings_figure
+    from ..ratings import rate_providers, write_ratings
 
     fw = _load_framework(framework_name)
     if fw.ratings is None:
@@ -272,13 +272,7 @@ def ratings(cases: Path, framework_name: str, judgements: Path | None, overrides
     override_table = _read_table(overrides) if overrides else None
     result = rate_providers(case_table, fw, judgement_table, override_table,
                             sources=(str(cases), str(judgements), str(overrides)))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _write_csv(result.key_questions, out_dir / "key_questions.csv")
-    _write_csv(result.ratings[["provider", "standard", "rating", "score", "basis", "title"]],
-               out_dir / "ratings.csv")
-    _write_csv(result.overall, out_dir / "overall.csv")
-    figure = ratings_figure(result, fw)
-    figure.savefig(out_dir / "ratings.png", dpi=150)
+    write_ratings(result, fw, out_dir)
     click.echo(result.overall.to_string(index=False, na_rep="-"))
     for note in result.notes:
         click.echo(f"Note: {note}")

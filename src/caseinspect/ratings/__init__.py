@@ -9,6 +9,7 @@ scores and overall bands are the framework's ``ratings:`` data.
 from ._figure import PALETTE, ratings_figure
 from ._rate import NOT_RATED, WITHHELD, RatingsResult, rate_providers
 from ._rules import band_for_score, level_for_pct, rounded_pct
+from ._write import write_ratings
 
 __all__ = [
     "NOT_RATED",
@@ -20,4 +21,5 @@ __all__ = [
     "rate_providers",
     "ratings_figure",
     "rounded_pct",
+    "write_ratings",
 ]
