@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
@@ -82,3 +84,22 @@ def test_bh_matches_statsmodels_with_ties_and_nan():
 def test_bh_rejects_bad_p():
     with pytest.raises(UsageError):
         benjamini_hochberg([0.2, 1.5])
+
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 100_000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
+def test_wilson_contains_the_estimate(kn):
+    k, n = kn
+    low, high = wilson_interval(k, n)
+    assert 0.0 <= low <= k / n <= high <= 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=60))
+def test_bh_properties(p):
+    adjusted = benjamini_hochberg(p)
+    p = np.asarray(p)
+    assert np.all(adjusted >= p - 1e-15) and np.all(adjusted <= 1.0)
+    order = np.argsort(p, kind="stable")
+    assert np.all(np.diff(adjusted[order]) >= -1e-15)  # order preserved

@@ -1,0 +1,113 @@
+"""Wilson score intervals for percentages and Benjamini-Hochberg adjusted p-values."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy import stats
+
+from ..errors import UsageError
+
+__all__ = ["benjamini_hochberg", "wilson_interval"]
+
+
+def wilson_interval(
+    k: ArrayLike, n: ArrayLike, level: float = 0.95
+) -> tuple[float, float] | tuple[np.ndarray, np.ndarray]:
+    """Wilson (1927) score interval for a proportion ``k / n``.
+
+    Unlike the Wald interval it stays within [0, 1] and keeps close to its nominal
+    coverage for small ``n`` and for percentages near 0 or 100 (Newcombe 1998), which is
+    where many annex cells are.
+
+    Parameters
+    ----------
+    k, n : int or array-like of int
+        Successes and trials (broadcast together); ``0 <= k <= n``.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    (low, high)
+        Floats for scalar input, arrays otherwise; NaN where ``n == 0``.
+
+    Raises
+    ------
+    caseinspect.errors.UsageError
+        If ``k`` is negative or above ``n``, or ``level`` is not in (0, 1).
+
+    Examples
+    --------
+    0 out of 20: the upper limit is z^2 / (n + z^2) = 3.8415 / 23.8415.
+
+    >>> low, high = wilson_interval(0, 20)
+    >>> round(low, 4), round(high, 4)
+    (0.0, 0.1611)
+    >>> low, high = wilson_interval([81, 15], [263, 148])
+    >>> low.round(4).tolist(), high.round(4).tolist()
+    ([0.2553, 0.0624], [0.3662, 0.1605])
+    """
+    if not 0.0 < level < 1.0:
+        raise UsageError(f"Confidence level must lie between 0 and 1 (got {level}).")
+    scalar = np.ndim(k) == 0 and np.ndim(n) == 0
+    k_arr, n_arr = np.broadcast_arrays(np.asarray(k, dtype=float), np.asarray(n, dtype=float))
+    if np.any(k_arr < 0) or np.any(k_arr > n_arr):
+        raise UsageError("Wilson interval needs 0 <= k <= n for every cell.")
+    z = stats.norm.ppf(0.5 + level / 2)
+    z2 = z * z
+    with np.errstate(divide="ignore", invalid="ignore"):
+        denom = n_arr + z2
+        centre = (k_arr + z2 / 2) / denom
+        half = z / denom * np.sqrt(k_arr * (n_arr - k_arr) / n_arr + z2 / 4)
+        low = np.where(n_arr > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
+        high = np.where(n_arr > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
+    # At k = 0 (k = n) the limit is exactly 0 (1); rounding can leave 1e-17.
+    low = np.where((k_arr == 0) & (n_arr > 0), 0.0, low)
+    high = np.where((k_arr == n_arr) & (n_arr > 0), 1.0, high)
+    if scalar:
+        return float(low), float(high)
+    return low, high
+
+
+def benjamini_hochberg(pvalues: ArrayLike) -> np.ndarray:
+    """Benjamini-Hochberg (1995) adjusted p-values (false discovery rate).
+
+    The adjusted p of the i-th smallest of m p-values is ``min_{j >= i} p_(j) m / j``,
+    capped at 1; rejecting where the adjusted p is below q controls the FDR at q for
+    independent or positively dependent tests. NaN entries (no test) are ignored and
+    stay NaN; m counts the others.
+
+    Parameters
+    ----------
+    pvalues : array-like of float
+        Any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted p-values, same shape.
+
+    Examples
+    --------
+    >>> benjamini_hochberg([0.01, 0.04, 0.03, 0.005]).round(12).tolist()
+    [0.02, 0.04, 0.04, 0.02]
+    """
+    p = np.asarray(pvalues, dtype=float)
+    out = np.full(p.shape, np.nan)
+    flat = p.ravel()
+    ok = ~np.isnan(flat)
+    if np.any((flat[ok] < 0) | (flat[ok] > 1)):
+        raise UsageError("p-values must lie between 0 and 1.")
+    values = flat[ok]
+    m = len(values)
+    if m == 0:
+        return out
+    order = np.argsort(values, kind="stable")
+    ranked = values[order] * m / np.arange(1, m + 1)
+    adjusted = np.minimum(np.minimum.accumulate(ranked[::-1])[::-1], 1.0)
+    result = np.empty(m)
+    result[order] = adjusted
+    flat_out = out.ravel()
+    flat_out[ok] = result
+    return flat_out.reshape(p.shape)

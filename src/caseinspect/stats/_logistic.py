@@ -1,0 +1,142 @@
+"""Binomial GLM fits (statsmodels) and the three classical tests on them.
+
+Every fit takes (events, trials) per row, so the same code serves per-case rows
+(``trials == 1``) and covariate patterns. The response is given to statsmodels as the
+two-column (events, non-events) form, for which its score test is exact; with
+``var_weights`` or ``freq_weights`` statsmodels warns that its score test is unverified.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import statsmodels.api as sm
+from scipy import special, stats
+
+__all__ = [
+    "GLMFit",
+    "BlockTest",
+    "case_loglik",
+    "fit_binomial",
+    "lr_test",
+    "model_wald_test",
+    "score_test",
+    "wald_test",
+]
+
+# Fitted probabilities this close to 0 or 1 mean an estimate has run off to infinity.
+_BOUNDARY = 1e-8
+
+
+@dataclass(frozen=True)
+class BlockTest:
+    """A test of a block of coefficients: chi-square form statistic, df, p."""
+
+    test: str
+    statistic: float
+    df: int
+    p: float
+
+
+@dataclass(frozen=True, eq=False)
+class GLMFit:
+    """One binomial GLM fit on a subset of the design's columns."""
+
+    columns: np.ndarray
+    params: np.ndarray
+    cov: np.ndarray
+    llf: float
+    mu: np.ndarray
+    converged: bool
+    boundary: bool
+    messages: tuple[str, ...]
+    result: object  # statsmodels GLMResults, kept for its score test
+
+    @property
+    def bse(self) -> np.ndarray:
+        return np.sqrt(np.clip(np.diag(self.cov), 0, None))
+
+
+def case_loglik(events: np.ndarray, trials: np.ndarray, mu: np.ndarray) -> float:
+    """Bernoulli log-likelihood of the cases behind (events, trials) rows.
+
+    This is the per-case log-likelihood whatever the rows are: it leaves out the
+    ``log C(trials, events)`` constant that a binomial likelihood of patterns adds.
+    """
+    return float(np.sum(special.xlogy(events, mu) + special.xlog1py(trials - events, -mu)))
+
+
+def fit_binomial(
+    X: np.ndarray, events: np.ndarray, trials: np.ndarray, columns: np.ndarray
+) -> GLMFit:
+    """Fit a logistic regression of (events, trials) on ``X[:, columns]`` with statsmodels."""
+    exog = X[:, columns]
+    endog = np.column_stack([events, trials - events])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = sm.GLM(endog, exog, family=sm.families.Binomial()).fit(
+            tol=1e-10, tol_criterion="params", maxiter=100
+        )
+    messages = tuple(sorted({str(w.message).splitlines()[0] for w in caught}))
+    mu = np.asarray(result.mu)
+    used = trials > 0
+    boundary = bool(
+        np.any((mu[used] < _BOUNDARY) | (mu[used] > 1 - _BOUNDARY))
+    )
+    converged = bool(getattr(result, "converged", True))
+    return GLMFit(
+        columns=columns,
+        params=np.asarray(result.params),
+        cov=np.asarray(result.cov_params()),
+        llf=case_loglik(events, trials, mu),
+        mu=mu,
+        converged=converged,
+        boundary=boundary,
+        messages=messages,
+        result=result,
+    )
+
+
+def _chi2_p(statistic: float, df: int) -> float:
+    return float(stats.chi2.sf(statistic, df)) if df > 0 else float("nan")
+
+
+def lr_test(full: GLMFit, reduced: GLMFit) -> BlockTest:
+    """Likelihood-ratio test of ``reduced`` (nested) against ``full``."""
+    df = len(full.columns) - len(reduced.columns)
+    statistic = max(2.0 * (full.llf - reduced.llf), 0.0)
+    return BlockTest("lr", statistic, df, _chi2_p(statistic, df))
+
+
+def wald_test(params: np.ndarray, cov: np.ndarray) -> float:
+    """Wald statistic ``b' V^-1 b`` of a block (pseudo-inverse when V is singular)."""
+    b = np.asarray(params, dtype=float)
+    try:
+        return float(b @ np.linalg.solve(cov, b))
+    except np.linalg.LinAlgError:
+        return float(b @ np.linalg.pinv(cov) @ b)
+
+
+def model_wald_test(fit: GLMFit, positions: np.ndarray) -> BlockTest:
+    """Model-based Wald test that the coefficients at ``positions`` of ``fit`` are 0."""
+    statistic = wald_test(fit.params[positions], fit.cov[np.ix_(positions, positions)])
+    return BlockTest("wald", statistic, len(positions), _chi2_p(statistic, len(positions)))
+
+
+def score_test(fit: GLMFit, extra: np.ndarray) -> BlockTest:
+    """Rao score test of adding the columns ``extra`` to ``fit``.
+
+    Uses statsmodels' ``GLMResults.score_test(exog_extra=...)``, which evaluates the
+    score and the efficient information of the extra block at the restricted estimates:
+    ``U' (I_zz - I_zx I_xx^-1 I_xz)^-1 U`` with ``U = Z' (y - n mu)``. The tests check it
+    against that formula computed directly.
+    """
+    df = extra.shape[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        statistic = float(np.atleast_1d(fit.result.score_test(exog_extra=extra)[0])[0])
+    if not np.isfinite(statistic):
+        statistic = 0.0
+    return BlockTest("score", statistic, df, _chi2_p(statistic, df))
