@@ -53,36 +53,43 @@ def significance_for_tables(
     cells["p_adjusted"] = np.nan
     if method == "none":
         return cells, []
-    from ..stats import benjamini_hochberg, subgroup_significance
+    from ..stats import benjamini_hochberg, significance_table
 
     jobs = _jobs(framework, cases)
     models: list[ModelSummary] = []
     tests: list[tuple[str, str, str, str, float]] = []  # table, question, split, variable, p
-    for done, (spec, split, column, terms, data) in enumerate(jobs, start=1):
+    total = sum(len(job[2]) for job in jobs)
+    done = 0
+    for spec, split, columns, terms, data in jobs:
+        done += len(columns)
         if progress is not None:
-            progress(done, len(jobs), f"{spec.id} {column.question} ({split})")
-        levels = {t: [c for c in framework.profile_variable(t).categories if (data[t] == c).any()] for t in terms}
+            progress(done, total, f"{spec.id} ({split})")
+        levels = {t: [c for c in framework.profile_variable(t).categories if data[t].eq(c).any()] for t in terms}
         usable = [t for t in terms if len(levels[t]) >= 2]
-        if not usable or column.item not in data.columns:
+        items = [c for c in columns if c.item in data.columns and data[c.item].ne("").any()]
+        if not usable or not items:
             continue
-        frame = data[[column.item, *usable, "provider"]].replace("", np.nan)
-        result = subgroup_significance(
-            frame, column.item, "yes", usable, levels={t: levels[t] for t in usable}, method=method,
-            cluster="provider" if method == "gee" else None, pin=pin, pout=pout,
+        keep = [c.item for c in items] + usable + (["provider"] if "provider" in data.columns else [])
+        frame = data[keep].replace("", np.nan)
+        results = significance_table(
+            frame, [c.item for c in items], "yes", usable, levels={t: levels[t] for t in usable},
+            method="full" if method == "gee" else method,
+            cluster="provider" if method == "gee" else None, pin=pin, pout=pout, alpha=alpha,
         )
-        retained = []
-        for term in result.terms:
-            variable = framework.profile_variable(term.term).table_variable
-            if term.p is not None:
-                tests.append((spec.id, column.question, split, variable, float(term.p)))
-            if term.retained:
-                retained.append(term.term)
+        for column in items:
+            result = results[column.item]
+            retained = []
+            for term in result.terms:
+                variable = framework.profile_variable(term.term).table_variable
                 mask = _cell_mask(cells, spec.id, column.question, split, variable)
-                cells.loc[mask, "significant"] = True
-            mask = _cell_mask(cells, spec.id, column.question, split, variable)
-            cells.loc[mask, "p"] = np.nan if term.p is None else float(term.p)
-        models.append(ModelSummary(spec.id, column.question, split, column.item, method, tuple(retained),
-                                   result.to_dict()))
+                if term.p is not None:
+                    tests.append((spec.id, column.question, split, variable, float(term.p)))
+                    cells.loc[mask, "p"] = float(term.p)
+                if term.retained:
+                    retained.append(term.term)
+                    cells.loc[mask, "significant"] = True
+            models.append(ModelSummary(spec.id, column.question, split, column.item, method, tuple(retained),
+                                       result.to_dict()))
     if fdr and tests:
         adjusted = benjamini_hochberg(np.array([t[4] for t in tests]))
         cells["significant"] = False
@@ -100,8 +107,7 @@ def _jobs(framework: Framework, cases: pd.DataFrame) -> list:
         for split in spec.provider_splits:
             data = cases if split == "all" else cases[provider_type.eq(split)]
             terms = [t for t in spec.breakdowns if t in data.columns and not (split != "all" and t == "provider_type")]
-            for column in spec.columns:
-                jobs.append((spec, split, column, terms, data))
+            jobs.append((spec, split, spec.columns, terms, data))
     return jobs
 
 

@@ -1,0 +1,187 @@
+"""Build the demo: synthetic rounds → demo database → full analysis → outputs on disk.
+
+Run by ``make demo`` (``python -m caseinspect.demo --out demo-output``). Every step goes
+through the same public functions a user's own data would: the synthetic files are
+validated and imported like any file, and the analysis reads the cases back from the
+database. Same seed, same outputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .analysis import build_report
+from .cases import load_cases
+from .framework import load_framework
+from .reports import write_report
+
+__all__ = ["build_demo", "main"]
+
+ROUNDS = (("2018-19", "hmip-2018"), ("2016-17", "qi-2016"))
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def build_demo(out: Path, *, seed: int = 2026, db_url: str | None = None, formats=("csv", "xlsx", "html", "pdf")) -> dict:
+    """Build the demo into ``out``; return a summary of what was written where."""
+    from .synth import write_round
+
+    out.mkdir(parents=True, exist_ok=True)
+    data_dir = out / "data"
+    data_dir.mkdir(exist_ok=True)
+    db_path = out / "demo.sqlite3"
+    if db_url is None:
+        if db_path.exists():
+            db_path.unlink()  # a fresh database every time: the demo is reproducible
+        db_url = f"sqlite:///{db_path.resolve()}"
+    summary: dict = {"out": out, "database": db_url, "rounds": {}}
+
+    from .web import setup
+
+    setup(db_url)
+    from django.core.management import call_command
+
+    from .web.store import cases_frame, create_demo_accounts, import_cases
+
+    _say(f"caseinspect {__version__} — building the demo in {out}/")
+    _say("  [1/5] preparing the demo database")
+    call_command("migrate", verbosity=0, interactive=False)
+
+    for step, (round_id, framework_id) in enumerate(ROUNDS):
+        framework = load_framework(framework_id)
+        started = time.perf_counter()
+        path = data_dir / f"round-{round_id}.csv"
+        write_round(round_id, path, seed=seed)
+        cases = load_cases(path, framework)  # the same validator as any user file
+        result = import_cases(cases, framework, source=str(path))
+        _say(f"  [{2 + step}/5] round {round_id}: generated and imported {len(cases):,} cases "
+             f"({framework.id} {framework.version}) in {time.perf_counter() - started:.1f} s")
+        summary["rounds"][round_id] = {"file": path, "import": result}
+
+    for round_id, framework_id in ROUNDS:
+        framework = load_framework(framework_id)
+        started = time.perf_counter()
+        stored = cases_frame(framework_id=framework_id)
+        report = build_report(stored, framework, significance="stepwise",
+                              title=f"{framework.title} — synthetic demonstration round {round_id}")
+        round_dir = out / round_id
+        written = write_report(report, round_dir, formats)
+        figures = _write_figures(report, round_dir / "figures")
+        summary["rounds"][round_id].update(report=report, written=written, figures=figures)
+        _say(f"  [4/5] round {round_id}: annex tables with stepwise significance in "
+             f"{time.perf_counter() - started:.1f} s → {round_dir}/")
+
+    summary["ratings"] = _rate_round(out / "2018-19" / "ratings", load_framework("hmip-2018"),
+                                     cases_frame(framework_id="hmip-2018"), seed)
+    accounts = create_demo_accounts()
+    summary["accounts"] = accounts
+    _say("  [5/5] demo accounts created")
+    _print_summary(summary)
+    return summary
+
+
+def _write_figures(report, figure_dir: Path) -> list[Path]:
+    try:
+        from .reports import write_figures
+    except ImportError:  # figures are optional in minimal installs
+        return []
+    return list(write_figures(report, figure_dir))
+
+
+def _rate_round(out_dir: Path, framework, cases: pd.DataFrame, seed: int):
+    """Rate the providers of the synthetic round, with synthetic judgement-based ratings."""
+    from .ratings import rate_providers, write_ratings
+
+    judgements = demo_judgements(cases, framework, seed=seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    judgements.to_csv(out_dir / "judgements.csv", index=False, lineterminator="\n")
+    result = rate_providers(cases, framework, judgements=judgements)
+    paths = write_ratings(result, framework, out_dir)
+    return {"result": result, "paths": paths}
+
+
+# Ratings of the 'services' standard (1.3) in 2018-19 as bulletin 2020/03 reports them:
+# CRCs 12 Good, 7 Requires improvement, 2 Inadequate; NPS divisions 6 Good, 1 RI.
+_SERVICES_RATINGS = {
+    "CRC": ["Good"] * 12 + ["Requires improvement"] * 7 + ["Inadequate"] * 2,
+    "NPS": ["Good"] * 6 + ["Requires improvement"],
+}
+_JUDGEMENT_WEIGHTS = {"Outstanding": 0.05, "Good": 0.45, "Requires improvement": 0.4, "Inadequate": 0.1}
+
+
+def demo_judgements(cases: pd.DataFrame, framework, *, seed: int) -> pd.DataFrame:
+    """Synthetic ratings of the judgement-based standards, one per provider and standard.
+
+    The services standard follows the distribution published in bulletin 2020/03; the
+    others are drawn from a plausible spread. Reasons say they are synthetic.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    providers = cases[["provider", "provider_type"]].drop_duplicates().sort_values("provider")
+    services = {pt: list(rng.permutation(values)) for pt, values in _SERVICES_RATINGS.items()}
+    names, weights = zip(*_JUDGEMENT_WEIGHTS.items())
+    rows = []
+    for provider, provider_type in providers.itertuples(index=False):
+        for standard in framework.standards_for(provider_type):
+            if standard.basis != "judgement":
+                continue
+            if standard.code == "1.3" and services.get(provider_type):
+                rating = services[provider_type].pop()
+            else:
+                rating = str(rng.choice(names, p=weights))
+            rows.append({"provider": provider, "standard": standard.code, "rating": rating,
+                         "reasons": f"Synthetic demonstration judgement for standard {standard.label}."})
+    return pd.DataFrame(rows, columns=["provider", "standard", "rating", "reasons"])
+
+
+def _print_summary(summary: dict) -> None:
+    out = summary["out"]
+    _say("")
+    _say("Demo built. Everything below is synthetic: no real person, case or inspection result.")
+    _say(f"  database        {summary['database']}")
+    for round_id, info in summary["rounds"].items():
+        report = info["report"]
+        _say(f"  round {round_id}   {report.provenance.n_cases:,} cases; data fingerprint "
+             f"{report.provenance.data_fingerprint[:12]}")
+        for kind, path in info["written"].items():
+            _say(f"    {kind:<12} {path}")
+        if info["figures"]:
+            _say(f"    figures      {len(info['figures'])} PNG files in {Path(info['figures'][0]).parent}")
+    ratings = summary["ratings"]["result"]
+    _say(f"  ratings         {out / '2018-19' / 'ratings'}/")
+    overall = ratings.overall
+    counts = overall["rating"].value_counts()
+    _say("    overall ratings of the 28 synthetic providers: "
+         + ", ".join(f"{name} {int(counts.get(name, 0))}" for name in
+                     ("Outstanding", "Good", "Requires improvement", "Inadequate")))
+    for _, row in overall.iterrows():
+        _say(f"      {row['provider']:<70} {row['score']!s:>3}  {row['rating']}")
+    _say("  web application: caseinspect serve --db " + summary["database"].replace("sqlite:///", "sqlite:///"))
+    _say("    then open http://127.0.0.1:8000/ and sign in with a demo account (demo only, never in production):")
+    for username, role, password in summary["accounts"]:
+        _say(f"      {role:<22} {username:<20} {password}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m caseinspect.demo", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("demo-output"), help="Directory to write into.")
+    parser.add_argument("--seed", type=int, default=2026, help="Seed of the synthetic rounds.")
+    parser.add_argument("--db", default=None, help="Database URL (default: OUT/demo.sqlite3, rebuilt each time).")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    build_demo(args.out, seed=args.seed, db_url=args.db)
+    _say(f"Done in {time.perf_counter() - started:.0f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
