@@ -69,3 +69,83 @@ def hmip_report(hmip):
 @pytest.fixture(scope="session")
 def qi_report(qi):
     return build_report(random_cases(qi, n=400, seed=5), qi, significance="stepwise")
+
+
+# --- a tiny HTML tree (the standard library has a parser but no DOM) --------------------
+from html.parser import HTMLParser  # noqa: E402
+
+_VOID = {"meta", "img", "br", "hr", "link", "input", "col", "source", "wbr"}
+
+
+class Node:
+    def __init__(self, tag: str, attrs: dict[str, str | None], parent: "Node | None" = None):
+        self.tag, self.attrs, self.parent, self.children = tag, attrs, parent, []
+
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+    def visible_text(self) -> str:
+        """Text a sighted reader sees: without visually hidden spans."""
+        parts = []
+        for c in self.children:
+            if isinstance(c, str):
+                parts.append(c)
+            elif "vh" not in (c.attrs.get("class") or "").split():
+                parts.append(c.visible_text())
+        return "".join(parts)
+
+    def classes(self) -> set[str]:
+        return set((self.attrs.get("class") or "").split())
+
+    def find_all(self, tag: str, **attrs) -> list["Node"]:
+        found = []
+        for c in self.children:
+            if isinstance(c, Node):
+                if c.tag == tag and all(c.attrs.get(k) == v for k, v in attrs.items()):
+                    found.append(c)
+                found += c.find_all(tag, **attrs)
+        return found
+
+    def find(self, tag: str, **attrs) -> "Node":
+        found = self.find_all(tag, **attrs)
+        assert found, f"no <{tag} {attrs}>"
+        return found[0]
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#root", {})
+        self.current = self.root
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, dict(attrs), self.current)
+        self.current.children.append(node)
+        if tag not in _VOID:
+            self.current = node
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not None and node.tag != tag:
+            node = node.parent
+        if node is not None and node.parent is not None:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def parse_html(text: str) -> Node:
+    builder = _TreeBuilder()
+    builder.feed(text)
+    builder.close()
+    return builder.root
+
+
+def find_cell(report, table, question, variable, category, split="all"):
+    """The report's tidy cell as a dict (the expected values of the renderers' tests)."""
+    c = report.cells
+    rows = c[(c.table == table) & (c.question == question) & (c.provider_split == split)
+             & (c.variable == variable) & (c.category == category)]
+    assert len(rows) == 1
+    return rows.iloc[0].to_dict()

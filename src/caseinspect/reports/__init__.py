@@ -1,7 +1,9 @@
 """Renderers: write a :class:`~caseinspect.analysis.TablesReport` as CSV, XLSX, HTML, PDF.
 
 Renderers only read the report model; they compute nothing. Heavy engines (openpyxl,
-WeasyPrint, matplotlib) are imported lazily.
+WeasyPrint, matplotlib) are imported lazily. The XLSX workbook and the HTML page (and the
+PDF printed from it) share one layout of the printed annexes; the bulletin figures are
+drawn from the same cells (see ``docs/reports.md``).
 """
 
 from __future__ import annotations
@@ -11,15 +13,28 @@ from pathlib import Path
 from ..analysis import TablesReport
 from ._csv import tidy_frame, write_csv, write_provenance
 
-__all__ = ["FORMATS", "tidy_frame", "write_csv", "write_provenance", "write_report"]
+__all__ = [
+    "FORMATS",
+    "tidy_frame",
+    "write_csv",
+    "write_figures",
+    "write_html",
+    "write_pdf",
+    "write_provenance",
+    "write_report",
+    "write_xlsx",
+]
 
-FORMATS = ("csv", "xlsx", "html", "pdf")
+#: ``figures`` writes ``figures/figure-NN-*.png`` and ``.svg``; it is opt-in (the HTML and
+#: PDF already hold the figures).
+FORMATS = ("csv", "xlsx", "html", "pdf", "figures")
 
 
 def write_report(report: TablesReport, out_dir: str | Path, formats: tuple[str, ...] = ("csv", "xlsx", "html")) -> dict[str, Path]:
     """Write the report into ``out_dir`` (created if needed); return the paths by format.
 
-    Always writes ``provenance.json`` beside the tables.
+    Always writes ``provenance.json`` beside the tables. ``formats`` may add ``pdf`` and
+    ``figures`` (a ``figures/`` folder of PNG and SVG files).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -30,15 +45,40 @@ def write_report(report: TablesReport, out_dir: str | Path, formats: tuple[str, 
     if "csv" in formats:
         written["csv"] = write_csv(report, out / "tables.csv")
     if "xlsx" in formats:
-        from ._xlsx import write_xlsx
-
         written["xlsx"] = write_xlsx(report, out / "tables.xlsx")
     if "html" in formats:
-        from ._html import write_html
-
         written["html"] = write_html(report, out / "tables.html")
     if "pdf" in formats:
-        from ._pdf import write_pdf
-
         written["pdf"] = write_pdf(report, out / "tables.pdf")
+    if "figures" in formats:
+        write_figures(report, out / "figures")
+        written["figures"] = out / "figures"
     return written
+
+
+def write_xlsx(report: TablesReport, path: str | Path, **options) -> Path:
+    """Write ``tables.xlsx`` laid out as the printed annexes (see ``_xlsx.write_xlsx``)."""
+    from ._xlsx import write_xlsx as _write
+
+    return _write(report, path, **options)
+
+
+def write_html(report: TablesReport, path: str | Path, **options) -> Path:
+    """Write the self-contained ``tables.html`` (see ``_html.render_html`` for the options)."""
+    from ._html import write_html as _write
+
+    return _write(report, path, **options)
+
+
+def write_pdf(report: TablesReport, path: str | Path, **options) -> Path:
+    """Write ``tables.pdf``, printed from the HTML by WeasyPrint."""
+    from ._pdf import write_pdf as _write
+
+    return _write(report, path, **options)
+
+
+def write_figures(report: TablesReport, out_dir: str | Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
+    """Write the bulletin figures as ``figure-NN-<slug>.png`` (and ``.svg``); return the paths."""
+    from ._figures import write_figures as _write
+
+    return _write(report, out_dir, formats)
