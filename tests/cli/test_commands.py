@@ -94,3 +94,15 @@ def test_check_tables_finds_the_known_misprint(tmp_path, capsys):
 def test_version(capsys):
     code, out, _ = run(["--version"], capsys)
     assert code == 0 and "caseinspect" in out
+
+
+def test_tables_with_disclosure_control(tmp_path, data_dir, capsys):
+    out_dir = tmp_path / "out"
+    code, _, _ = run(["tables", str(data_dir / "hmip_small.csv"), "-f", "hmip-2018", "--out", str(out_dir),
+                      "--significance", "none", "--suppress", "3", "-q"], capsys)
+    assert code == 0
+    tidy = pd.read_csv(out_dir / "tables.csv", dtype=str, keep_default_na=False)
+    # Female has n = 2 for accommodation prevalence: below 3, so suppressed (primary).
+    female = tidy[(tidy.table == "C1") & (tidy.question == "accommodation") & (tidy.category == "Female")]
+    assert female[["n", "pct", "suppressed"]].values.tolist() == [["", "", "primary"]]
+    assert "*" in (out_dir / "tables.html").read_text()

@@ -7,6 +7,7 @@ inconsistencies in any table of the tidy layout.
 """
 
 from ._consistency import Inconsistency, check_tables, read_tables_csv
+from ._disclosure import suppress, suppress_report
 from ._report import SIGNIFICANCE_METHODS, Provenance, TablesReport, build_report
 from ._significance import ModelSummary
 from ._tables import TABLE_COLUMNS, compute_tables, round_half_up
@@ -23,4 +24,6 @@ __all__ = [
     "compute_tables",
     "read_tables_csv",
     "round_half_up",
+    "suppress",
+    "suppress_report",
 ]

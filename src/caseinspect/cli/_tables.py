@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..analysis import SIGNIFICANCE_METHODS, build_report, check_tables, read_tables_csv
+from ..analysis import SIGNIFICANCE_METHODS, build_report, check_tables, read_tables_csv, suppress_report
 from ..cases import load_cases
 from ..framework import load_framework
 from ..reports import FORMATS, write_report
@@ -25,8 +25,11 @@ from ._cases import FRAMEWORK_HELP
 @click.option("--pout", type=float, default=0.10, show_default=True, help="Stepwise removal threshold.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
               help="Output formats (repeatable; default csv, xlsx and html).")
+@click.option("--suppress", "suppress_below", type=click.IntRange(min=1), default=None,
+              help="Statistical disclosure control: suppress cells with fewer than this many applicable "
+                   "cases (and, secondarily, cells that would reveal them); drops the model appendix.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
-def tables(file, framework_name, out_dir, significance, fdr, pin, pout, formats, quiet) -> int:
+def tables(file, framework_name, out_dir, significance, fdr, pin, pout, formats, suppress_below, quiet) -> int:
     """Compute the framework's annex tables from the cases in FILE.
 
     Writes OUT/tables.csv in the tidy layout of the published annex CSVs
@@ -44,6 +47,8 @@ def tables(file, framework_name, out_dir, significance, fdr, pin, pout, formats,
 
     report = build_report(cases, framework, significance=significance, fdr=fdr, pin=pin, pout=pout,
                           progress=progress)
+    if suppress_below:
+        report = suppress_report(report, suppress_below)
     written = write_report(report, out_dir, tuple(formats) or ("csv", "xlsx", "html"))
     click.echo(f"{len(cases)} cases, framework {framework.id} {framework.version}; wrote:")
     for kind, path in written.items():

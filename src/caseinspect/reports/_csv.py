@@ -21,15 +21,19 @@ def tidy_frame(report: TablesReport) -> pd.DataFrame:
     out = pd.DataFrame(index=cells.index)
     for column in TABLE_COLUMNS[:5]:
         out[column] = cells[column].astype(str)
-    out["n"] = [str(int(v)) for v in cells["n"]]
+    out["n"] = [_fmt(v, 0) for v in cells["n"]]
     out["pct"] = [_fmt(v, 1) for v in cells["pct"]]
-    out["yes"] = [str(int(v)) for v in cells["yes"]]
+    out["yes"] = [_fmt(v, 0) for v in cells["yes"]]
     out["ci_low"] = [_fmt(v, 1) for v in cells["ci_low"]]
     out["ci_high"] = [_fmt(v, 1) for v in cells["ci_high"]]
     out["significant"] = ["true" if v else "false" for v in cells["significant"]]
     out["p"] = [_fmt(v, 6) for v in cells["p"]]
     out["p_adjusted"] = [_fmt(v, 6) for v in cells["p_adjusted"]]
-    return out[list(TABLE_COLUMNS) + list(_EXTRA)]
+    columns = list(TABLE_COLUMNS) + list(_EXTRA)
+    if "suppressed" in cells.columns:
+        out["suppressed"] = cells["suppressed"].fillna("").astype(str)
+        columns.append("suppressed")
+    return out[columns]
 
 
 def write_csv(report: TablesReport, path: str | Path) -> Path:
@@ -46,7 +50,7 @@ def write_provenance(report: TablesReport, path: str | Path) -> Path:
     return path
 
 
-def _fmt(value: float, decimals: int) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+def _fmt(value, decimals: int) -> str:
+    if value is None or value is pd.NA or pd.isna(value):
         return ""
     return f"{float(value):.{decimals}f}"
