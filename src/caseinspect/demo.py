@@ -52,7 +52,7 @@ def build_demo(out: Path, *, seed: int = 2026, db_url: str | None = None, format
     from .web.store import cases_frame, create_demo_accounts, import_cases
 
     _say(f"caseinspect {__version__} — building the demo in {out}/")
-    _say("  [1/5] preparing the demo database")
+    _say("  [1/6] preparing the demo database")
     call_command("migrate", verbosity=0, interactive=False)
 
     for step, (round_id, framework_id) in enumerate(ROUNDS):
@@ -62,11 +62,11 @@ def build_demo(out: Path, *, seed: int = 2026, db_url: str | None = None, format
         write_round(round_id, path, seed=seed)
         cases = load_cases(path, framework)  # the same validator as any user file
         result = import_cases(cases, framework, source=str(path))
-        _say(f"  [{2 + step}/5] round {round_id}: generated and imported {len(cases):,} cases "
+        _say(f"  [{2 + step}/6] round {round_id}: generated and imported {len(cases):,} cases "
              f"({framework.id} {framework.version}) in {time.perf_counter() - started:.1f} s")
         summary["rounds"][round_id] = {"file": path, "import": result}
 
-    for round_id, framework_id in ROUNDS:
+    for step, (round_id, framework_id) in enumerate(ROUNDS):
         framework = load_framework(framework_id)
         started = time.perf_counter()
         stored = cases_frame(framework_id=framework_id)
@@ -76,14 +76,14 @@ def build_demo(out: Path, *, seed: int = 2026, db_url: str | None = None, format
         written = write_report(report, round_dir, formats)
         figures = _write_figures(report, round_dir / "figures")
         summary["rounds"][round_id].update(report=report, written=written, figures=figures)
-        _say(f"  [4/5] round {round_id}: annex tables with stepwise significance in "
+        _say(f"  [{4 + step}/6] round {round_id}: annex tables with stepwise significance in "
              f"{time.perf_counter() - started:.1f} s → {round_dir}/")
 
     summary["ratings"] = _rate_round(out / "2018-19" / "ratings", load_framework("hmip-2018"),
                                      cases_frame(framework_id="hmip-2018"), seed)
     accounts = create_demo_accounts()
     summary["accounts"] = accounts
-    _say("  [5/5] demo accounts created")
+    _say("  [6/6] providers rated; demo accounts created")
     _print_summary(summary)
     return summary
 

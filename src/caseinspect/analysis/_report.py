@@ -132,8 +132,7 @@ def build_report(
             "retained in the final model. Stepwise p-values are optimistic and cases are clustered within providers: "
             "see the 'full' and 'gee' alternatives."
         )
-    notes.append("Percentages are of applicable cases; 95% Wilson intervals. Cases with a sub-group value not "
-                 "recorded count in 'All cases' only.")
+    notes.append("Cases with a sub-group value not recorded count in 'All cases' only.")
     return TablesReport(
         title=title or framework.title,
         framework=framework,

@@ -53,6 +53,16 @@ def significance_for_tables(
     cells["p_adjusted"] = np.nan
     if method == "none":
         return cells, []
+    from threadpoolctl import threadpool_limits
+
+    # The fits run on a few hundred covariate patterns: BLAS threads only add overhead and,
+    # on a busy two-core machine, made the analysis several times slower.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _significance(cells, cases, framework, method=method, fdr=fdr, alpha=alpha, pin=pin,
+                             pout=pout, progress=progress)
+
+
+def _significance(cells, cases, framework, *, method, fdr, alpha, pin, pout, progress):
     from ..stats import benjamini_hochberg, significance_table
 
     jobs = _jobs(framework, cases)

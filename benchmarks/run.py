@@ -1,0 +1,123 @@
+"""``make bench``: the project's speed and memory targets, measured on this machine.
+
+1. Synthetic data: 1,000,000 cases of the 2018-19 round generated and written as CSV
+   (target: under 60 s, peak memory a few hundred MB) — run in a child process so its
+   peak memory is its own.
+2. Significance analysis of every table column (a) on the synthetic 2018-19 round and
+   (b) on a 1,000,000-case synthetic round, each against the straightforward per-case
+   statsmodels fit measured in the same run (targets: (a) < 2 s, (b) < 30 s, ≥ 20×).
+3. Import of the 2018-19 round into a fresh SQLite database through the validator.
+4. The web load test (20 concurrent users saving case forms against PostgreSQL for 60 s;
+   target p95 < 150 ms, no errors, no lost saves) when PostgreSQL answers.
+
+Numbers are printed as a table and written to ``benchmarks/results.json``. Set
+``BENCH_QUICK=1`` for a smaller run (100,000 cases) while developing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+BIG = 100_000 if QUICK else 1_000_000
+
+
+def _child(code: str) -> dict:
+    """Run ``code`` in a fresh interpreter; it prints one JSON line last."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=HERE.parent, env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def bench_synth(tmp: Path) -> dict:
+    out = tmp / "big.csv"
+    return _child(
+        "import json, sys; sys.path.insert(0, 'benchmarks'); import bench_synth as b; "
+        f"print(json.dumps(b.run({BIG}, out={str(out)!r})))"
+    )
+
+
+def _outcomes(framework) -> list[str]:
+    items = []
+    for spec in framework.tables:
+        items += [c.item for c in spec.columns]
+    items += [kq.item for s in framework.standards for kq in s.key_questions]
+    return list(dict.fromkeys(items))
+
+
+def bench_significance(n_cases: int | None, label: str) -> dict:
+    import pandas as pd
+
+    import bench_stats
+    from caseinspect.framework import load_framework
+    from caseinspect.synth import generate_round
+
+    framework = load_framework("hmip-2018")
+    cases = pd.concat(list(generate_round("2018-19", n_cases, 1, text=False)), ignore_index=True)
+    terms = list(framework.tables[0].breakdowns)
+    outcomes = _outcomes(framework)
+    frame = cases[outcomes + terms].replace("", None)
+    result = bench_stats.run(frame, outcomes, terms)
+    result["label"] = label
+    return result
+
+
+def bench_import(tmp: Path) -> dict:
+    return _child(
+        "import json, time, sys; from pathlib import Path; "
+        "from caseinspect.synth import write_round; from caseinspect.framework import load_framework; "
+        "from caseinspect.cases import load_cases; from caseinspect.web import setup; "
+        f"p = Path({str(tmp / 'round.csv')!r}); write_round('2018-19', p, seed=1); "
+        f"setup('sqlite:///{tmp / 'bench.sqlite3'}'); "
+        "from django.core.management import call_command; call_command('migrate', verbosity=0); "
+        "from caseinspect.web.store import import_cases; fw = load_framework('hmip-2018'); "
+        "t = time.perf_counter(); cases = load_cases(p, fw); t1 = time.perf_counter(); "
+        "import_cases(cases, fw, source=str(p)); t2 = time.perf_counter(); "
+        "print(json.dumps({'cases': len(cases), 'validate_s': round(t1 - t, 2), 'import_s': round(t2 - t1, 2)}))"
+    )
+
+
+def bench_web() -> dict | None:
+    script = HERE / "bench_web.py"
+    if not script.exists():
+        return None
+    result = subprocess.run([sys.executable, str(script), "--json"], capture_output=True, text=True, cwd=HERE.parent)
+    if result.returncode != 0:
+        return {"error": (result.stderr or result.stdout).strip().splitlines()[-1:]}
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    results: dict = {}
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        steps = [
+            ("synth", lambda: bench_synth(tmp)),
+            ("significance_round", lambda: bench_significance(None, "2018-19 round")),
+            ("significance_big", lambda: bench_significance(BIG, f"{BIG:,} cases")),
+            ("import", lambda: bench_import(tmp)),
+            ("web", bench_web),
+        ]
+        for name, step in steps:
+            started = time.perf_counter()
+            print(f"== {name} ...", flush=True)
+            try:
+                results[name] = step()
+            except Exception as exc:  # a failed benchmark is reported, the others still run
+                results[name] = {"error": f"{type(exc).__name__}: {exc}"}
+            print(f"   {json.dumps(results[name], default=str)}  ({time.perf_counter() - started:.0f} s)", flush=True)
+    (HERE / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print(f"Wrote {HERE / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
