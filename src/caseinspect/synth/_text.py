@@ -1,0 +1,246 @@
+"""Free text of the synthetic rounds: rationales, practice examples and their themes.
+
+Rationales are drawn from a bank built once per round and seed: for each item, answer and
+focus (one of the case's needs or strengths, or none) a pool of distinct rationales of one
+to three sentences, one sentence per theme of ``data/themes.yaml``. Picking a rationale for
+a case is then an index into the bank, which keeps a million cases cheap; the themes behind
+every rationale are kept for the ground-truth sidecar.
+
+Practice examples are written per case (they are rare) in the style of the bulletins'
+examples, under a pseudonym from ``data/names.yaml``.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import yaml
+
+from ._spec import AGE, ETHNIC, GENDER, NEEDS, STRENGTHS, SUPERVISION, VARIABLES, data_text, model_settings
+
+__all__ = ["RationaleBank", "build_banks", "theme_catalogue", "pseudonyms", "choose_focus", "write_practice",
+           "POLARITY"]
+
+_SLOT = re.compile(r"\{(\w+)\}")
+_AGE_RANGES = ((18, 20), (21, 24), (25, 29), (30, 39), (40, 49), (50, 66))
+_IDENTITY = {
+    "White": ("White British {noun}", "white {noun}"),
+    "Black": ("Black British {noun}", "Black {noun}"),
+    "Asian": ("British Asian {noun}", "Asian {noun}"),
+    "Mixed": ("{noun} of mixed heritage", "{noun} of mixed ethnic origin"),
+    "Other": ("{noun} from another ethnic background",),
+}
+POLARITY = {"yes": "enabler", "no": "barrier"}
+
+
+@lru_cache(maxsize=None)
+def _themes() -> dict:
+    return yaml.safe_load(data_text("themes.yaml"))
+
+
+@lru_cache(maxsize=None)
+def theme_catalogue() -> dict[str, dict]:
+    """Theme id -> its polarity, summary and sentences (as in ``data/themes.yaml``)."""
+    return _themes()["themes"]
+
+
+@lru_cache(maxsize=None)
+def pseudonyms() -> dict[str, tuple[str, ...]]:
+    """The invented first names, by gender (``Male``, ``Female``)."""
+    names = yaml.safe_load(data_text("names.yaml"))
+    return {gender: tuple(values) for gender, values in names.items()}
+
+
+def _capitalise(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
+
+
+def _fill(template: str, rng: random.Random, values: dict[str, str]) -> str:
+    slots = _themes()["slots"]
+
+    def one(match: re.Match) -> str:
+        name = match.group(1)
+        if name in values:
+            return values[name]
+        return rng.choice(slots[name])
+
+    return _capitalise(_SLOT.sub(one, template))
+
+
+def _usable(template: str, focus_kind: str | None) -> bool:
+    slots = set(_SLOT.findall(template))
+    if "need" in slots and focus_kind != "need":
+        return False
+    if "strength" in slots and focus_kind != "strength":
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class RationaleBank:
+    """Rationales of one item: distinct texts (categories) and the pools drawing on them.
+
+    ``categories[0]`` is ``""`` (no rationale). ``pools[a, f]`` lists the categories of the
+    pool for answer ``a`` (0 yes, 1 no) and focus ``f`` (the last focus is 'none').
+    ``theme_start``/``theme_count`` index ``theme_codes`` (indices into ``theme_ids``) per
+    category.
+    """
+
+    item: str
+    focus_kind: str | None
+    categories: tuple[str, ...] = field(repr=False)
+    pools: np.ndarray = field(repr=False)
+    theme_ids: tuple[str, ...] = field(repr=False)
+    theme_start: np.ndarray = field(repr=False)
+    theme_count: np.ndarray = field(repr=False)
+    theme_codes: np.ndarray = field(repr=False)
+
+    def pick(self, rng: np.random.Generator, answer: np.ndarray, focus: np.ndarray) -> np.ndarray:
+        """Category codes: 0 where ``answer`` is 0 (empty), else a random rationale of the pool."""
+        a = np.where(answer == 2, 1, 0)
+        f = np.where(focus < 0, self.pools.shape[1] - 1, focus)
+        codes = self.pools[a, f, rng.integers(0, self.pools.shape[2], len(answer))]
+        return np.where(answer > 0, codes, 0)
+
+
+def _build_bank(round_id: str, item: str, rng: random.Random) -> RationaleBank:
+    spec = _themes()["items"][round_id][item]
+    catalogue = theme_catalogue()
+    settings = model_settings()["text"]
+    size = int(settings["rationale_pool_size"])
+    lengths = [float(x) for x in settings["sentences"]]
+    focus_kind = None if spec["focus"] == "none" else spec["focus"]
+    focus_values = {"need": NEEDS, "strength": STRENGTHS}.get(focus_kind, ())
+    slots = _themes()["slots"]
+    theme_ids = tuple(sorted(catalogue))
+    categories = [""]
+    index_of = {"": 0}
+    theme_lists: list[list[int]] = [[]]
+    pools = np.zeros((2, len(focus_values) + 1, size), dtype=np.int64)
+    for a, answer in enumerate(("yes", "no")):
+        themes = spec[answer]
+        for f in range(len(focus_values) + 1):
+            focus = focus_values[f] if f < len(focus_values) else None
+            values = {}
+            kind = None
+            if focus is not None:
+                kind = focus_kind
+                values[focus_kind] = slots[focus_kind][focus]
+            for slot in range(size):
+                n_sentences = 1 + rng.choices(range(len(lengths)), weights=lengths)[0]
+                chosen = rng.sample(range(len(themes)), min(n_sentences, len(themes)))
+                sentences, used = [], []
+                for t in chosen:
+                    theme = themes[t]
+                    templates = [x for x in catalogue[theme]["rationale"] if _usable(x, kind)]
+                    if not templates:
+                        continue
+                    local = dict(values)
+                    if kind == "need" and rng.random() < 0.7:
+                        local["agency"] = rng.choice(slots["agency_for_need"][focus])
+                    sentences.append(_fill(rng.choice(templates), rng, local))
+                    used.append(theme_ids.index(theme))
+                if not sentences:  # every theme needed a slot this focus cannot fill
+                    theme = themes[0]
+                    sentences.append(_fill(catalogue[theme]["rationale"][0], rng, {"need": "the identified needs",
+                                                                                  "strength": "the identified strengths"}))
+                    used.append(theme_ids.index(theme))
+                text = " ".join(sentences)
+                if text not in index_of:
+                    index_of[text] = len(categories)
+                    categories.append(text)
+                    theme_lists.append(used)
+                pools[a, f, slot] = index_of[text]
+    counts = np.array([len(t) for t in theme_lists], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    codes = np.array([c for t in theme_lists for c in t], dtype=np.int64)
+    return RationaleBank(item, focus_kind, tuple(categories), pools, theme_ids, starts, counts, codes)
+
+
+def build_banks(round_id: str, items: tuple[str, ...], rng: random.Random) -> dict[str, RationaleBank]:
+    """One :class:`RationaleBank` per item (deterministic given ``rng``)."""
+    return {item: _build_bank(round_id, item, rng) for item in items}
+
+
+def choose_focus(rng: np.random.Generator, present: np.ndarray) -> np.ndarray:
+    """For each case, one of its present needs (or strengths) at random; -1 if none."""
+    counts = present.sum(axis=1)
+    pick = np.floor(rng.random(len(present)) * counts).astype(np.int64)
+    cumulative = np.cumsum(present, axis=1)
+    index = np.argmax(cumulative > pick[:, None], axis=1)
+    return np.where(counts > 0, index, -1)
+
+
+def write_practice(round_id: str, rng: random.Random, profile: np.ndarray, good: bool,
+                   needs: list[str], strengths: list[str]) -> tuple[str, str, list[str]]:
+    """One practice example: (note, pseudonym, themes).
+
+    ``profile`` is the case's row of category codes (gender, age and supervision type must
+    be recorded). ``needs`` / ``strengths`` are the codes present in the case.
+    """
+    data = _themes()
+    practice = data["practice"]
+    catalogue = theme_catalogue()
+    slots = data["slots"]
+    gender = VARIABLES[GENDER].categories[profile[GENDER]]
+    names = pseudonyms()[gender]
+    name = rng.choice(names)
+    low, high = _AGE_RANGES[profile[AGE]]
+    supervision = VARIABLES[SUPERVISION].categories[profile[SUPERVISION]]
+    noun = "male" if gender == "Male" else "female"
+    if profile[ETHNIC] >= 0:
+        forms = _IDENTITY[VARIABLES[ETHNIC].categories[profile[ETHNIC]]]
+        identity = rng.choice(forms).format(noun=noun)
+    else:
+        identity = noun
+    sentence_forms = practice["sentence"][supervision]
+    active, passive = rng.choice(sentence_forms)
+    months = rng.choice([6, 9, 12, 12, 18, 18, 24, 30, 36])
+    offences = practice["offences"][supervision]
+    pronouns = {"He": "He" if gender == "Male" else "She", "he": "he" if gender == "Male" else "she",
+                "his": "his" if gender == "Male" else "her"}
+    values = {
+        "name": name,
+        "age": str(rng.randint(low, high)),
+        "identity": identity,
+        "sentence": active.format(months=months),
+        "sentence_passive": passive.format(months=months),
+        "offence": rng.choice(offences),
+        "previous": str(rng.randint(2, 24)),
+        **pronouns,
+    }
+    parts = [_fill(rng.choice(practice["opening"]), rng, values)]
+    if rng.random() < 0.6:
+        parts.append(_fill(rng.choice(practice["history"]), rng, values))
+    kind = "good" if good else "poor"
+    pool = practice["themes"][round_id][kind]
+    used = []
+    for t in rng.sample(range(len(pool)), len(pool)):
+        if len(used) == 3 or (len(used) == 2 and rng.random() < 0.5):
+            break
+        theme = pool[t]
+        local = dict(values)
+        templates = []
+        for template in catalogue[theme]["practice"]:
+            wanted = set(_SLOT.findall(template))
+            if "need" in wanted and not needs:
+                continue
+            if "strength" in wanted and not strengths:
+                continue
+            templates.append(template)
+        if not templates:
+            continue
+        if needs:
+            need = rng.choice(needs)
+            local["need"] = slots["need"][need]
+            local["agency"] = rng.choice(slots["agency_for_need"][need])
+        if strengths:
+            local["strength"] = slots["strength"][rng.choice(strengths)]
+        parts.append(_fill(rng.choice(templates), rng, local))
+        used.append(theme)
+    parts.append(_fill(rng.choice(practice["closing"][kind]), rng, values))
+    return " ".join(parts), name, used
