@@ -1,0 +1,78 @@
+"""Annex tables and figures for an inspection or a pooled round, from the core analysis.
+
+``caseinspect.analysis.build_report`` computes; ``caseinspect.reports`` lays out and draws.
+Reports are kept in a small in-process cache keyed by the data fingerprint, so reloading
+the page does not refit the models.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..cases import fingerprint_cases
+from .frameworks import framework_by_id
+from .insights import EMERGING_STATUSES
+from .store import cases_frame
+
+logger = logging.getLogger(__name__)
+_CACHE: OrderedDict = OrderedDict()
+_LOCK = threading.Lock()
+_CACHE_SIZE = 8
+
+
+@dataclass
+class WebReport:
+    report: object
+    tables: tuple
+    figures: list[dict]
+    n_cases: int
+    problem: str = ""
+
+    @property
+    def n_cases_text(self) -> str:
+        return f"{self.n_cases:,}"
+
+
+def cases_for(framework_id: str, inspections) -> pd.DataFrame:
+    """Submitted and accepted cases of these inspections, in the interchange format."""
+    return cases_frame(framework_id=framework_id, inspection_codes=[i.code for i in inspections],
+                       statuses=EMERGING_STATUSES)
+
+
+def build_web_report(framework_id: str, frame: pd.DataFrame, title: str, significance: str = "stepwise") -> WebReport | None:
+    from ..analysis import build_report
+    from ..reports._figures import figure_png, report_figures
+    from ..reports._html import annex_layout
+
+    if frame.empty:
+        return None
+    key = (framework_id, title, significance, fingerprint_cases(frame))
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    framework = framework_by_id(framework_id)
+    problem = ""
+    try:
+        report = build_report(frame, framework, title=title, significance=significance)
+    except (np.linalg.LinAlgError, ValueError, FloatingPointError) as exc:  # reported to the stats owner
+        logger.warning("significance %s failed for %s: %s", significance, title, exc)
+        problem = (f"The significance tests ({significance}) could not be computed for these cases ({exc}); "
+                   "the tables are shown without them.")
+        report = build_report(frame, framework, title=title, significance="none")
+    figures = [{"caption": data.caption, "alt": data.alt_text,
+                "src": "data:image/png;base64," + base64.b64encode(figure_png(data, title=False)).decode("ascii")}
+               for data in report_figures(report)]
+    result = WebReport(report, annex_layout(report), figures, len(frame), problem)
+    with _LOCK:
+        _CACHE[key] = result
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return result
