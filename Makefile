@@ -10,12 +10,14 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo-output
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install demo test test-sqlite test-postgres bench serve clean
+.PHONY: install demo test test-sqlite test-postgres bench bench-web serve clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -39,8 +41,11 @@ test-postgres: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
+bench-web: $(STAMP)
+	$(PY) benchmarks/bench_web.py
+
 serve: $(STAMP)
 	$(VENV)/bin/caseinspect serve
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache node_modules
