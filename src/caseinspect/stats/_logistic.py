@@ -133,10 +133,59 @@ def score_test(fit: GLMFit, extra: np.ndarray) -> BlockTest:
     ``U' (I_zz - I_zx I_xx^-1 I_xz)^-1 U`` with ``U = Z' (y - n mu)``. The tests check it
     against that formula computed directly.
     """
+    extra = _independent_columns(fit.result.model.exog, extra)
     df = extra.shape[1]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        statistic = float(np.atleast_1d(fit.result.score_test(exog_extra=extra)[0])[0])
+    if df == 0:
+        # Every candidate column is already spanned by the model (e.g. a level that is
+        # empty once incomplete cases are left out): adding the term changes nothing.
+        return BlockTest("score", 0.0, 0, 1.0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            statistic = float(np.atleast_1d(fit.result.score_test(exog_extra=extra)[0])[0])
+    except np.linalg.LinAlgError:
+        # The current model sits on the boundary (quasi-separation: fitted probabilities of
+        # 0 or 1 carry no information), so the efficient information of the block is
+        # singular. The textbook formula with a pseudo-inverse still gives the statistic,
+        # on the degrees of freedom the information really has.
+        statistic, df = _score_statistic_pinv(fit, extra)
     if not np.isfinite(statistic):
         statistic = 0.0
     return BlockTest("score", statistic, df, _chi2_p(statistic, df))
+
+
+def _score_statistic_pinv(fit: GLMFit, extra: np.ndarray) -> tuple[float, int]:
+    """``U' (I_zz - I_zx I_xx^+ I_xz)^+ U`` at the restricted estimates, and its rank."""
+    model = fit.result.model
+    trials = np.asarray(getattr(model, "n_trials", np.ones_like(model.endog)), dtype=float)
+    events = np.asarray(model.endog, dtype=float) * trials
+    mu = np.asarray(fit.result.mu, dtype=float)
+    weight = trials * mu * (1.0 - mu)
+    X = np.asarray(model.exog, dtype=float)
+    score = extra.T @ (events - trials * mu)
+    i_xx = X.T @ (weight[:, None] * X)
+    i_xz = X.T @ (weight[:, None] * extra)
+    i_zz = extra.T @ (weight[:, None] * extra)
+    efficient = i_zz - i_xz.T @ np.linalg.pinv(i_xx) @ i_xz
+    rank = int(np.linalg.matrix_rank(efficient, tol=1e-8 * max(1.0, float(np.abs(efficient).max()))))
+    if rank == 0:
+        return 0.0, 0
+    return float(score @ np.linalg.pinv(efficient, rcond=1e-8) @ score), rank
+
+
+def _independent_columns(exog: np.ndarray, extra: np.ndarray) -> np.ndarray:
+    """The columns of ``extra`` that add to the span of ``exog`` (greedily, in order).
+
+    A block whose columns are collinear with the model (or with each other) would make
+    the score test's information matrix singular; its degrees of freedom are the number
+    of columns that really add something, as SPSS counts them.
+    """
+    kept: list[int] = []
+    rank = np.linalg.matrix_rank(exog)
+    for j in range(extra.shape[1]):
+        trial = np.column_stack([exog, extra[:, kept + [j]]])
+        new_rank = np.linalg.matrix_rank(trial)
+        if new_rank > rank:
+            kept.append(j)
+            rank = new_rank
+    return extra[:, kept]
