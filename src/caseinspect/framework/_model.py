@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Mapping
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -108,6 +109,19 @@ class Condition:
                 result &= False
         for sub in self.all:
             result &= sub.mask(frame)
+        return result
+
+    def mask_arrays(self, columns: Mapping[str, "np.ndarray"], n: int) -> "np.ndarray":
+        """:meth:`holds` over columns given as arrays of strings (missing columns never hold)."""
+        result = np.ones(n, dtype=bool)
+        if self.item is not None:
+            column = columns.get(self.item)
+            if column is None:
+                result[:] = False
+            else:
+                result &= column == self.equals
+        for sub in self.all:
+            result &= sub.mask_arrays(columns, n)
         return result
 
     def describe(self) -> str:
