@@ -17,7 +17,7 @@ from ..frameworks import framework_by_id, framework_for
 from ..models import Inspection, Role
 from ..reporting import build_web_report, cases_for
 
-SIGNIFICANCE = {"none": "No significance tests (fast)", "stepwise": "Forward stepwise logistic regression, as published",
+SIGNIFICANCE = {"none": "No significance tests", "stepwise": "Forward stepwise logistic regression, as published",
                 "full": "All sub-group variables at once", "gee": "All variables, clustered by provider (GEE)"}
 
 TABLE_FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": FORMATS["xlsx"][0], "html": "text/html; charset=utf-8"}
@@ -54,7 +54,7 @@ def analysis_index(request):
 def analysis_round(request, framework_id):
     inspections = _round_inspections(request.user, framework_id)
     framework = framework_by_id(framework_id)
-    significance = _significance(request, default="none")
+    significance = _significance(request, default="stepwise")
     report = build_web_report(framework_id, cases_for(framework_id, inspections), title=f"{framework.title}: pooled round",
                               significance=significance)
     return render(request, "caseinspect/analysis/report.html", {
