@@ -77,10 +77,10 @@ def generate(n_cases: int, n_outcomes: int = 40, seed: int = 2020) -> pd.DataFra
 
 # --- the straightforward per-case approach ----------------------------------------------
 def _per_case_stepwise(cases: pd.DataFrame, outcome: str, terms: list[str],
-                       pin: float = 0.05, pout: float = 0.10) -> tuple[str, ...]:
+                       pin: float = 0.05, pout: float = 0.10, event: str = "Yes") -> tuple[str, ...]:
     """FSTEP(LR) the obvious way: per-case statsmodels fits, nothing collapsed or cached."""
     used = cases[(cases[outcome] != "") & (cases[terms] != "").all(axis=1)]
-    y = (used[outcome] == "Yes").to_numpy(float)
+    y = (used[outcome] == event).to_numpy(float)
     blocks = {t: pd.get_dummies(used[t], prefix=t, drop_first=True, dtype=float).to_numpy()
               for t in terms}
     ones = np.ones((len(used), 1))
@@ -121,13 +121,13 @@ def _per_case_stepwise(cases: pd.DataFrame, outcome: str, terms: list[str],
 
 
 def run(cases: pd.DataFrame, outcomes: list[str], terms: list[str], *,
-        baseline_outcomes: int | None = None) -> dict:
+        baseline_outcomes: int | None = None, event: str = "Yes") -> dict:
     """Time the engine and the per-case baseline on ``cases``; return the numbers.
 
     Parameters
     ----------
     cases : pandas.DataFrame
-        One row per case; outcomes "Yes" / other / blank (not applicable).
+        One row per case; outcomes ``event`` / other / blank (not applicable).
     outcomes, terms : list of str
         Outcome columns and categorical sub-group columns.
     baseline_outcomes : int, optional
@@ -144,7 +144,7 @@ def run(cases: pd.DataFrame, outcomes: list[str], terms: list[str], *,
         selected on the outcomes both ran) and ``retained`` per outcome.
     """
     started, cpu = time.perf_counter(), time.process_time()
-    table = significance_table(cases, outcomes, "Yes", terms)
+    table = significance_table(cases, outcomes, event, terms)
     engine_seconds = time.perf_counter() - started
     engine_cpu = time.process_time() - cpu
 
@@ -154,7 +154,7 @@ def run(cases: pd.DataFrame, outcomes: list[str], terms: list[str], *,
     started, cpu = time.perf_counter(), time.process_time()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        chosen = {q: _per_case_stepwise(cases, q, terms) for q in sample}
+        chosen = {q: _per_case_stepwise(cases, q, terms, event=event) for q in sample}
     measured = time.perf_counter() - started
     measured_cpu = time.process_time() - cpu
     baseline_seconds = measured * len(outcomes) / len(sample)

@@ -64,8 +64,10 @@ def bench_significance(n_cases: int | None, label: str) -> dict:
     cases = pd.concat(list(generate_round("2018-19", n_cases, 1, text=False)), ignore_index=True)
     terms = list(framework.tables[0].breakdowns)
     outcomes = _outcomes(framework)
-    frame = cases[outcomes + terms].replace("", None)
-    result = bench_stats.run(frame, outcomes, terms)
+    frame = cases[outcomes + terms].astype(object)  # blank = not applicable / not recorded
+    del cases
+    result = bench_stats.run(frame, outcomes, terms, event="yes")
+    result["retained_terms_total"] = sum(len(v) for v in result.pop("retained").values())
     result["label"] = label
     return result
 
@@ -92,7 +94,8 @@ def bench_web() -> dict | None:
     result = subprocess.run([sys.executable, str(script), "--json"], capture_output=True, text=True, cwd=HERE.parent)
     if result.returncode != 0:
         return {"error": (result.stderr or result.stdout).strip().splitlines()[-1:]}
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    text = result.stdout
+    return json.loads(text[text.rfind("\n{") + 1 if "\n{" in text else text.index("{"):])
 
 
 def main() -> int:
