@@ -92,6 +92,10 @@ def _significance(cells, cases, framework, *, method, fdr, alpha, pin, pout, pro
             for term in result.terms:
                 variable = framework.profile_variable(term.term).table_variable
                 mask = _cell_mask(cells, spec.id, column.question, split, variable)
+                if term.term == "provider_type" and not mask.any():
+                    # No provider rows: the difference shows between the CRC and NPS blocks.
+                    mask = (cells["table"].eq(spec.id) & cells["question"].eq(column.question)
+                            & cells["provider_split"].isin(["CRC", "NPS"]) & cells["variable"].eq("all"))
                 if term.p is not None:
                     tests.append((spec.id, column.question, split, variable, float(term.p)))
                     cells.loc[mask, "p"] = float(term.p)
@@ -117,6 +121,11 @@ def _jobs(framework: Framework, cases: pd.DataFrame) -> list:
         for split in spec.provider_splits:
             data = cases if split == "all" else cases[provider_type.eq(split)]
             terms = [t for t in spec.breakdowns if t in data.columns and not (split != "all" and t == "provider_type")]
+            if split == "all" and len(spec.provider_splits) > 1 and "provider_type" in data.columns \
+                    and "provider_type" not in terms:
+                # Split tables show CRC and NPS as column blocks rather than rows, but the
+                # bulletins' models of all cases still include provider type.
+                terms = ["provider_type", *terms]
             jobs.append((spec, split, spec.columns, terms, data))
     return jobs
 
