@@ -3,7 +3,9 @@
 Run by ``make demo`` (``python -m caseinspect.demo --out demo-output``). Every step goes
 through the same public functions a user's own data would: the synthetic files are
 validated and imported like any file, and the analysis reads the cases back from the
-database. Same seed, same outputs.
+database. Same seed, same outputs. It also writes a synthetic eligible-case list of one CRC
+and the sample drawn from it (``data/eligible-*.csv``, ``data/sample-*.csv``), to try the
+web application's sampling pages with.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -81,6 +84,7 @@ def build_demo(out: Path, *, seed: int = 2026, db_url: str | None = None, format
 
     summary["ratings"] = _rate_round(out / "2018-19" / "ratings", load_framework("hmip-2018"),
                                      cases_frame(framework_id="hmip-2018"), seed)
+    summary["sample"] = _draw_demo_sample(data_dir, load_framework("hmip-2018"), seed)
     accounts = create_demo_accounts()
     summary["accounts"] = accounts
     _say("  [6/6] providers rated; demo accounts created")
@@ -106,6 +110,31 @@ def _rate_round(out_dir: Path, framework, cases: pd.DataFrame, seed: int):
     result = rate_providers(cases, framework, judgements=judgements)
     paths = write_ratings(result, framework, out_dir)
     return {"result": result, "paths": paths}
+
+
+#: The demo's eligible-case list: one synthetic CRC's list as at the date its sample is drawn.
+SAMPLE_PROVIDER = ("Merseyside CRC", "CRC", "merseyside-crc")
+SAMPLE_LIST_SIZE = 900
+SAMPLE_REFERENCE_DATE = date(2019, 2, 1)
+
+
+def _draw_demo_sample(data_dir: Path, framework, seed: int) -> dict:
+    """Write a synthetic eligible-case list and the sample drawn from it, for the web's sampling pages."""
+    from .sampling import draw_sample, write_sample
+    from .synth import eligible_list
+
+    provider, provider_type, slug = SAMPLE_PROVIDER
+    path = data_dir / f"eligible-{slug}.csv"
+    eligible = eligible_list(provider, provider_type, SAMPLE_LIST_SIZE, seed, SAMPLE_REFERENCE_DATE,
+                             rules=framework.sampling)
+    eligible.to_csv(path, index=False, lineterminator="\n")
+    result = draw_sample(eligible, framework.sampling, None, seed, SAMPLE_REFERENCE_DATE,
+                         categories={v.code: v.categories for v in framework.profile}, source=str(path))
+    provenance = {**framework.provenance, "software": "caseinspect", "software_version": __version__,
+                  "input": path.name, "seed": seed, "reference_date": SAMPLE_REFERENCE_DATE.isoformat(),
+                  "size": result.size, "synthetic": "yes"}
+    written = write_sample(result, data_dir / f"sample-{slug}.csv", provenance=provenance)
+    return {"list": path, "result": result, "written": written}
 
 
 # Ratings of the 'services' standard (1.3) in 2018-19 as bulletin 2020/03 reports them:
@@ -165,6 +194,10 @@ def _print_summary(summary: dict) -> None:
                      ("Outstanding", "Good", "Requires improvement", "Inadequate")))
     for _, row in overall.iterrows():
         _say(f"      {row['provider']:<70} {row['score']!s:>3}  {row['rating']}")
+    sample = summary["sample"]
+    result = sample["result"]
+    _say(f"  eligible list   {sample['list']} ({SAMPLE_PROVIDER[0]}, {result.listed:,} cases, {result.excluded} excluded) "
+         f"→ sample {len(result.sample)} + reserve {len(result.reserve)} in {sample['written']['sample'].name} and companions")
     _say("  web application: caseinspect serve --db " + summary["database"].replace("sqlite:///", "sqlite:///"))
     _say("    then open http://127.0.0.1:8000/ and sign in with a demo account (demo only, never in production):")
     for username, role, password in summary["accounts"]:

@@ -5,6 +5,10 @@ The case interchange format is one row per case: profile columns (``case_id``,
 variables), then one column per framework item holding ``yes``, ``no`` or empty, optional
 ``<item>__rationale`` free text, and ``practice_note`` / ``practice_kind`` /
 ``practice_pseudonym``. See the README for the full description.
+
+:func:`export_cases` writes a case table back out as CSV, XLSX, Parquet, or SPSS ``.sav``
+/ Stata ``.dta`` with the framework's variable and value labels (see
+``docs/exports.md``).
 """
 
 from __future__ import annotations
@@ -15,14 +19,23 @@ import pandas as pd
 
 from ..errors import ValidationError
 from ..framework import Framework
+from ._export import EXPORT_FORMATS, export_cases, export_cases_bytes
 from ._fingerprint import fingerprint_cases
 from ._read import SUPPORTED_SUFFIXES, read_case_file
 from ._validate import PRACTICE_COLUMNS, RATIONALE_SUFFIX, known_columns, validate_case, validate_cases
+from ._variables import ANSWER_CODES, ExportVariable, export_names, export_variables
 
 __all__ = [
+    "ANSWER_CODES",
+    "EXPORT_FORMATS",
+    "ExportVariable",
     "PRACTICE_COLUMNS",
     "RATIONALE_SUFFIX",
     "SUPPORTED_SUFFIXES",
+    "export_cases",
+    "export_cases_bytes",
+    "export_names",
+    "export_variables",
     "fingerprint_cases",
     "known_columns",
     "load_cases",

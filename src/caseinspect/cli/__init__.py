@@ -30,6 +30,7 @@ _COMMAND_MODULES = (
     "_stats",
     "_workflow",
     "_web",
+    "_export",
 )
 
 

@@ -128,11 +128,6 @@ def _merge_minimums(from_framework, from_cli):
     return tuple(m for m in from_framework if key(m) not in given) + tuple(from_cli)
 
 
-def _companion(out: Path, kind: str) -> Path:
-    stem = out.name[:-4] if out.name.lower().endswith(".csv") else out.name
-    return out.with_name(f"{stem}.{kind}")
-
-
 @click.command("draw")
 @click.argument("eligible", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--framework", "framework_name", required=True,
@@ -170,7 +165,7 @@ def draw(eligible: Path, framework_name: str, size: int | None, confidence: floa
     review, transferred, or terminated/recalled with under four weeks of delivery are
     excluded, each with its reasons. See docs/sampling.md.
     """
-    from ..sampling import draw_sample
+    from ..sampling import draw_sample, write_sample
 
     if size is not None and (confidence is not None or margin is not None):
         raise UsageError("give either --size or --confidence/--margin, not both.")
@@ -188,11 +183,6 @@ def draw(eligible: Path, framework_name: str, size: int | None, confidence: floa
     result = draw_sample(table, rules, size, seed, ref, minimums=chosen,
                          categories={v.code: v.categories for v in fw.profile}, source=str(eligible))
 
-    _write_csv(result.sample, out)
-    _write_csv(result.exclusions, _companion(out, "exclusions.csv"))
-    _write_csv(result.reserve, _companion(out, "reserve.csv"))
-    _write_csv(result.report, _companion(out, "report.csv"))
-    _write_csv(result.allocation, _companion(out, "allocation.csv"))
     provenance = {
         **fw.provenance,
         "software": "caseinspect",
@@ -205,15 +195,16 @@ def draw(eligible: Path, framework_name: str, size: int | None, confidence: floa
         "size_basis": dataclasses.asdict(result.size_basis) if result.size_basis else "given",
         "minimums": [dataclasses.asdict(m) for m in chosen],
     }
-    _companion(out, "provenance.json").write_text(json.dumps(provenance, indent=2) + "\n",
-                                                  encoding="utf-8")
+    write_sample(result, out, provenance=provenance)
     _print_draw_summary(result, out)
     return 0
 
 
 def _print_draw_summary(result, out: Path) -> None:
+    from ..sampling import sample_paths
+
     click.echo(f"Listed {result.listed} cases; excluded {result.excluded} "
-               f"(see {_companion(out, 'exclusions.csv').name}); {result.eligible} eligible "
+               f"(see {sample_paths(out)['exclusions'].name}); {result.eligible} eligible "
                f"at {result.reference_date}.")
     if result.size_basis is not None:
         b = result.size_basis
@@ -231,8 +222,7 @@ def _print_draw_summary(result, out: Path) -> None:
     click.echo(result.report.to_string(index=False))
     for note in result.notes:
         click.echo(f"Note: {note}")
-    written = [out] + [_companion(out, k) for k in ("exclusions.csv", "reserve.csv", "report.csv",
-                                                   "allocation.csv", "provenance.json")]
+    written = list(sample_paths(out).values())
     click.echo("Wrote " + ", ".join(str(p) for p in written) + ".")
 
 

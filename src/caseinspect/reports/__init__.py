@@ -2,8 +2,10 @@
 
 Renderers only read the report model; they compute nothing. Heavy engines (openpyxl,
 WeasyPrint, matplotlib) are imported lazily. The XLSX workbook and the HTML page (and the
-PDF printed from it) share one layout of the printed annexes; the bulletin figures are
-drawn from the same cells (see ``docs/reports.md``).
+PDF printed from it) share one layout of the printed annexes, :func:`annex_layout`; the
+bulletin figures (:func:`report_figures`, drawn by :func:`figure_png`) read the same
+cells (see ``docs/reports.md``). Other front ends (the web application) lay out and draw
+reports through these public functions too.
 """
 
 from __future__ import annotations
@@ -12,9 +14,22 @@ from pathlib import Path
 
 from ..analysis import TablesReport
 from ._csv import tidy_frame, write_csv, write_provenance
+from ._figures import CellRef, FigureData, FigureSpec, figure_png, report_figures
+from ._layout import AnnexTable, GridCell, GridRow, HeaderCell, RowGroup, annex_layout
 
 __all__ = [
     "FORMATS",
+    "AnnexTable",
+    "CellRef",
+    "FigureData",
+    "FigureSpec",
+    "GridCell",
+    "GridRow",
+    "HeaderCell",
+    "RowGroup",
+    "annex_layout",
+    "figure_png",
+    "report_figures",
     "tidy_frame",
     "write_csv",
     "write_figures",
@@ -64,7 +79,7 @@ def write_xlsx(report: TablesReport, path: str | Path, **options) -> Path:
 
 
 def write_html(report: TablesReport, path: str | Path, **options) -> Path:
-    """Write the self-contained ``tables.html`` (see ``_html.render_html`` for the options)."""
+    """Write the self-contained ``tables.html`` (options: ``figures``, ``crown_copyright``)."""
     from ._html import write_html as _write
 
     return _write(report, path, **options)

@@ -267,7 +267,36 @@ def _by_split_figure(framework: Framework, specs: list[TableSpec]) -> dict:
 
 # --- the numbers ---------------------------------------------------------------------------
 def report_figures(report: TablesReport) -> tuple[FigureData, ...]:
-    """The report's figures with their numbers (figures without any number are left out)."""
+    """The report's bulletin figures with their numbers, ready to draw.
+
+    Which figures a report gets follows from its framework's tables (see the module
+    notes); the numbers are read from the report's cells, nothing is computed.
+
+    Parameters
+    ----------
+    report : TablesReport
+        As built by :func:`caseinspect.analysis.build_report`.
+
+    Returns
+    -------
+    tuple of FigureData
+        In figure order. Each holds its :class:`FigureSpec` (title, groups, series and the
+        :class:`CellRef` of every bar), ``values[s][g]`` (``None`` where a bar is not
+        shown) and ``markers[s][g]`` ('-' no applicable case, '*' suppressed), with its
+        ``caption`` and ``alt_text``. Figures without any number are left out.
+
+    Examples
+    --------
+    >>> from caseinspect.analysis import build_report
+    >>> from caseinspect.framework import load_framework
+    >>> from caseinspect.synth import synth_round
+    >>> framework = load_framework("qi-2016")
+    >>> report = build_report(synth_round("2016-17", n_cases=200, seed=1, text=False), framework,
+    ...                       significance="none")
+    >>> figure = report_figures(report)[0]
+    >>> figure.spec.series, len(figure.values[0]) == len(figure.spec.groups)
+    (('CRC', 'NPS'), True)
+    """
     lookup = {(r.table, r.question, r.provider_split, r.variable, r.category): r
               for r in report.cells.itertuples(index=False)}
     figures = []
@@ -381,7 +410,32 @@ def _axis_format(axis, measure: str) -> None:
 
 
 def figure_png(data: FigureData, *, title: bool = True) -> bytes:
-    """The figure as PNG bytes (identical for identical data); see :func:`render_figure`."""
+    """Draw one figure as a PNG image.
+
+    Parameters
+    ----------
+    data : FigureData
+        One of :func:`report_figures`.
+    title : bool
+        Draw the caption into the image; ``False`` for pages that print it as text.
+
+    Returns
+    -------
+    bytes
+        The PNG file, identical for identical data (fixed style, no time stamp); its
+        ``Title`` and ``Description`` metadata hold the caption and the alt text.
+
+    Examples
+    --------
+    >>> from caseinspect.analysis import build_report
+    >>> from caseinspect.framework import load_framework
+    >>> from caseinspect.synth import synth_round
+    >>> framework = load_framework("qi-2016")
+    >>> report = build_report(synth_round("2016-17", n_cases=200, seed=1, text=False), framework,
+    ...                       significance="none")
+    >>> figure_png(report_figures(report)[0])[:8]
+    b'\\x89PNG\\r\\n\\x1a\\n'
+    """
     return _save(data, "png", title)
 
 

@@ -1,7 +1,7 @@
 """``tables.xlsx``: the annex tables laid out as printed, for Excel users.
 
 One sheet per table (``C1`` … or ``T1`` …) read from the same grid as the HTML page
-(:func:`caseinspect.reports._html.annex_layout`): percentages are stored as numbers
+(:func:`caseinspect.reports.annex_layout`): percentages are stored as numbers
 (fractions with a ``0.0%`` format) so users can compute with them, counts as integers,
 '-' and '*' as text. Then a ``Models`` sheet and an ``About`` sheet (provenance).
 
@@ -19,7 +19,9 @@ from datetime import datetime
 from pathlib import Path
 
 from ..analysis import TablesReport
-from ._html import OGL_NOTE, AnnexTable, GridCell, _crown_copyright, annex_layout, model_blocks
+from ._appendix import model_blocks
+from ._layout import OGL_NOTE, AnnexTable, GridCell, annex_layout
+from ._layout import crown_copyright as _ogl
 
 __all__ = ["write_xlsx", "FIXED_TIMESTAMP"]
 
@@ -59,7 +61,7 @@ def write_xlsx(report: TablesReport, path: str | Path, *, crown_copyright: bool 
     for table in annex_layout(report):
         _table_sheet(workbook.create_sheet(table.id), table)
     _models_sheet(workbook.create_sheet("Models"), report)
-    _about_sheet(workbook.create_sheet("About"), report, _crown_copyright(report, crown_copyright))
+    _about_sheet(workbook.create_sheet("About"), report, _ogl(report, crown_copyright))
     workbook.properties.creator = "caseinspect"
     workbook.properties.title = report.title
     workbook.properties.created = FIXED_TIMESTAMP

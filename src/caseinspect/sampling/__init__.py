@@ -3,7 +3,8 @@
 From a provider's eligible-case list, screen out the cases the framework excludes,
 work out the sample size for the chosen confidence and margin, allocate it over strata
 (gender × disposal × risk of serious harm in the 2018 framework) with any minimum
-numbers, spread it over responsible officers and offices, and keep an ordered reserve.
+numbers, spread it over responsible officers and offices, and keep an ordered reserve;
+:func:`next_reserve` says which reserve case replaces a case that drops out.
 """
 
 from ._allocate import Allocation, allocate, interleave, largest_remainder
@@ -16,7 +17,9 @@ from ._eligibility import (
     prepare_eligible,
     screen,
 )
+from ._reserve import next_reserve
 from ._size import SampleSize, sample_size
+from ._write import sample_paths, write_sample
 
 __all__ = [
     "DISPOSAL_TYPES",
@@ -31,7 +34,10 @@ __all__ = [
     "interleave",
     "largest_remainder",
     "months_between",
+    "next_reserve",
     "prepare_eligible",
+    "sample_paths",
     "sample_size",
     "screen",
+    "write_sample",
 ]

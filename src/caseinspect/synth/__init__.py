@@ -6,6 +6,7 @@ bulletin 2020/03 (the 2018-19 round, framework ``hmip-2018``) or bulletin 2018/0
 2016-17 round, framework ``qi-2016``), with realistic structure between the columns. No row
 is a real person and no provider's results are its real inspection results; see
 ``docs/synthetic-data.md`` for what matches the bulletins and what is invented.
+:func:`eligible_list` makes a provider's eligible-case list for drawing a sample.
 
 Examples
 --------
@@ -21,17 +22,20 @@ from typing import Iterator
 
 import pandas as pd
 
+from ._eligible import EXCLUSION_SHARES, eligible_list
 from ._generate import CHUNK_SIZE, TRUTH_COLUMNS, SynthChunk, iter_chunks
 from ._io import OUTPUT_SUFFIXES, truth_path, write_round
 from ._spec import ROUND_IDS, round_spec
 
 __all__ = [
     "CHUNK_SIZE",
+    "EXCLUSION_SHARES",
     "OUTPUT_SUFFIXES",
     "ROUND_IDS",
     "TRUTH_COLUMNS",
     "SynthChunk",
     "case_columns",
+    "eligible_list",
     "generate_round",
     "iter_chunks",
     "synth_round",

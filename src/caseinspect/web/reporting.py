@@ -48,8 +48,7 @@ def cases_for(framework_id: str, inspections) -> pd.DataFrame:
 
 def build_web_report(framework_id: str, frame: pd.DataFrame, title: str, significance: str = "stepwise") -> WebReport | None:
     from ..analysis import build_report
-    from ..reports._figures import figure_png, report_figures
-    from ..reports._html import annex_layout
+    from ..reports import annex_layout, figure_png, report_figures
 
     if frame.empty:
         return None

@@ -10,7 +10,7 @@ import pandas as pd
 from django.db import transaction
 
 from ...errors import Problem, ValidationError
-from ...sampling import draw_sample
+from ...sampling import draw_sample, next_reserve
 from .. import audit
 from ..frameworks import framework_for
 from ..models import Case, Inspection
@@ -86,8 +86,13 @@ def _case_from_row(inspection: Inspection, row: dict, supervision_categories: se
 
 
 def replace_dropped_case(actor, case: Case, reason: str) -> Case:
-    """Mark a sampled case as dropped out and bring in the first unused reserve case,
-    preferably of the same stratum; the new case goes to the same inspector."""
+    """Mark a sampled case as dropped out and bring in its replacement from the reserve list.
+
+    The core rule :func:`caseinspect.sampling.next_reserve` chooses the replacement (the
+    first unused reserve case of the dropped case's stratum, else the first unused one);
+    the new case goes to the same inspector. One transaction: the reserve list, both cases
+    and both audit rows change together or not at all.
+    """
     if not reason.strip():
         raise ValidationError([Problem("replace", None, "reason", "", "required", "say why the case dropped out")])
     with transaction.atomic():
@@ -98,11 +103,12 @@ def replace_dropped_case(actor, case: Case, reason: str) -> Case:
                                            f"a {current.get_status_display().lower()} case cannot be replaced")])
         report = dict(inspection.sample_report or {})
         reserve = list(report.get("reserve") or [])
-        unused = [r for r in reserve if not r.get("used_for")]
-        if not unused:
+        table = pd.DataFrame(reserve) if reserve else pd.DataFrame(columns=["case_id", "stratum"])
+        row = next_reserve(table, {str(r["case_id"]) for r in reserve if r.get("used_for")},
+                           {"stratum": (current.sample_info or {}).get("stratum")})
+        if row is None:
             raise ValidationError([Problem("replace", None, "reserve", None, "reserve-empty", "the reserve list is used up")])
-        stratum = (current.sample_info or {}).get("stratum")
-        chosen = next((r for r in unused if r.get("stratum") == stratum), unused[0])
+        chosen = reserve[row.name]
         chosen["used_for"] = current.case_id
         report["reserve"] = reserve
         inspection.sample_report = report
