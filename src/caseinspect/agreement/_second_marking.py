@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..cases._rows import cell_text as _text, row_numbers as _row_numbers
 from ..errors import Problem, ValidationError
 from ._coefficients import Coefficients, agreement_coefficients
 
@@ -288,17 +289,3 @@ def _discrepancies(a: pd.DataFrame, b: pd.DataFrame, items: list[str]) -> pd.Dat
         if a.at[cid, item] != b.at[cid, item]
     ]
     return pd.DataFrame(rows, columns=list(DISCREPANCY_COLUMNS), dtype=object)
-
-
-def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return str(value).strip()
-
-
-def _row_numbers(frame: pd.DataFrame) -> list[int]:
-    # Rows are named as the reader named them: caseinspect.cases.read_case_file indexes a
-    # table by spreadsheet row (index named "row"); any other table by 1-based position.
-    if frame.index.name == "row":
-        return [int(i) for i in frame.index]
-    return list(range(1, len(frame) + 1))

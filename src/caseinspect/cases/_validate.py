@@ -63,8 +63,7 @@ def validate_cases(frame: pd.DataFrame, framework: Framework, *, source: str, mo
 
     Examples
     --------
-    >>> import numpy as np
-import pandas as pd
+    >>> import pandas as pd
     >>> from caseinspect.framework import load_framework
     >>> fw = load_framework("qi-2016")
     >>> row = {c: "" for c in fw.profile_columns}

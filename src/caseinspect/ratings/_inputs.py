@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..cases._rows import cell_text as _text, row_numbers as _row_numbers
 from ..errors import Problem, ValidationError
 from ..framework import ANSWER_VALUES, Framework, Standard
 
@@ -138,17 +139,3 @@ def _provider_types(fw: Framework) -> tuple[str, ...]:
         return fw.profile_variable("provider_type").categories
     except KeyError:
         return tuple(sorted({t for s in fw.standards for t in s.provider_types}))
-
-
-def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return str(value).strip()
-
-
-def _row_numbers(frame: pd.DataFrame) -> list[int]:
-    # Rows are named as the reader named them: caseinspect.cases.read_case_file indexes a
-    # table by spreadsheet row (index named "row"); any other table by 1-based position.
-    if frame.index.name == "row":
-        return [int(i) for i in frame.index]
-    return list(range(1, len(frame) + 1))

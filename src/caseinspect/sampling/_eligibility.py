@@ -16,6 +16,7 @@ from datetime import date
 
 import pandas as pd
 
+from ..cases._rows import cell_text as _text, row_numbers as _row_numbers
 from ..errors import Problem, ValidationError
 from ..framework import SamplingRules
 
@@ -317,17 +318,3 @@ def _parse_date(value: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
-
-
-def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return str(value).strip()
-
-
-def _row_numbers(frame: pd.DataFrame) -> list[int]:
-    # Rows are named as the reader named them: caseinspect.cases.read_case_file indexes a
-    # table by spreadsheet row (index named "row"); any other table by 1-based position.
-    if frame.index.name == "row":
-        return [int(i) for i in frame.index]
-    return list(range(1, len(frame) + 1))
