@@ -45,7 +45,7 @@ bench-web: $(STAMP)
 	$(PY) benchmarks/bench_web.py
 
 serve: $(STAMP)
-	$(VENV)/bin/caseinspect serve
+	$(VENV)/bin/caseinspect serve --db sqlite:///$(CURDIR)/$(DEMO_DIR)/demo.sqlite3
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache node_modules

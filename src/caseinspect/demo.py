@@ -198,7 +198,7 @@ def _print_summary(summary: dict) -> None:
     result = sample["result"]
     _say(f"  eligible list   {sample['list']} ({SAMPLE_PROVIDER[0]}, {result.listed:,} cases, {result.excluded} excluded) "
          f"→ sample {len(result.sample)} + reserve {len(result.reserve)} in {sample['written']['sample'].name} and companions")
-    _say("  web application: caseinspect serve --db " + summary["database"].replace("sqlite:///", "sqlite:///"))
+    _say("  web application: make serve   (or: .venv/bin/caseinspect serve --db " + summary["database"] + ")")
     _say("    then open http://127.0.0.1:8000/ and sign in with a demo account (demo only, never in production):")
     for username, role, password in summary["accounts"]:
         _say(f"      {role:<22} {username:<20} {password}")

@@ -6,7 +6,9 @@ Django is imported only when one of these commands runs (through
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -126,8 +128,15 @@ def createuser_command(username: str, role: str, provider: str | None, password_
 def serve_command(db_url: str | None, port: int) -> int:
     """Run the development web server on 127.0.0.1 (for the demo and development only).
 
-    For production use gunicorn with the production settings (docs/deployment.md).
+    Without --db or DATABASE_URL it serves the demo database that `make demo` leaves
+    (demo-output/demo.sqlite3) when there is one, else caseinspect.sqlite3 here. For
+    production use gunicorn with the production settings (docs/deployment.md).
     """
+    if db_url is None and not os.environ.get("DATABASE_URL"):
+        demo = Path("demo-output") / "demo.sqlite3"
+        if demo.is_file() and not Path("caseinspect.sqlite3").exists():
+            db_url = f"sqlite:///{demo.resolve()}"
+            click.echo(f"Serving the demo database {demo} (sign in with an account `make demo` printed).")
     _setup(db_url, debug=True)
     from django.core.management import call_command
 
