@@ -46,7 +46,6 @@ def test_months_window(rules, categories, start, expected):
         ("exclusion", ["only-excluded-requirements"]),
         ("curfew", ["only-excluded-requirements"]),
         ("unpaid_work; curfew ;exclusion", ["only-excluded-requirements"]),  # a combination
-        ("Unpaid Work", ["only-excluded-requirements"]),  # spelling normalised
         ("unpaid_work;rehabilitation_activity", []),      # one other requirement keeps it in
     ],
 )
@@ -62,7 +61,7 @@ def test_requirements_rule_is_for_community_disposals_only(rules, categories):
 @pytest.mark.parametrize("flag", ["yot_held", "sfo_or_scr", "transferred"])
 def test_each_flag_excludes(rules, categories, flag):
     assert reasons(rules, categories, **{flag: "yes"}) == [flag]
-    assert reasons(rules, categories, **{flag: "No"}) == []
+    assert reasons(rules, categories, **{flag: "no"}) == []
 
 
 @pytest.mark.parametrize(
@@ -158,8 +157,33 @@ def test_missing_columns(rules, categories):
         ("office", "missing-column"), ("sfo_or_scr", "missing-column")}
 
 
-def test_not_recorded_profile_values_are_allowed_and_canonicalised(rules, categories):
-    out = prepare_eligible(table(case(gender="", ethnic_group="black", rosh="high/very HIGH")),
+def test_not_recorded_profile_values_are_allowed_and_kept_as_written(rules, categories):
+    out = prepare_eligible(table(case(gender="", ethnic_group="Black", rosh="High/Very high")),
                            rules, categories=categories)
     assert (out.loc[0, "gender"], out.loc[0, "ethnic_group"], out.loc[0, "rosh"]) == (
         "", "Black", "High/Very high")
+    with pytest.raises(ValidationError):
+        prepare_eligible(table(case(ethnic_group="black")), rules, categories=categories)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "suggestion"),
+    [
+        ("requirements", "Unpaid Work", "unpaid_work"),
+        ("gender", "female", "Female"),
+        ("disposal_type", "Custody", "custody"),
+        ("yot_held", "Yes", "yes"),
+    ],
+)
+def test_other_spellings_are_reported_not_rewritten(rules, categories, column, value, suggestion):
+    """Nothing a user entered is changed silently: a near miss is an error with a suggestion."""
+    with pytest.raises(ValidationError) as info:
+        prepare_eligible(table(case(**{column: value})), rules, categories=categories)
+    (problem,) = info.value.problems
+    assert problem.column == column and f"did you mean '{suggestion}'" in problem.message
+
+
+def test_spaces_around_a_value_are_reported(rules, categories):
+    with pytest.raises(ValidationError) as info:
+        prepare_eligible(table(case(officer="RO0001 ")), rules, categories=categories)
+    assert [p.rule for p in info.value.problems] == ["whitespace"]

@@ -135,17 +135,18 @@ def prepare_eligible(
     rules : SamplingRules
     categories : mapping, optional
         Allowed values per column (normally the framework's profile categories, e.g.
-        ``{"gender": ("Male", "Female")}``); matched without regard to case and written
-        in the framework's spelling. Empty cells mean "not recorded".
+        ``{"gender": ("Male", "Female")}``), spelt exactly as the framework spells them:
+        a value in another spelling is reported with a suggestion, never rewritten.
+        Empty cells mean "not recorded".
     source : str
         File name for messages.
 
     Returns
     -------
     DataFrame
-        Same rows and columns, values trimmed and canonical: dates as ``datetime.date``
-        (``None`` when empty), flags as ``bool``, ``requirements`` as a tuple of codes,
-        ``disposal_type`` lower case.
+        Same rows and columns, with dates as ``datetime.date`` (``None`` when empty),
+        flags as ``bool`` and ``requirements`` as a tuple of codes; every other value
+        exactly as written.
 
     Raises
     ------
@@ -165,7 +166,8 @@ def prepare_eligible(
         ], hint="see docs/sampling.md for the columns of an eligible-case list")
 
     problems: list[Problem] = []
-    records = [{k: _text(v) for k, v in r.items()} for r in eligible.to_dict("records")]
+    raw_records = eligible.to_dict("records")
+    records = [{k: _text(v) for k, v in r.items()} for r in raw_records]
     # Canonical values, column by column; built as plain lists so that dates, tuples and
     # booleans keep their Python types (object columns) whatever pandas would infer.
     columns: dict[str, list[object]] = {c: [r[c] for r in records] for c in eligible.columns}
@@ -182,6 +184,10 @@ def prepare_eligible(
         for column in required:
             if column not in _MAY_BE_EMPTY and column not in cats and not record[column]:
                 bad(column, "missing-value", "a value is required.")
+            raw = raw_records[i].get(column)
+            if isinstance(raw, str) and raw != raw.strip():
+                # Reported rather than trimmed: nothing a user entered is changed silently.
+                bad(column, "whitespace", f"'{raw}' has spaces before or after the value.")
         case_id = record["case_id"]
         if case_id:
             if case_id in seen:
@@ -204,27 +210,29 @@ def prepare_eligible(
                 f"terminated or recalled on {end}, before the sentence or release on {start}.")
         columns["termination_or_recall_date"][i] = end
 
-        disposal = record["disposal_type"].lower()
-        if record["disposal_type"] and disposal not in DISPOSAL_TYPES:
+        disposal = record["disposal_type"]
+        if disposal and disposal not in DISPOSAL_TYPES:
             bad("disposal_type", "unknown-category",
-                f"'{record['disposal_type']}' is not one of {', '.join(DISPOSAL_TYPES)}.")
-        columns["disposal_type"][i] = disposal
+                f"'{disposal}' is not one of {', '.join(DISPOSAL_TYPES)}{_did_you_mean(disposal, DISPOSAL_TYPES)}.")
 
-        codes = tuple(_requirement_code(t) for t in record["requirements"].split(";") if t.strip())
+        # Spaces around the ';' separators are layout, not part of a code.
+        codes = tuple(t.strip() for t in record["requirements"].split(";") if t.strip())
         unknown = [c for c in codes if c not in known_requirements]
         if unknown:
+            hints = [f"'{_requirement_code(u)}'" for u in unknown if _requirement_code(u) in known_requirements]
             bad("requirements", "unknown-requirement",
                 f"{', '.join(repr(u) for u in unknown)} not known; use "
-                f"{', '.join(sorted(known_requirements))} separated by ';'.")
+                f"{', '.join(sorted(known_requirements))} separated by ';'"
+                + (f" (did you mean {', '.join(hints)}?)" if hints else "") + ".")
         if disposal == "community" and not codes:
             bad("requirements", "missing-value",
                 "a community disposal needs its requirements (separated by ';').")
         columns["requirements"][i] = codes
 
         for flag in rules.exclude_flags:
-            value = record[flag].lower()
-            if record[flag] and value not in FLAG_VALUES:
-                bad(flag, "bad-flag", f"'{record[flag]}' is not yes or no.")
+            value = record[flag]
+            if value and value not in FLAG_VALUES:
+                bad(flag, "bad-flag", f"'{value}' is not yes or no{_did_you_mean(value, tuple(FLAG_VALUES))}.")
             columns[flag][i] = FLAG_VALUES.get(value, False)
 
         for column, allowed in cats.items():
@@ -233,12 +241,10 @@ def prepare_eligible(
             value = record[column]
             if not value:
                 continue
-            canonical = {a.lower(): a for a in allowed}.get(value.lower())
-            if canonical is None:
+            if value not in allowed:
                 bad(column, "unknown-category",
-                    f"'{value}' is not one of {', '.join(allowed)} (or empty for not recorded).")
-            else:
-                columns[column][i] = canonical
+                    f"'{value}' is not one of {', '.join(allowed)} (or empty for not recorded)"
+                    f"{_did_you_mean(value, allowed)}.")
     if problems:
         raise ValidationError(problems, hint="see docs/sampling.md for the columns of an eligible-case list")
     return pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in columns.items()})
@@ -305,6 +311,12 @@ def screen(
 
 def _fmt_months(value: float) -> str:
     return f"{value:g}"
+
+
+def _did_you_mean(value: str, allowed: tuple[str, ...]) -> str:
+    folded = {a.lower(): a for a in allowed}
+    match = folded.get(_requirement_code(value).replace("_", " ")) or folded.get(value.strip().lower())
+    return f" (did you mean '{match}'?)" if match and match != value else ""
 
 
 def _requirement_code(token: str) -> str:
