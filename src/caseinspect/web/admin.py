@@ -3,6 +3,8 @@ through the application (so every change goes through an action and the audit tr
 audit events can be read, never added, changed or deleted."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
 from . import audit
 from .models import Account, AuditEvent, Case, ImportBatch, Inspection, Provider, RatingDecision
@@ -82,3 +84,37 @@ class ImportBatchAdmin(ReadOnlyAdmin):
 @admin.register(RatingDecision)
 class RatingDecisionAdmin(ReadOnlyAdmin):
     list_display = ("inspection", "standard", "kind", "rating", "decided_by", "decided_at")
+
+
+class AuditedUserAdmin(UserAdmin):
+    """Django's user admin, with every change written to the audit trail.
+
+    Passwords are never recorded: a password change is recorded as ``password: changed``.
+    """
+
+    audited_fields = ("username", "is_active", "is_staff", "is_superuser")
+
+    def _state(self, obj) -> dict[str, str]:
+        state = {f: str(getattr(obj, f)) for f in self.audited_fields}
+        state["groups"] = ", ".join(sorted(g.name for g in obj.groups.all())) if obj.pk else ""
+        return state
+
+    def save_model(self, request, obj, form, change):
+        previous = type(obj).objects.get(pk=obj.pk) if change else None
+        before = self._state(previous) if previous is not None else None
+        super().save_model(request, obj, form, change)
+        after = self._state(obj)
+        if previous is not None and previous.password != obj.password:
+            before, after = {**before, "password": "unchanged"}, {**after, "password": "changed"}
+        audit.record(request.user, "change" if change else "create", obj, object_type="user",
+                     before=before, after=after)
+
+    def delete_model(self, request, obj):
+        audit.record(request.user, "delete", obj, object_type="user", before=self._state(obj))
+        super().delete_model(request, obj)
+
+
+_User = get_user_model()
+if admin.site.is_registered(_User):
+    admin.site.unregister(_User)
+admin.site.register(_User, AuditedUserAdmin)
