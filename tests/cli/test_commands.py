@@ -106,3 +106,16 @@ def test_tables_with_disclosure_control(tmp_path, data_dir, capsys):
     female = tidy[(tidy.table == "C1") & (tidy.question == "accommodation") & (tidy.category == "Female")]
     assert female[["n", "pct", "suppressed"]].values.tolist() == [["", "", "primary"]]
     assert "*" in (out_dir / "tables.html").read_text()
+
+
+def test_frameworks_and_check_framework(tmp_path, capsys):
+    from caseinspect.framework import framework_path
+
+    code, out, _ = run(["frameworks"], capsys)
+    assert code == 0 and "hmip-2018" in out and "qi-2016" in out and "C1, C2" in out
+    code, out, _ = run(["check-framework", str(framework_path("qi-2016"))], capsys)
+    assert code == 0 and "is valid: 7 items" in out
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(framework_path("qi-2016").read_text().replace("section: \"engagement\"", "section: \"engagment\"", 1))
+    code, out, _ = run(["check-framework", str(broken)], capsys)
+    assert code == 1 and "no section 'engagment'" in out and "broken.yaml, row" in out

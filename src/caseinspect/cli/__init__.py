@@ -28,7 +28,10 @@ _COMMAND_MODULES = (
     "_tables",
     "_synth",
     "_stats",
-    "_workflow",
+    "_sampling",
+    "_ratings",
+    "_ogrs",
+    "_agreement",
     "_web",
     "_export",
 )
