@@ -123,6 +123,12 @@ def _table_sheet(sheet, table: AnnexTable) -> None:
     sheet.column_dimensions["B"].width = max(10, *(len(r.label) + 2 for g in table.groups if g.label for r in g.rows))
     for offset, kind in enumerate(table.column_kinds):
         sheet.column_dimensions[get_column_letter(first_data_col + offset)].width = _column_width(table, offset, kind)
+    # Printed as the annexes are: landscape A4, the whole table one page wide.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
 
 
 def _put(cell, grid_cell: GridCell, shade, *, bold_row: bool) -> None:
@@ -149,7 +155,10 @@ def _column_width(table: AnnexTable, offset: int, kind: str) -> float:
         position = 0
         for head in header_row:
             if position == offset and head.span == 1:
-                width = max(width, min(16.0, len(head.label) / 2.6 + 2))
+                longest_word = max((len(w) for w in head.label.split()), default=0)
+                # Room to wrap in about three lines, but never less than the longest word
+                # (a word broken across lines, "Accommo-dation", reads badly).
+                width = max(width, min(16.0, len(head.label) / 2.6 + 2), longest_word * 1.15 + 2)
             position += head.span
     return width
 
