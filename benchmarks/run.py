@@ -118,8 +118,41 @@ def main() -> int:
                 results[name] = {"error": f"{type(exc).__name__}: {exc}"}
             print(f"   {json.dumps(results[name], default=str)}  ({time.perf_counter() - started:.0f} s)", flush=True)
     (HERE / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print()
+    for line in summary(results):
+        print(line)
     print(f"Wrote {HERE / 'results.json'}")
     return 0
+
+
+def summary(results: dict) -> list[str]:
+    """The targets of the issues, each with what was measured and whether it was met."""
+    rows = []
+
+    def add(label: str, measured: str, ok: bool | None) -> None:
+        mark = "n/a" if ok is None else ("met" if ok else "MISSED")
+        rows.append(f"  {label:<58} {measured:<34} {mark}")
+
+    synth = results.get("synth", {})
+    if "seconds" in synth:
+        add(f"synthetic {synth['cases']:,} cases written < 60 s, few hundred MB",
+            f"{synth['seconds']} s, peak {synth['peak_rss_mb']:.0f} MB",
+            synth["seconds"] < 60 and synth["peak_rss_mb"] < 1000)
+    for key, target in (("significance_round", 2), ("significance_big", 30)):
+        r = results.get(key, {})
+        if "engine_seconds" in r:
+            add(f"significance, {r['cases']:,} cases < {target} s", f"{r['engine_seconds']:.2f} s", r["engine_seconds"] < target)
+            add(f"  vs per-case statsmodels ({r['baseline_measured_on']} of {r['outcomes']} outcomes timed)",
+                f"{r['baseline_seconds']:.1f} s, {r['speedup']:.0f}x", r["speedup"] >= 20 if key == "significance_big" else None)
+    imp = results.get("import", {})
+    if "import_s" in imp:
+        add(f"validate + import {imp['cases']:,} cases (SQLite)", f"{imp['validate_s']} s + {imp['import_s']} s", None)
+    web = results.get("web") or {}
+    if "p95_ms" in web:
+        add(f"web: {web['users']} users saving for {web['seconds']:.0f} s, p95 < 150 ms, no errors/lost saves",
+            f"p50 {web['p50_ms']} / p95 {web['p95_ms']} ms, {web['requests_per_s']}/s",
+            web["p95_ms"] < 150 and web["errors"] == 0 and web["lost_saves"] == 0)
+    return ["Targets:"] + rows
 
 
 if __name__ == "__main__":
