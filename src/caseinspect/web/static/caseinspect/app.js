@@ -54,3 +54,37 @@ function enhanceCaseForm(form) {
 }
 
 for (const form of document.querySelectorAll("[data-case-form]")) enhanceCaseForm(form);
+
+// Wide tables scroll on their own rather than the whole page (WCAG 1.4.10). While a table
+// overflows, its scrolling box is a region named by the table's caption and takes keyboard
+// focus, so it can be scrolled without a mouse (2.1.1); otherwise it is a plain box and
+// no extra tab stop.
+let captions = 0;
+function enhanceTableScroll(scroller) {
+  const caption = scroller.querySelector("table > caption");
+  if (caption && !caption.id) {
+    captions += 1;
+    caption.id = `app-table-caption-${captions}`;
+  }
+  function update() {
+    if (scroller.scrollWidth > scroller.clientWidth + 1) {
+      scroller.setAttribute("role", "region");
+      scroller.tabIndex = 0;
+      if (caption) scroller.setAttribute("aria-labelledby", caption.id);
+      else scroller.setAttribute("aria-label", "Table");
+    } else if (document.activeElement !== scroller) {
+      for (const name of ["role", "tabindex", "aria-labelledby", "aria-label"]) scroller.removeAttribute(name);
+    }
+  }
+  update();
+  if ("ResizeObserver" in window) new ResizeObserver(update).observe(scroller);
+}
+
+for (const table of document.querySelectorAll("table.govuk-table")) {
+  if (table.parentElement.classList.contains("app-table-scroll")) continue;
+  const scroller = document.createElement("div");
+  scroller.className = "app-table-scroll";
+  table.before(scroller);
+  scroller.append(table);
+}
+for (const scroller of document.querySelectorAll(".app-table-scroll")) enhanceTableScroll(scroller);
