@@ -8,20 +8,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..cases._rows import cell_text as _text, row_numbers as _row_numbers
+from ..cases._rows import cell_text as _text
+from ..cases._rows import row_numbers as _row_numbers
 from ..errors import Problem, ValidationError
+from ..framework import ANSWER_VALUES, PROFILE_ID_COLUMNS
 from ._coefficients import Coefficients, agreement_coefficients
 
 __all__ = ["ANSWERS", "PROFILE_COLUMNS", "AgreementResult", "ItemAgreement", "second_marking_agreement"]
 
 #: Answers an item may hold; an empty cell means not applicable / not recorded.
-ANSWERS = ("yes", "no")
-#: Case-profile columns of the case interchange format (never items).
-PROFILE_COLUMNS = (
-    "case_id",
-    "inspection_id",
-    "provider",
-    "provider_type",
+ANSWERS = ANSWER_VALUES
+#: Case-profile columns of the case interchange format (never items), used to tell items
+#: apart when no framework item list is given.
+PROFILE_COLUMNS = PROFILE_ID_COLUMNS + (
     "gender",
     "age_group",
     "ethnic_group",
