@@ -3,6 +3,8 @@
 #               analysis, write the outputs and say where they are
 #   make test   the whole test suite (SQLite, then the database tests on PostgreSQL)
 #   make bench  benchmarks (speed and memory targets)
+#   make check  lint, format and type checks (ruff, mypy), as CI and pre-commit run them
+#   make lock   refresh the dependency lock on purpose (then run the suite, commit both)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -10,17 +12,36 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo-output
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install demo test test-sqlite test-postgres bench bench-web serve clean
+.PHONY: install demo test test-sqlite test-postgres bench bench-web serve clean check lock
 
-$(STAMP): pyproject.toml package.json package-lock.json
+# Installs come from the committed lock (requirements/*.txt, exact versions with hashes),
+# never from the open ranges in pyproject.toml: `make lock` refreshes it on purpose.
+$(STAMP): pyproject.toml requirements/lock.txt requirements/build.txt package.json package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements/build.txt
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/lock.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build
 	touch $(STAMP)
 
 install: $(STAMP)
+
+check: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+# The lock: every dependency of caseinspect[all] plus the test and development tools, at
+# exact versions with hashes, for every platform and Python caseinspect supports (uv's
+# universal resolution). uv is itself pinned in the lock; a first lock needs `pip install uv`.
+UV := $(shell test -x $(VENV)/bin/uv && echo $(VENV)/bin/uv || echo uv)
+lock:
+	$(UV) pip compile pyproject.toml --extra all --extra test --extra dev --universal \
+	  --python-version 3.11 --generate-hashes --upgrade -q -o requirements/lock.txt
+	$(UV) pip compile requirements/build.in --universal --python-version 3.11 \
+	  --generate-hashes --upgrade -q -o requirements/build.txt
+	@echo "lock refreshed: run make test, then commit requirements/ with pyproject.toml"
 
 demo: $(STAMP)
 	$(PY) -m caseinspect.demo --out $(DEMO_DIR)

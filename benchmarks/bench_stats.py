@@ -98,13 +98,20 @@ def _score_statistic(fit, y: np.ndarray, extra: np.ndarray) -> float:
     return float(score @ np.linalg.solve(efficient, score))
 
 
-def _per_case_stepwise(cases: pd.DataFrame, outcome: str, terms: list[str],
-                       pin: float = 0.05, pout: float = 0.10, event: str = "Yes") -> tuple[str, ...]:
+def _per_case_stepwise(
+    cases: pd.DataFrame,
+    outcome: str,
+    terms: list[str],
+    pin: float = 0.05,
+    pout: float = 0.10,
+    event: str = "Yes",
+) -> tuple[str, ...]:
     """FSTEP(LR) the obvious way: per-case statsmodels fits, nothing collapsed or cached."""
     used = cases[(cases[outcome] != "") & (cases[terms] != "").all(axis=1)]
     y = (used[outcome] == event).to_numpy(float)
-    blocks = {t: pd.get_dummies(used[t], prefix=t, drop_first=True, dtype=float).to_numpy()
-              for t in terms}
+    blocks = {
+        t: pd.get_dummies(used[t], prefix=t, drop_first=True, dtype=float).to_numpy() for t in terms
+    }
     ones = np.ones((len(used), 1))
 
     def fit(model):
@@ -147,8 +154,14 @@ def _per_case_stepwise(cases: pd.DataFrame, outcome: str, terms: list[str],
     return tuple(t for t in terms if t in model)
 
 
-def run(cases: pd.DataFrame, outcomes: list[str], terms: list[str], *,
-        baseline_outcomes: int | None = None, event: str = "Yes") -> dict:
+def run(
+    cases: pd.DataFrame,
+    outcomes: list[str],
+    terms: list[str],
+    *,
+    baseline_outcomes: int | None = None,
+    event: str = "Yes",
+) -> dict:
     """Time the engine and the per-case baseline on ``cases``; return the numbers.
 
     Parameters
@@ -203,39 +216,57 @@ def run(cases: pd.DataFrame, outcomes: list[str], terms: list[str], *,
 
 def _report(label: str, result: dict) -> None:
     scaled = (
-        "" if result["baseline_measured_on"] == result["outcomes"]
+        ""
+        if result["baseline_measured_on"] == result["outcomes"]
         else f" (measured on {result['baseline_measured_on']} outcomes, scaled)"
     )
     print(f"{label}: {result['cases']:,} cases x {result['outcomes']} outcomes")
-    print(f"  engine (patterns):      {result['engine_seconds']:8.2f} s wall, "
-          f"{result['engine_cpu_seconds']:.2f} s CPU")
-    print(f"  per-case statsmodels:   {result['baseline_seconds']:8.2f} s wall, "
-          f"{result['baseline_cpu_seconds']:.2f} s CPU{scaled}")
+    print(
+        f"  engine (patterns):      {result['engine_seconds']:8.2f} s wall, "
+        f"{result['engine_cpu_seconds']:.2f} s CPU"
+    )
+    print(
+        f"  per-case statsmodels:   {result['baseline_seconds']:8.2f} s wall, "
+        f"{result['baseline_cpu_seconds']:.2f} s CPU{scaled}"
+    )
     print(f"  speed-up:               {result['speedup']:8.1f} x")
     print(f"  same terms selected:    {'yes' if result['agree'] else 'NO'}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, action="append",
-                        help="Number of synthetic cases (repeatable; default 3300 and 1000000).")
+    parser.add_argument(
+        "--cases",
+        type=int,
+        action="append",
+        help="Number of synthetic cases (repeatable; default 3300 and 1000000).",
+    )
     parser.add_argument("--file", help="CSV of cases (text columns) instead of synthetic data.")
     parser.add_argument("--outcomes", type=int, default=40, help="Synthetic outcomes (default 40).")
-    parser.add_argument("--baseline-outcomes", type=int, default=None,
-                        help="Outcomes the per-case baseline is measured on (then scaled).")
+    parser.add_argument(
+        "--baseline-outcomes",
+        type=int,
+        default=None,
+        help="Outcomes the per-case baseline is measured on (then scaled).",
+    )
     args = parser.parse_args()
     if args.file:
         cases = pd.read_csv(args.file, dtype=str, keep_default_na=False)
         terms = [t for t in TERMS if t in cases.columns]
-        outcomes = [c for c in cases.columns if set(cases[c].unique()) <= {"Yes", "No", ""}
-                    and c not in terms]
+        outcomes = [
+            c
+            for c in cases.columns
+            if set(cases[c].unique()) <= {"Yes", "No", ""} and c not in terms
+        ]
         _report(args.file, run(cases, outcomes, terms, baseline_outcomes=args.baseline_outcomes))
         return
     for n in args.cases or [3300, 1_000_000]:
         cases = generate(n, args.outcomes)
         outcomes = [c for c in cases.columns if c.startswith("q")]
-        _report(f"{n:,} synthetic cases",
-                run(cases, outcomes, TERMS, baseline_outcomes=args.baseline_outcomes))
+        _report(
+            f"{n:,} synthetic cases",
+            run(cases, outcomes, TERMS, baseline_outcomes=args.baseline_outcomes),
+        )
 
 
 if __name__ == "__main__":

@@ -23,8 +23,14 @@ def _peak_rss_mb() -> float:
     return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
 
 
-def run(n_cases: int = 1_000_000, *, round_id: str = "2018-19", out: str | None = None, text: bool = True,
-        seed: int = 0) -> dict:
+def run(
+    n_cases: int = 1_000_000,
+    *,
+    round_id: str = "2018-19",
+    out: str | None = None,
+    text: bool = True,
+    seed: int = 0,
+) -> dict:
     """Generate ``n_cases`` cases (writing them to ``out`` if given); return timings.
 
     Returns
@@ -57,8 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n_cases", nargs="?", type=int, default=1_000_000)
     parser.add_argument("--round", default="2018-19", choices=["2018-19", "2016-17"])
-    parser.add_argument("--out", help="also write the round (.csv or .parquet); 'tmp' = a temporary .parquet")
-    parser.add_argument("--no-text", action="store_true", help="leave out rationales and practice notes")
+    parser.add_argument(
+        "--out", help="also write the round (.csv or .parquet); 'tmp' = a temporary .parquet"
+    )
+    parser.add_argument(
+        "--no-text", action="store_true", help="leave out rationales and practice notes"
+    )
     args = parser.parse_args(argv)
     out = args.out
     with tempfile.TemporaryDirectory() as folder:

@@ -35,22 +35,32 @@ from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-PASSWORD = "bench-load-test-passphrase-42"
+PASSWORD = "bench-load-test-passphrase-42"  # noqa: S105 - a throwaway account on a loopback test server
 SETTINGS = "caseinspect.web.settings.development"
 
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--db-url", default="postgresql://postgres@127.0.0.1:5432/caseinspect_bench_web",
-                   help="database to (re)create for the run")
+    p.add_argument(
+        "--db-url",
+        default="postgresql://postgres@127.0.0.1:5432/caseinspect_bench_web",
+        help="database to (re)create for the run",
+    )
     p.add_argument("--users", type=int, default=20)
     p.add_argument("--cases-per-user", type=int, default=5)
     p.add_argument("--seconds", type=float, default=60)
-    p.add_argument("--think", type=float, default=1.0, help="mean seconds between one user's saves (0: flat out)")
+    p.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="mean seconds between one user's saves (0: flat out)",
+    )
     # Saves are CPU-bound (validation, JSON, audit row): cores + 1 workers keep the tail short on a
     # small machine, where gunicorn's usual 2 x cores + 1 queues requests behind busy workers
     # (measured on 2 cores: p95 53 ms with 3 workers, 181 ms with 5).
-    p.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1, help="gunicorn workers")
+    p.add_argument(
+        "--workers", type=int, default=(os.cpu_count() or 1) + 1, help="gunicorn workers"
+    )
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     return p.parse_args(argv)
@@ -71,8 +81,12 @@ def recreate_database(url: str) -> None:
 def populate(url: str, users: int, per_user: int) -> dict[str, list[int]]:
     """Migrate, create users and cases; return {username: [case pk, ...]}."""
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE=SETTINGS)
-    subprocess.run([str(VENV_BIN / "caseinspect"), "migrate", "--db", url], check=True, env=env,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(VENV_BIN / "caseinspect"), "migrate", "--db", url],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE=SETTINGS)
     from caseinspect.web import setup
 
@@ -93,9 +107,18 @@ def populate(url: str, users: int, per_user: int) -> dict[str, list[int]]:
     rows = []
     for k in range(users * per_user):
         row = {c: "" for c in known_columns(fw)}
-        row.update(case_id=f"BENCH-{k + 1:05d}", inspection_id="BENCH-1", provider="Bench CRC", provider_type="CRC",
-                   gender="Male", age_group="30-39", ethnic_group="White", supervision_type="Community sentence",
-                   likelihood_of_reoffending="Medium", rosh="Low")
+        row.update(
+            case_id=f"BENCH-{k + 1:05d}",
+            inspection_id="BENCH-1",
+            provider="Bench CRC",
+            provider_type="CRC",
+            gender="Male",
+            age_group="30-39",
+            ethnic_group="White",
+            supervision_type="Community sentence",
+            likelihood_of_reoffending="Medium",
+            rosh="Low",
+        )
         rows.append(row)
     frame = pd.DataFrame(rows, dtype=object)
     frame.index = pd.RangeIndex(2, len(frame) + 2)
@@ -104,7 +127,7 @@ def populate(url: str, users: int, per_user: int) -> dict[str, list[int]]:
     plan, out = {}, {}
     for u in range(users):
         user = create_user(admin, f"bench-insp-{u + 1:02d}", "inspector", PASSWORD)
-        mine = cases[u * per_user:(u + 1) * per_user]
+        mine = cases[u * per_user : (u + 1) * per_user]
         plan.update({c.pk: user for c in mine})
         out[user.username] = [c.pk for c in mine]
     allocate_cases(admin, inspection, plan)
@@ -114,8 +137,22 @@ def populate(url: str, users: int, per_user: int) -> dict[str, list[int]]:
 def start_server(url: str, workers: int, port: int) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE=SETTINGS, CASEINSPECT_DEBUG="0")
     proc = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "caseinspect.web.wsgi:application", "--preload", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--timeout", "60"], env=env, start_new_session=True)
+        [
+            str(VENV_BIN / "gunicorn"),
+            "caseinspect.web.wsgi:application",
+            "--preload",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "60",
+        ],
+        env=env,
+        start_new_session=True,
+    )
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -144,7 +181,10 @@ class User(threading.Thread):
         self.conflicts = 0
 
     def request(self, method, path, body=None):
-        headers = {"Host": f"127.0.0.1:{self.port}", "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers = {
+            "Host": f"127.0.0.1:{self.port}",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+        }
         if body is not None:
             body = urlencode(body)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -162,24 +202,36 @@ class User(threading.Thread):
         try:
             _, page = self.request("GET", "/login/")
             token = self.TOKEN.search(page).group(1)
-            status, _ = self.request("POST", "/login/", {"csrfmiddlewaretoken": token, "username": self.username,
-                                                        "password": PASSWORD})
+            status, _ = self.request(
+                "POST",
+                "/login/",
+                {"csrfmiddlewaretoken": token, "username": self.username, "password": PASSWORD},
+            )
             if status != 302:
                 self.errors.append(f"login {status}")
                 return
             forms = {}
             for pk in self.cases:
                 _, page = self.request("GET", f"/cases/{pk}/edit/")
-                forms[pk] = [self.TOKEN.search(page).group(1), int(self.VERSION.search(page).group(1))]
+                forms[pk] = [
+                    self.TOKEN.search(page).group(1),
+                    int(self.VERSION.search(page).group(1)),
+                ]
             n = 0
             while time.time() < self.deadline:
                 pk = self.cases[n % len(self.cases)]
                 token, version = forms[pk]
-                body = {"csrfmiddlewaretoken": token, "version": version, "action": "save",
-                        "answer__need_ete": self.rng.choice(["yes", "no"]), "answer__need_drug_misuse": "yes",
-                        "answer__kq_2_1_1": self.rng.choice(["yes", "no"]),
-                        "rationale__kq_2_1_1": f"Save {n} by {self.username}: motivation analysed.",
-                        "practice_note": "", "practice_pseudonym": ""}
+                body = {
+                    "csrfmiddlewaretoken": token,
+                    "version": version,
+                    "action": "save",
+                    "answer__need_ete": self.rng.choice(["yes", "no"]),
+                    "answer__need_drug_misuse": "yes",
+                    "answer__kq_2_1_1": self.rng.choice(["yes", "no"]),
+                    "rationale__kq_2_1_1": f"Save {n} by {self.username}: motivation analysed.",
+                    "practice_note": "",
+                    "practice_pseudonym": "",
+                }
                 started = time.perf_counter()
                 status, _ = self.request("POST", f"/cases/{pk}/edit/", body)
                 self.latencies.append(time.perf_counter() - started)
@@ -192,7 +244,12 @@ class User(threading.Thread):
                     self.errors.append(f"save {status}")
                 n += 1
                 if self.think > 0:
-                    time.sleep(min(self.rng.expovariate(1 / self.think), max(0.0, self.deadline - time.time())))
+                    time.sleep(
+                        min(
+                            self.rng.expovariate(1 / self.think),
+                            max(0.0, self.deadline - time.time()),
+                        )
+                    )
         except Exception as exc:  # noqa: BLE001 - a benchmark reports every failure
             self.errors.append(repr(exc))
 
@@ -206,8 +263,12 @@ def count_after(plan: dict[str, list[int]], users: list[User]) -> dict:
     # version: 1 at import, 2 after allocation, then +1 per save
     lost = sum(max(0, acknowledged[pk] - (versions[pk] - 2)) for pk in acknowledged)
     audited = AuditEvent.objects.filter(action="update", object_type="case").count()
-    return {"acknowledged_saves": sum(acknowledged.values()), "version_increments": sum(v - 2 for v in versions.values()),
-            "audit_update_rows": audited, "lost_saves": lost}
+    return {
+        "acknowledged_saves": sum(acknowledged.values()),
+        "version_increments": sum(v - 2 for v in versions.values()),
+        "audit_update_rows": audited,
+        "lost_saves": lost,
+    }
 
 
 def main(argv=None) -> int:
@@ -217,10 +278,16 @@ def main(argv=None) -> int:
     plan = populate(args.db_url, args.users, args.cases_per_user)
     server = start_server(args.db_url, args.workers, args.port)
     try:
-        print(f"gunicorn: {args.workers} workers on 127.0.0.1:{args.port}; {args.users} users for {args.seconds:.0f} s, "
-              f"think time {args.think} s", file=sys.stderr)
+        print(
+            f"gunicorn: {args.workers} workers on 127.0.0.1:{args.port}; {args.users} users for {args.seconds:.0f} s, "
+            f"think time {args.think} s",
+            file=sys.stderr,
+        )
         deadline = time.time() + args.seconds
-        users = [User(args.port, name, cases, deadline, args.think, seed=n) for n, (name, cases) in enumerate(plan.items())]
+        users = [
+            User(args.port, name, cases, deadline, args.think, seed=n)
+            for n, (name, cases) in enumerate(plan.items())
+        ]
         started = time.time()
         for user in users:
             user.start()
@@ -232,13 +299,24 @@ def main(argv=None) -> int:
         server.wait(timeout=30)
     latencies = sorted(x for u in users for x in u.latencies)
     errors = [e for u in users for e in u.errors]
-    quantiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
+    quantiles = (
+        statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
+    )
     result = {
-        "users": args.users, "seconds": round(elapsed, 1), "think_s": args.think, "workers": args.workers,
-        "cpus": os.cpu_count(), "requests": len(latencies), "requests_per_s": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(1000 * quantiles[49], 1), "p95_ms": round(1000 * quantiles[94], 1),
-        "p99_ms": round(1000 * quantiles[98], 1), "max_ms": round(1000 * max(latencies, default=float("nan")), 1),
-        "errors": len(errors), "error_examples": errors[:5], "conflicts": sum(u.conflicts for u in users),
+        "users": args.users,
+        "seconds": round(elapsed, 1),
+        "think_s": args.think,
+        "workers": args.workers,
+        "cpus": os.cpu_count(),
+        "requests": len(latencies),
+        "requests_per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(1000 * quantiles[49], 1),
+        "p95_ms": round(1000 * quantiles[94], 1),
+        "p99_ms": round(1000 * quantiles[98], 1),
+        "max_ms": round(1000 * max(latencies, default=float("nan")), 1),
+        "errors": len(errors),
+        "error_examples": errors[:5],
+        "conflicts": sum(u.conflicts for u in users),
         **count_after(plan, users),
     }
     if args.json:
@@ -246,7 +324,11 @@ def main(argv=None) -> int:
     else:
         for key, value in result.items():
             print(f"{key:>20}  {value}")
-    ok = result["errors"] == 0 and result["lost_saves"] == 0 and result["audit_update_rows"] == result["acknowledged_saves"]
+    ok = (
+        result["errors"] == 0
+        and result["lost_saves"] == 0
+        and result["audit_update_rows"] == result["acknowledged_saves"]
+    )
     return 0 if ok else 1
 
 

@@ -32,8 +32,14 @@ BIG = 100_000 if QUICK else 1_000_000
 
 def _child(code: str) -> dict:
     """Run ``code`` in a fresh interpreter; it prints one JSON line last."""
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            cwd=HERE.parent, env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=HERE.parent,
+        env={**os.environ, "OPENBLAS_NUM_THREADS": "1"},
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -91,11 +97,13 @@ def bench_web() -> dict | None:
     script = HERE / "bench_web.py"
     if not script.exists():
         return None
-    result = subprocess.run([sys.executable, str(script), "--json"], capture_output=True, text=True, cwd=HERE.parent)
+    result = subprocess.run(
+        [sys.executable, str(script), "--json"], capture_output=True, text=True, cwd=HERE.parent
+    )
     if result.returncode != 0:
         return {"error": (result.stderr or result.stdout).strip().splitlines()[-1:]}
     text = result.stdout
-    return json.loads(text[text.rfind("\n{") + 1 if "\n{" in text else text.index("{"):])
+    return json.loads(text[text.rfind("\n{") + 1 if "\n{" in text else text.index("{") :])
 
 
 def main() -> int:
@@ -116,7 +124,10 @@ def main() -> int:
                 results[name] = step()
             except Exception as exc:  # a failed benchmark is reported, the others still run
                 results[name] = {"error": f"{type(exc).__name__}: {exc}"}
-            print(f"   {json.dumps(results[name], default=str)}  ({time.perf_counter() - started:.0f} s)", flush=True)
+            print(
+                f"   {json.dumps(results[name], default=str)}  ({time.perf_counter() - started:.0f} s)",
+                flush=True,
+            )
     (HERE / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     print()
     for line in summary(results):
@@ -135,23 +146,38 @@ def summary(results: dict) -> list[str]:
 
     synth = results.get("synth", {})
     if "seconds" in synth:
-        add(f"synthetic {synth['cases']:,} cases written < 60 s, few hundred MB",
+        add(
+            f"synthetic {synth['cases']:,} cases written < 60 s, few hundred MB",
             f"{synth['seconds']} s, peak {synth['peak_rss_mb']:.0f} MB",
-            synth["seconds"] < 60 and synth["peak_rss_mb"] < 1000)
+            synth["seconds"] < 60 and synth["peak_rss_mb"] < 1000,
+        )
     for key, target in (("significance_round", 2), ("significance_big", 30)):
         r = results.get(key, {})
         if "engine_seconds" in r:
-            add(f"significance, {r['cases']:,} cases < {target} s", f"{r['engine_seconds']:.2f} s", r["engine_seconds"] < target)
-            add(f"  vs per-case statsmodels ({r['baseline_measured_on']} of {r['outcomes']} outcomes timed)",
-                f"{r['baseline_seconds']:.1f} s, {r['speedup']:.0f}x", r["speedup"] >= 20 if key == "significance_big" else None)
+            add(
+                f"significance, {r['cases']:,} cases < {target} s",
+                f"{r['engine_seconds']:.2f} s",
+                r["engine_seconds"] < target,
+            )
+            add(
+                f"  vs per-case statsmodels ({r['baseline_measured_on']} of {r['outcomes']} outcomes timed)",
+                f"{r['baseline_seconds']:.1f} s, {r['speedup']:.0f}x",
+                r["speedup"] >= 20 if key == "significance_big" else None,
+            )
     imp = results.get("import", {})
     if "import_s" in imp:
-        add(f"validate + import {imp['cases']:,} cases (SQLite)", f"{imp['validate_s']} s + {imp['import_s']} s", None)
+        add(
+            f"validate + import {imp['cases']:,} cases (SQLite)",
+            f"{imp['validate_s']} s + {imp['import_s']} s",
+            None,
+        )
     web = results.get("web") or {}
     if "p95_ms" in web:
-        add(f"web: {web['users']} users saving for {web['seconds']:.0f} s, p95 < 150 ms, no errors/lost saves",
+        add(
+            f"web: {web['users']} users saving for {web['seconds']:.0f} s, p95 < 150 ms, no errors/lost saves",
             f"p50 {web['p50_ms']} / p95 {web['p95_ms']} ms, {web['requests_per_s']}/s",
-            web["p95_ms"] < 150 and web["errors"] == 0 and web["lost_saves"] == 0)
+            web["p95_ms"] < 150 and web["errors"] == 0 and web["lost_saves"] == 0,
+        )
     return ["Targets:"] + rows
 
 

@@ -13,8 +13,19 @@ import pytest
 import caseinspect
 
 SRC = Path(caseinspect.__file__).parent
-DOMAIN = ("framework", "cases", "sampling", "ratings", "ogrs", "stats", "analysis", "reports", "synth",
-          "agreement", "published")
+DOMAIN = (
+    "framework",
+    "cases",
+    "sampling",
+    "ratings",
+    "ogrs",
+    "stats",
+    "analysis",
+    "reports",
+    "synth",
+    "agreement",
+    "published",
+)
 
 
 def _modules(package: str) -> list[str]:
@@ -44,6 +55,9 @@ def test_domain_packages_never_import_web_or_cli(package):
             else:
                 continue
             for forbidden in ("web", "cli", "django", "click"):
-                assert not (target in (f"..{forbidden}", f"...{forbidden}") or target.startswith(f"..{forbidden}.")
-                            or target.startswith(f"caseinspect.{forbidden}") or target.split(".")[0] == forbidden), \
-                    f"{path.relative_to(SRC)} imports {target}"
+                assert not (
+                    target in (f"..{forbidden}", f"...{forbidden}")
+                    or target.startswith(f"..{forbidden}.")
+                    or target.startswith(f"caseinspect.{forbidden}")
+                    or target.split(".")[0] == forbidden
+                ), f"{path.relative_to(SRC)} imports {target}"

@@ -33,7 +33,13 @@ def _say(message: str) -> None:
     print(message, flush=True)
 
 
-def build_demo(out: Path, *, seed: int = 2026, db_url: str | None = None, formats=("csv", "xlsx", "html", "pdf")) -> dict:
+def build_demo(
+    out: Path,
+    *,
+    seed: int = 2026,
+    db_url: str | None = None,
+    formats=("csv", "xlsx", "html", "pdf"),
+) -> dict:
     """Build the demo into ``out``; return a summary of what was written where."""
     from .synth import write_round
 
@@ -65,25 +71,37 @@ def build_demo(out: Path, *, seed: int = 2026, db_url: str | None = None, format
         write_round(round_id, path, seed=seed)
         cases = load_cases(path, framework)  # the same validator as any user file
         result = import_cases(cases, framework, source=str(path))
-        _say(f"  [{2 + step}/6] round {round_id}: generated and imported {len(cases):,} cases "
-             f"({framework.id} {framework.version}) in {time.perf_counter() - started:.1f} s")
+        _say(
+            f"  [{2 + step}/6] round {round_id}: generated and imported {len(cases):,} cases "
+            f"({framework.id} {framework.version}) in {time.perf_counter() - started:.1f} s"
+        )
         summary["rounds"][round_id] = {"file": path, "import": result}
 
     for step, (round_id, framework_id) in enumerate(ROUNDS):
         framework = load_framework(framework_id)
         started = time.perf_counter()
         stored = cases_frame(framework_id=framework_id)
-        report = build_report(stored, framework, significance="stepwise",
-                              title=f"{framework.title} — synthetic demonstration round {round_id}")
+        report = build_report(
+            stored,
+            framework,
+            significance="stepwise",
+            title=f"{framework.title} — synthetic demonstration round {round_id}",
+        )
         round_dir = out / round_id
         written = write_report(report, round_dir, formats)
         figures = _write_figures(report, round_dir / "figures")
         summary["rounds"][round_id].update(report=report, written=written, figures=figures)
-        _say(f"  [{4 + step}/6] round {round_id}: annex tables with stepwise significance in "
-             f"{time.perf_counter() - started:.1f} s → {round_dir}/")
+        _say(
+            f"  [{4 + step}/6] round {round_id}: annex tables with stepwise significance in "
+            f"{time.perf_counter() - started:.1f} s → {round_dir}/"
+        )
 
-    summary["ratings"] = _rate_round(out / "2018-19" / "ratings", load_framework("hmip-2018"),
-                                     cases_frame(framework_id="hmip-2018"), seed)
+    summary["ratings"] = _rate_round(
+        out / "2018-19" / "ratings",
+        load_framework("hmip-2018"),
+        cases_frame(framework_id="hmip-2018"),
+        seed,
+    )
     summary["sample"] = _draw_demo_sample(data_dir, load_framework("hmip-2018"), seed)
     accounts = create_demo_accounts()
     summary["accounts"] = accounts
@@ -125,14 +143,34 @@ def _draw_demo_sample(data_dir: Path, framework, seed: int) -> dict:
 
     provider, provider_type, slug = SAMPLE_PROVIDER
     path = data_dir / f"eligible-{slug}.csv"
-    eligible = eligible_list(provider, provider_type, SAMPLE_LIST_SIZE, seed, SAMPLE_REFERENCE_DATE,
-                             rules=framework.sampling)
+    eligible = eligible_list(
+        provider,
+        provider_type,
+        SAMPLE_LIST_SIZE,
+        seed,
+        SAMPLE_REFERENCE_DATE,
+        rules=framework.sampling,
+    )
     eligible.to_csv(path, index=False, lineterminator="\n")
-    result = draw_sample(eligible, framework.sampling, None, seed, SAMPLE_REFERENCE_DATE,
-                         categories={v.code: v.categories for v in framework.profile}, source=str(path))
-    provenance = {**framework.provenance, "software": "caseinspect", "software_version": __version__,
-                  "input": path.name, "seed": seed, "reference_date": SAMPLE_REFERENCE_DATE.isoformat(),
-                  "size": result.size, "synthetic": "yes"}
+    result = draw_sample(
+        eligible,
+        framework.sampling,
+        None,
+        seed,
+        SAMPLE_REFERENCE_DATE,
+        categories={v.code: v.categories for v in framework.profile},
+        source=str(path),
+    )
+    provenance = {
+        **framework.provenance,
+        "software": "caseinspect",
+        "software_version": __version__,
+        "input": path.name,
+        "seed": seed,
+        "reference_date": SAMPLE_REFERENCE_DATE.isoformat(),
+        "size": result.size,
+        "synthetic": "yes",
+    }
     written = write_sample(result, data_dir / f"sample-{slug}.csv", provenance=provenance)
     return {"list": path, "result": result, "written": written}
 
@@ -143,7 +181,12 @@ _SERVICES_RATINGS = {
     "CRC": ["Good"] * 12 + ["Requires improvement"] * 7 + ["Inadequate"] * 2,
     "NPS": ["Good"] * 6 + ["Requires improvement"],
 }
-_JUDGEMENT_WEIGHTS = {"Outstanding": 0.05, "Good": 0.45, "Requires improvement": 0.4, "Inadequate": 0.1}
+_JUDGEMENT_WEIGHTS = {
+    "Outstanding": 0.05,
+    "Good": 0.45,
+    "Requires improvement": 0.4,
+    "Inadequate": 0.1,
+}
 
 
 def demo_judgements(cases: pd.DataFrame, framework, *, seed: int) -> pd.DataFrame:
@@ -157,7 +200,7 @@ def demo_judgements(cases: pd.DataFrame, framework, *, seed: int) -> pd.DataFram
     rng = np.random.default_rng(seed)
     providers = cases[["provider", "provider_type"]].drop_duplicates().sort_values("provider")
     services = {pt: list(rng.permutation(values)) for pt, values in _SERVICES_RATINGS.items()}
-    names, weights = zip(*_JUDGEMENT_WEIGHTS.items())
+    names, weights = zip(*_JUDGEMENT_WEIGHTS.items(), strict=True)
     rows = []
     for provider, provider_type in providers.itertuples(index=False):
         for standard in framework.standards_for(provider_type):
@@ -167,8 +210,14 @@ def demo_judgements(cases: pd.DataFrame, framework, *, seed: int) -> pd.DataFram
                 rating = services[provider_type].pop()
             else:
                 rating = str(rng.choice(names, p=weights))
-            rows.append({"provider": provider, "standard": standard.code, "rating": rating,
-                         "reasons": f"Synthetic demonstration judgement for standard {standard.label}."})
+            rows.append(
+                {
+                    "provider": provider,
+                    "standard": standard.code,
+                    "rating": rating,
+                    "reasons": f"Synthetic demonstration judgement for standard {standard.label}.",
+                }
+            )
     return pd.DataFrame(rows, columns=["provider", "standard", "rating", "reasons"])
 
 
@@ -179,36 +228,58 @@ def _print_summary(summary: dict) -> None:
     _say(f"  database        {summary['database']}")
     for round_id, info in summary["rounds"].items():
         report = info["report"]
-        _say(f"  round {round_id}   {report.provenance.n_cases:,} cases; data fingerprint "
-             f"{report.provenance.data_fingerprint[:12]}")
+        _say(
+            f"  round {round_id}   {report.provenance.n_cases:,} cases; data fingerprint "
+            f"{report.provenance.data_fingerprint[:12]}"
+        )
         for kind, path in info["written"].items():
             _say(f"    {kind:<12} {path}")
         if info["figures"]:
-            _say(f"    figures      {len(info['figures'])} PNG files in {Path(info['figures'][0]).parent}")
+            _say(
+                f"    figures      {len(info['figures'])} PNG files in {Path(info['figures'][0]).parent}"
+            )
     ratings = summary["ratings"]["result"]
     _say(f"  ratings         {out / '2018-19' / 'ratings'}/")
     overall = ratings.overall
     counts = overall["rating"].value_counts()
-    _say("    overall ratings of the 28 synthetic providers: "
-         + ", ".join(f"{name} {int(counts.get(name, 0))}" for name in
-                     ("Outstanding", "Good", "Requires improvement", "Inadequate")))
+    _say(
+        "    overall ratings of the 28 synthetic providers: "
+        + ", ".join(
+            f"{name} {int(counts.get(name, 0))}"
+            for name in ("Outstanding", "Good", "Requires improvement", "Inadequate")
+        )
+    )
     for _, row in overall.iterrows():
         _say(f"      {row['provider']:<70} {row['score']!s:>3}  {row['rating']}")
     sample = summary["sample"]
     result = sample["result"]
-    _say(f"  eligible list   {sample['list']} ({SAMPLE_PROVIDER[0]}, {result.listed:,} cases, {result.excluded} excluded) "
-         f"→ sample {len(result.sample)} + reserve {len(result.reserve)} in {sample['written']['sample'].name} and companions")
-    _say("  web application: make serve   (or: .venv/bin/caseinspect serve --db " + summary["database"] + ")")
-    _say("    then open http://127.0.0.1:8000/ and sign in with a demo account (demo only, never in production):")
+    _say(
+        f"  eligible list   {sample['list']} ({SAMPLE_PROVIDER[0]}, {result.listed:,} cases, {result.excluded} excluded) "
+        f"→ sample {len(result.sample)} + reserve {len(result.reserve)} in {sample['written']['sample'].name} and companions"
+    )
+    _say(
+        "  web application: make serve   (or: .venv/bin/caseinspect serve --db "
+        + summary["database"]
+        + ")"
+    )
+    _say(
+        "    then open http://127.0.0.1:8000/ and sign in with a demo account (demo only, never in production):"
+    )
     for username, role, password in summary["accounts"]:
         _say(f"      {role:<22} {username:<20} {password}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m caseinspect.demo", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("demo-output"), help="Directory to write into.")
+    parser = argparse.ArgumentParser(
+        prog="python -m caseinspect.demo", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("demo-output"), help="Directory to write into."
+    )
     parser.add_argument("--seed", type=int, default=2026, help="Seed of the synthetic rounds.")
-    parser.add_argument("--db", default=None, help="Database URL (default: OUT/demo.sqlite3, rebuilt each time).")
+    parser.add_argument(
+        "--db", default=None, help="Database URL (default: OUT/demo.sqlite3, rebuilt each time)."
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     build_demo(args.out, seed=args.seed, db_url=args.db)

@@ -8,18 +8,50 @@ so a user fixes a file in one pass rather than one error at a time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 
-__all__ = ["CaseinspectError", "Problem", "ValidationError", "UsageError"]
+__all__ = [
+    "CaseinspectError",
+    "ExitCode",
+    "InvalidArgument",
+    "MissingExtraError",
+    "OutputError",
+    "Problem",
+    "UnknownName",
+    "UsageError",
+    "ValidationError",
+    "require_extra",
+]
+
+
+class ExitCode(IntEnum):
+    """The one exit-code map of every ``caseinspect`` command (documented in the README).
+
+    The same kind of outcome gives the same code from every command, as pip's
+    ``status_codes`` do: scripts and schedulers can rely on it.
+    """
+
+    #: The command did what was asked.
+    SUCCESS = 0
+    #: The input was read and has problems (an invalid case file, inconsistent tables).
+    PROBLEMS = 1
+    #: The command could not be used: missing file, unknown framework, bad option,
+    #: a missing optional extra, an output that cannot be written.
+    UNUSABLE = 2
+    #: An unexpected internal error (a bug): one line, ``--debug`` for the traceback.
+    INTERNAL = 3
+    #: Interrupted (Ctrl-C).
+    INTERRUPTED = 130
 
 
 class CaseinspectError(Exception):
     """Base class of every error caseinspect raises on purpose.
 
-    The CLI turns these into a message and exit code 2 (bad input) without a traceback.
-    ``hint`` is a short suggestion of what to do next.
+    The CLI turns these into a message and :attr:`exit_code` without a traceback, in one
+    place. ``hint`` is a short suggestion of what to do next.
     """
 
-    exit_code = 2
+    exit_code: int = ExitCode.UNUSABLE
 
     def __init__(self, message: str, *, hint: str | None = None):
         super().__init__(message)
@@ -28,6 +60,60 @@ class CaseinspectError(Exception):
 
 class UsageError(CaseinspectError):
     """A request that cannot be carried out as asked (bad option values, missing files)."""
+
+
+class InvalidArgument(CaseinspectError, ValueError):
+    """A function was called with a value outside what it accepts.
+
+    Also a :class:`ValueError`, so callers that treat it as one keep working.
+    """
+
+
+class UnknownName(CaseinspectError, KeyError):
+    """A name (item, profile variable, table, term) that the framework or model lacks.
+
+    Also a :class:`KeyError`; ``str()`` gives the message without KeyError's quotes.
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class OutputError(CaseinspectError):
+    """An output could not be written (disk full, no permission); names the path."""
+
+
+class MissingExtraError(UsageError):
+    """An optional part of caseinspect is not installed; says which extra brings it."""
+
+    def __init__(self, feature: str, extra: str, *, module: str | None = None):
+        what = f" (the module '{module}' is missing)" if module else ""
+        super().__init__(
+            f"{feature} needs the optional '{extra}' part of caseinspect{what}.",
+            hint=f"install it with: pip install 'caseinspect[{extra}]'",
+        )
+        self.extra = extra
+
+
+def require_extra(module: str, *, extra: str, feature: str) -> None:
+    """Raise :class:`MissingExtraError` unless ``module`` can be imported.
+
+    Examples
+    --------
+    >>> require_extra("json", extra="web", feature="the web application")
+    >>> require_extra("no_such_module_here", extra="web", feature="serve")
+    Traceback (most recent call last):
+    ...
+    caseinspect.errors.MissingExtraError: serve needs the optional 'web' part of caseinspect (the module 'no_such_module_here' is missing).
+    """
+    import importlib.util
+
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise MissingExtraError(feature, extra, module=module)
 
 
 @dataclass(frozen=True, order=True)
@@ -78,7 +164,12 @@ class Problem:
 
 
 class ValidationError(CaseinspectError):
-    """An input broke one or more rules; ``problems`` lists every one of them."""
+    """An input broke one or more rules; ``problems`` lists every one of them.
+
+    Exit code 1 (:attr:`ExitCode.PROBLEMS`): the input was read and has problems.
+    """
+
+    exit_code = ExitCode.PROBLEMS
 
     def __init__(self, problems: list[Problem], *, hint: str | None = None):
         self.problems = sorted(problems, key=_problem_sort_key)

@@ -29,8 +29,18 @@ def test_json_and_discrepancies(tmp_path, capsys):
     second = ["yes"] * 10
     case_file(tmp_path / "a.csv", {"kq_2_1_1": first, "kq_2_1_2": ["yes"] * 10})
     case_file(tmp_path / "b.csv", {"kq_2_1_1": second, "kq_2_1_2": ["yes"] * 10})
-    code = main(["agreement", str(tmp_path / "a.csv"), str(tmp_path / "b.csv"), "--framework",
-                 "hmip-2018", "--json", "--discrepancies", str(tmp_path / "d.csv")])
+    code = main(
+        [
+            "agreement",
+            str(tmp_path / "a.csv"),
+            str(tmp_path / "b.csv"),
+            "--framework",
+            "hmip-2018",
+            "--json",
+            "--discrepancies",
+            str(tmp_path / "d.csv"),
+        ]
+    )
     assert code == 0
     result = json.loads(capsys.readouterr().out)
     item = result["items"]["kq_2_1_1"]
@@ -40,14 +50,26 @@ def test_json_and_discrepancies(tmp_path, capsys):
     assert result["items"]["kq_2_1_2"]["kappa"] is None
     assert result["overall"]["n"] == 20
     d = pd.read_csv(tmp_path / "d.csv", dtype=str)
-    assert d.to_dict("records") == [{"case_id": "C-9", "item": "kq_2_1_1", "first": "no", "second": "yes"}]
+    assert d.to_dict("records") == [
+        {"case_id": "C-9", "item": "kq_2_1_1", "first": "no", "second": "yes"}
+    ]
 
 
 def test_text_output(tmp_path, capsys):
     case_file(tmp_path / "a.csv", {"kq_2_1_1": ["yes", "no"]})
     case_file(tmp_path / "b.csv", {"kq_2_1_1": ["yes", "yes"]})
-    assert main(["agreement", str(tmp_path / "a.csv"), str(tmp_path / "b.csv"),
-                 "--framework", "hmip-2018"]) == 0
+    assert (
+        main(
+            [
+                "agreement",
+                str(tmp_path / "a.csv"),
+                str(tmp_path / "b.csv"),
+                "--framework",
+                "hmip-2018",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "kq_2_1_1" in out and "overall (pooled)" in out and "1 discrepant answer" in out
 
@@ -55,6 +77,16 @@ def test_text_output(tmp_path, capsys):
 def test_invalid_file_exits_2(tmp_path, capsys):
     case_file(tmp_path / "a.csv", {"kq_2_1_1": ["yes", "perhaps"]})
     case_file(tmp_path / "b.csv", {"kq_2_1_1": ["yes", "yes"]})
-    assert main(["agreement", str(tmp_path / "a.csv"), str(tmp_path / "b.csv"),
-                 "--framework", "hmip-2018"]) == 2
+    assert (
+        main(
+            [
+                "agreement",
+                str(tmp_path / "a.csv"),
+                str(tmp_path / "b.csv"),
+                "--framework",
+                "hmip-2018",
+            ]
+        )
+        == 2
+    )
     assert "row 3" in capsys.readouterr().err

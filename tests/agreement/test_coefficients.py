@@ -85,4 +85,6 @@ def test_ac1_by_its_definition_for_three_categories(cells):
     p_o = Fraction(sum(table[i][i] for i in range(3)), n)
     pis = [Fraction(sum(table[k]) + sum(row[k] for row in table), 2 * n) for k in range(3)]
     pe = sum(p * (1 - p) for p in pis) / 2
-    assert agreement_coefficients(table).ac1 == pytest.approx(float((p_o - pe) / (1 - pe)), abs=1e-12)
+    assert agreement_coefficients(table).ac1 == pytest.approx(
+        float((p_o - pe) / (1 - pe)), abs=1e-12
+    )

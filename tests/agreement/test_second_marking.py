@@ -15,19 +15,23 @@ def marking(rows):
     return pd.DataFrame(rows, columns=["case_id", "provider", "kq_a", "kq_b"], dtype=object)
 
 
-FIRST = marking([
-    ["c1", "P", "yes", "yes"],
-    ["c2", "P", "yes", "no"],
-    ["c3", "P", "no", ""],
-    ["c4", "P", "yes", "yes"],
-    ["c9", "P", "yes", "yes"],   # not second-marked
-])
-SECOND = marking([
-    ["c4", "P", "yes", "yes"],   # order does not matter: matched on case_id
-    ["c3", "P", "no", "yes"],    # kq_b: applicability disagreement
-    ["c2", "P", "no", "no"],     # kq_a: disagreement
-    ["c1", "P", "YES", "yes"],   # answers matched regardless of case
-])
+FIRST = marking(
+    [
+        ["c1", "P", "yes", "yes"],
+        ["c2", "P", "yes", "no"],
+        ["c3", "P", "no", ""],
+        ["c4", "P", "yes", "yes"],
+        ["c9", "P", "yes", "yes"],  # not second-marked
+    ]
+)
+SECOND = marking(
+    [
+        ["c4", "P", "yes", "yes"],  # order does not matter: matched on case_id
+        ["c3", "P", "no", "yes"],  # kq_b: applicability disagreement
+        ["c2", "P", "no", "no"],  # kq_a: disagreement
+        ["c1", "P", "YES", "yes"],  # answers matched regardless of case
+    ]
+)
 
 
 def test_per_item_counts_and_coefficients():
@@ -75,8 +79,14 @@ def test_items_default_to_common_non_profile_columns():
 def test_json_shape():
     d = second_marking_agreement(FIRST, SECOND, ["kq_a", "kq_b"]).as_dict()
     assert set(d["items"]) == {"kq_a", "kq_b"}
-    assert d["items"]["kq_a"] == {"n": 4, "agreement": 0.75, "kappa": 0.5, "ac1": 0.5294,
-                                  "first_only": 0, "second_only": 0}
+    assert d["items"]["kq_a"] == {
+        "n": 4,
+        "agreement": 0.75,
+        "kappa": 0.5,
+        "ac1": 0.5294,
+        "first_only": 0,
+        "second_only": 0,
+    }
     assert d["items"]["kq_b"]["second_only"] == 1
     json.dumps(d)
 
@@ -88,12 +98,14 @@ def test_bad_answers_and_duplicate_ids_name_file_row_column():
     with pytest.raises(ValidationError) as info:
         second_marking_agreement(FIRST, second, ["kq_a", "kq_b"], second_source="2nd.csv")
     assert {(p.file, p.row, p.column, p.rule) for p in info.value.problems} == {
-        ("2nd.csv", 3, "case_id", "duplicate-case")}
+        ("2nd.csv", 3, "case_id", "duplicate-case")
+    }
     second.loc[2, "case_id"] = "c2"
     with pytest.raises(ValidationError) as info:
         second_marking_agreement(FIRST, second, ["kq_a", "kq_b"], second_source="2nd.csv")
     assert {(p.file, p.row, p.column, p.rule) for p in info.value.problems} == {
-        ("2nd.csv", 2, "kq_a", "unknown-answer")}
+        ("2nd.csv", 2, "kq_a", "unknown-answer")
+    }
 
 
 def test_no_common_items():

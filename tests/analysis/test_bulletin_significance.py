@@ -16,19 +16,27 @@ from caseinspect.synth import synth_round
 
 
 def retained(report, table: str, split: str = "all") -> dict[str, tuple[str, ...]]:
-    return {m.question: m.retained for m in report.models if m.table == table and m.provider_split == split}
+    return {
+        m.question: m.retained
+        for m in report.models
+        if m.table == table and m.provider_split == split
+    }
 
 
 @pytest.fixture(scope="module")
 def report_2018():
     framework = load_framework("hmip-2018")
-    return build_report(synth_round("2018-19", seed=0).astype(object), framework, significance="stepwise")
+    return build_report(
+        synth_round("2018-19", seed=0).astype(object), framework, significance="stepwise"
+    )
 
 
 @pytest.fixture(scope="module")
 def report_2016():
     framework = load_framework("qi-2016")
-    return build_report(synth_round("2016-17", seed=0).astype(object), framework, significance="stepwise")
+    return build_report(
+        synth_round("2016-17", seed=0).astype(object), framework, significance="stepwise"
+    )
 
 
 def test_2020_03_needs_and_strengths_delivery_differ_by_provider_and_likelihood(report_2018):
@@ -67,4 +75,8 @@ def test_2018_01_provider_differences_and_named_variables(report_2016):
 def test_provider_difference_shades_the_crc_and_nps_blocks(report_2016):
     cells = report_2016.cells
     blocks = cells[(cells.table == "T1") & (cells.variable == "all")]
-    assert dict(zip(blocks.provider_split, blocks.significant)) == {"all": False, "CRC": True, "NPS": True}
+    assert dict(zip(blocks.provider_split, blocks.significant, strict=True)) == {
+        "all": False,
+        "CRC": True,
+        "NPS": True,
+    }

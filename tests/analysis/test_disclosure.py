@@ -49,7 +49,10 @@ def make_cells(rows=ROWS) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["provider_split", "variable", "category", "n", "yes"])
     frame.insert(0, "question", "q")
     frame.insert(0, "table", "T1")
-    frame["pct"] = [round(100 * y / n, 1) if n else float("nan") for n, y in zip(frame.n, frame.yes)]
+    frame["pct"] = [
+        round(100 * y / n, 1) if n else float("nan")
+        for n, y in zip(frame.n, frame.yes, strict=True)
+    ]
     frame["ci_low"] = frame["pct"] - 5
     frame["ci_high"] = frame["pct"] + 5
     frame["significant"] = frame["variable"].eq("rosh")
@@ -105,7 +108,10 @@ def test_no_suppressed_cell_can_be_recovered_by_differencing():
 
 def test_primary_only():
     out = suppress(make_cells(), 5, secondary=False)
-    assert sorted(k for k, v in status(out).items() if v) == [("NPS", "High/Very high"), ("all", "High/Very high")]
+    assert sorted(k for k, v in status(out).items() if v) == [
+        ("NPS", "High/Very high"),
+        ("all", "High/Very high"),
+    ]
     assert set(out["suppressed"]) == {"", "primary"}
 
 
@@ -117,9 +123,17 @@ def test_threshold_one_suppresses_nothing():
 
 def test_total_suppressed_when_no_other_cell_can_hide_it():
     # All 6 = Female 3 + 3 not recorded; Male has no case: only the total can hide Female.
-    rows = [("all", "all", "All cases", 6, 3), ("all", "gender", "Male", 0, 0), ("all", "gender", "Female", 3, 1)]
+    rows = [
+        ("all", "all", "All cases", 6, 3),
+        ("all", "gender", "Male", 0, 0),
+        ("all", "gender", "Female", 3, 1),
+    ]
     out = suppress(make_cells(rows), 5)
-    assert status(out) == {("all", "All cases"): "secondary", ("all", "Male"): "", ("all", "Female"): "primary"}
+    assert status(out) == {
+        ("all", "All cases"): "secondary",
+        ("all", "Male"): "",
+        ("all", "Female"): "primary",
+    }
     assert math.isnan(out["pct"].iloc[0])
 
 
@@ -154,7 +168,15 @@ def qi_report_small():
     fw = load_framework("qi-2016")
     rows = []
     for i in range(60):
-        rows.append({"case_id": str(i), "inspection_id": "I", "provider": "P", "provider_type": "CRC" if i % 4 else "NPS",
-                     "gender": "Female" if i % 9 == 0 else "Male", "age_group": "18-20" if i % 2 else "50+",
-                     "diversity_considered": "yes" if i % 3 else "no"})
+        rows.append(
+            {
+                "case_id": str(i),
+                "inspection_id": "I",
+                "provider": "P",
+                "provider_type": "CRC" if i % 4 else "NPS",
+                "gender": "Female" if i % 9 == 0 else "Male",
+                "age_group": "18-20" if i % 2 else "50+",
+                "diversity_considered": "yes" if i % 3 else "no",
+            }
+        )
     return build_report(pd.DataFrame(rows), fw, significance="stepwise")

@@ -23,19 +23,30 @@ def cases() -> pd.DataFrame:
     gender = rng.choice(["Male", "Female"], n, p=[0.85, 0.15])
     p_yes = np.where(provider_type == "NPS", 0.75, 0.45)
     delivery = np.where(rng.random(n) < p_yes, "yes", "no")
-    frame = pd.DataFrame({
-        "case_id": [f"C-{i}" for i in range(n)], "inspection_id": "I-1",
-        "provider": np.where(provider_type == "NPS", "NPS One", "CRC One"), "provider_type": provider_type,
-        "gender": gender, "age_group": "", "ethnic_group": "", "supervision_type": "",
-        "likelihood_of_reoffending": "", "rosh": "", "needs_delivery": delivery,
-    })
+    frame = pd.DataFrame(
+        {
+            "case_id": [f"C-{i}" for i in range(n)],
+            "inspection_id": "I-1",
+            "provider": np.where(provider_type == "NPS", "NPS One", "CRC One"),
+            "provider_type": provider_type,
+            "gender": gender,
+            "age_group": "",
+            "ethnic_group": "",
+            "supervision_type": "",
+            "likelihood_of_reoffending": "",
+            "rosh": "",
+            "needs_delivery": delivery,
+        }
+    )
     frame.loc[frame.index[:40], "gender"] = ""  # not recorded: out of the models (listwise)
     return frame.astype(object)
 
 
 def flags(report, question: str, variable: str) -> set[bool]:
     cells = report.cells
-    chosen = cells[(cells.table == "C3") & (cells.question == question) & (cells.variable == variable)]
+    chosen = cells[
+        (cells.table == "C3") & (cells.question == question) & (cells.variable == variable)
+    ]
     return set(chosen["significant"])
 
 
@@ -53,14 +64,18 @@ def test_stepwise_flags_the_real_difference_only(cases):
 
 def test_full_model_and_fdr(cases):
     report = build_report(cases, FW, significance="full", fdr=True)
-    provider = report.cells[(report.cells.question == "needs_delivery") & (report.cells.variable == "provider")]
+    provider = report.cells[
+        (report.cells.question == "needs_delivery") & (report.cells.variable == "provider")
+    ]
     assert provider["p_adjusted"].notna().all() and (provider["p_adjusted"] < 0.05).all()
     assert provider["significant"].all()
 
 
 def test_wilson_intervals_match_statsmodels(cases):
     report = build_report(cases, FW, significance="none")
-    row = report.cells[(report.cells.question == "needs_delivery") & (report.cells.category == "All cases")].iloc[0]
+    row = report.cells[
+        (report.cells.question == "needs_delivery") & (report.cells.category == "All cases")
+    ].iloc[0]
     low, high = proportion_confint(row["yes"], row["n"], alpha=0.05, method="wilson")
     assert row["ci_low"] == round(low * 100, 1) and row["ci_high"] == round(high * 100, 1)
 
@@ -68,7 +83,10 @@ def test_wilson_intervals_match_statsmodels(cases):
 def test_provenance_records_framework_data_and_software(cases):
     report = build_report(cases, FW, significance="none")
     provenance = report.provenance.as_dict()
-    assert provenance["framework"] == "hmip-2018" and provenance["framework_fingerprint"] == FW.fingerprint
+    assert (
+        provenance["framework"] == "hmip-2018"
+        and provenance["framework_fingerprint"] == FW.fingerprint
+    )
     assert provenance["data_fingerprint"] == fingerprint_cases(cases)
     assert provenance["n_cases"] == 2000 and provenance["settings"]["significance"] == "none"
 

@@ -38,9 +38,21 @@ def data_dir_module():
     return Path(__file__).parents[1] / "data"
 
 
-def cell(tables: pd.DataFrame, table: str, question: str, variable: str, category: str, split: str = "all"):
-    row = tables[(tables.table == table) & (tables.question == question) & (tables.variable == variable)
-                 & (tables.category == category) & (tables.provider_split == split)]
+def cell(
+    tables: pd.DataFrame,
+    table: str,
+    question: str,
+    variable: str,
+    category: str,
+    split: str = "all",
+):
+    row = tables[
+        (tables.table == table)
+        & (tables.question == question)
+        & (tables.variable == variable)
+        & (tables.category == category)
+        & (tables.provider_split == split)
+    ]
     assert len(row) == 1, (table, question, variable, category)
     n, pct = int(row.n.iloc[0]), row.pct.iloc[0]
     return n, (None if math.isnan(pct) else pct)
@@ -89,43 +101,74 @@ def test_sufficiency_counts_only_applicable_cases(small_tables):
 
 def test_layout_matches_the_published_annex(small_tables):
     published = pd.read_csv(
-        __import__("caseinspect.published", fromlist=["x"]).published_path("2018-19"), dtype=str, keep_default_na=False
+        __import__("caseinspect.published", fromlist=["x"]).published_path("2018-19"),
+        dtype=str,
+        keep_default_na=False,
     )
     key = ["table", "question", "provider_split", "variable", "category"]
     ours = small_tables[key].astype(str)
     for table in ("C1", "C2", "C3", "C4", "C5", "C6"):
         # Row by row, then column by column, as printed (the published file orders its
         # tables C1, C2, C5, C6, C3, C4, so compare table by table).
-        assert (ours[ours.table == table].values.tolist()
-                == published[published.table == table][key].values.tolist())
+        assert (
+            ours[ours.table == table].values.tolist()
+            == published[published.table == table][key].values.tolist()
+        )
 
 
 def test_split_tables_have_all_crc_nps_blocks():
     fw = load_framework("qi-2016")
-    cases = pd.DataFrame({
-        "provider_type": ["CRC", "CRC", "NPS", "NPS"],
-        "gender": ["Male", "Female", "Male", "Male"],
-        "rosh": ["Low", "Medium", "High/Very high", "Low"],
-        "risk_of_harm_children_sufficient": ["yes", "no", "yes", ""],
-    })
+    cases = pd.DataFrame(
+        {
+            "provider_type": ["CRC", "CRC", "NPS", "NPS"],
+            "gender": ["Male", "Female", "Male", "Male"],
+            "rosh": ["Low", "Medium", "High/Very high", "Low"],
+            "risk_of_harm_children_sufficient": ["yes", "no", "yes", ""],
+        }
+    )
     tables = compute_tables(cases, fw, tables=["T7"])
     assert cell(tables, "T7", "risk_of_harm_children_sufficient", "all", "All cases") == (3, 66.7)
-    assert cell(tables, "T7", "risk_of_harm_children_sufficient", "all", "All cases", "CRC") == (2, 50.0)
-    assert cell(tables, "T7", "risk_of_harm_children_sufficient", "all", "All cases", "NPS") == (1, 100.0)
-    assert cell(tables, "T7", "risk_of_harm_children_sufficient", "rosh", "High/Very high", "CRC") == (0, None)
-    published = pd.read_csv(
-        __import__("caseinspect.published", fromlist=["x"]).published_path("2016-17"), dtype=str, keep_default_na=False
+    assert cell(tables, "T7", "risk_of_harm_children_sufficient", "all", "All cases", "CRC") == (
+        2,
+        50.0,
     )
-    t7 = published[published.table == "T7"][["provider_split", "variable", "category"]].values.tolist()
+    assert cell(tables, "T7", "risk_of_harm_children_sufficient", "all", "All cases", "NPS") == (
+        1,
+        100.0,
+    )
+    assert cell(
+        tables, "T7", "risk_of_harm_children_sufficient", "rosh", "High/Very high", "CRC"
+    ) == (0, None)
+    published = pd.read_csv(
+        __import__("caseinspect.published", fromlist=["x"]).published_path("2016-17"),
+        dtype=str,
+        keep_default_na=False,
+    )
+    t7 = published[published.table == "T7"][
+        ["provider_split", "variable", "category"]
+    ].values.tolist()
     assert tables[["provider_split", "variable", "category"]].values.tolist() == t7
 
 
-@pytest.mark.parametrize("yes, n, expected", [(1, 8, 12.5), (1, 16, 6.3), (1, 3, 33.3), (2, 3, 66.7), (0, 5, 0.0),
-                                              (5, 5, 100.0), (1, 40, 2.5), (1, 80, 1.3)])
+@pytest.mark.parametrize(
+    "yes, n, expected",
+    [
+        (1, 8, 12.5),
+        (1, 16, 6.3),
+        (1, 3, 33.3),
+        (2, 3, 66.7),
+        (0, 5, 0.0),
+        (5, 5, 100.0),
+        (1, 40, 2.5),
+        (1, 80, 1.3),
+    ],
+)
 def test_round_half_up_is_exact(yes, n, expected):
     assert float(round_half_up(yes, n)) == expected
 
 
 def test_unknown_table_is_an_error():
     with pytest.raises(KeyError, match="Z9"):
-        compute_tables(pd.DataFrame({"provider_type": ["CRC"]}), load_framework("qi-2016"), tables=["Z9"])
+        compute_tables(
+            pd.DataFrame({"provider_type": ["CRC"]}), load_framework("qi-2016"), tables=["Z9"]
+        )

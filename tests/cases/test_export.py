@@ -13,13 +13,14 @@ import pytest
 
 from caseinspect.cases import (
     EXPORT_FORMATS,
+    _export,
+    _variables,
     export_cases,
     export_cases_bytes,
     export_names,
     export_variables,
     load_cases,
 )
-from caseinspect.cases import _export, _variables
 from caseinspect.errors import UsageError, ValidationError
 from caseinspect.framework import load_framework
 from caseinspect.synth import write_round
@@ -44,18 +45,24 @@ def cases(round_file):
 
 def small_frame() -> pd.DataFrame:
     """Known values, written by hand: the reference the coded files are checked against."""
-    return pd.DataFrame({
-        "case_id": ["A1", "A2", "A3"],
-        "inspection_id": ["I-1", "I-1", "I-2"],
-        "provider": ["Provider A", "Provider A", "Provider B"],
-        "provider_type": ["CRC", "CRC", "NPS"],
-        "gender": ["Female", "", "Male"],
-        "rosh": ["Low", "Medium", "High/Very high"],
-        "need_drug_misuse": ["yes", "no", ""],
-        "delivery_need_family_relationships": ["", "yes", "no"],
-        "delivery_need_family_relationships__rationale": ["", "Saw the family twice — good", "=1+1"],
-        "practice_note": ["Étienne's officer visited", "", ""],
-    })
+    return pd.DataFrame(
+        {
+            "case_id": ["A1", "A2", "A3"],
+            "inspection_id": ["I-1", "I-1", "I-2"],
+            "provider": ["Provider A", "Provider A", "Provider B"],
+            "provider_type": ["CRC", "CRC", "NPS"],
+            "gender": ["Female", "", "Male"],
+            "rosh": ["Low", "Medium", "High/Very high"],
+            "need_drug_misuse": ["yes", "no", ""],
+            "delivery_need_family_relationships": ["", "yes", "no"],
+            "delivery_need_family_relationships__rationale": [
+                "",
+                "Saw the family twice — good",
+                "=1+1",
+            ],
+            "practice_note": ["Étienne's officer visited", "", ""],
+        }
+    )
 
 
 # --- round trips ---------------------------------------------------------------------------
@@ -79,11 +86,15 @@ def test_coded_formats_read_back_as_coded(cases, tmp_path, fmt):
             expected = original[column].map({"yes": 1.0, "no": 0.0, "": np.nan})
         elif column in {v.code for v in HMIP.profile}:
             categories = HMIP.profile_variable(column).categories
-            expected = original[column].map(lambda v: float(categories.index(v) + 1) if v else np.nan)
+            expected = original[column].map(
+                lambda v: float(categories.index(v) + 1) if v else np.nan  # noqa: B023
+            )
         else:
             assert got.tolist() == original[column].tolist(), column  # free text kept as text
             continue
-        np.testing.assert_array_equal(got.to_numpy(dtype=float), expected.to_numpy(dtype=float), err_msg=column)
+        np.testing.assert_array_equal(
+            got.to_numpy(dtype=float), expected.to_numpy(dtype=float), err_msg=column
+        )
 
 
 def test_format_comes_from_the_extension_unless_given(cases, tmp_path):
@@ -95,7 +106,10 @@ def test_format_comes_from_the_extension_unless_given(cases, tmp_path):
         export_cases(cases, HMIP, tmp_path / "cases.txt")
     with pytest.raises(UsageError, match="unknown export format"):
         export_cases_bytes(cases, HMIP, "xls")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["CASES.SAV", "cases.data"]  # no partial files
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "CASES.SAV",
+        "cases.data",
+    ]  # no partial files
 
 
 @pytest.mark.parametrize("fmt", EXPORT_FORMATS)
@@ -124,23 +138,33 @@ def test_variable_and_value_labels_and_known_values(tmp_path, fmt):
     assert meta.variable_value_labels["provider_type"] == {1: "CRC", 2: "NPS"}
     assert meta.variable_value_labels["rosh"] == {1: "Low", 2: "Medium", 3: "High/Very high"}
     assert meta.variable_value_labels["need_drug_misuse"] == {0: "No", 1: "Yes"}
-    assert "case_id" not in meta.variable_value_labels and "practice_note" not in meta.variable_value_labels
+    assert (
+        "case_id" not in meta.variable_value_labels
+        and "practice_note" not in meta.variable_value_labels
+    )
     # yes = 1, no = 0, empty = missing; categories 1..k in framework order
-    assert data["need_drug_misuse"].tolist()[:2] == [1.0, 0.0] and np.isnan(data["need_drug_misuse"][2])
+    assert data["need_drug_misuse"].tolist()[:2] == [1.0, 0.0] and np.isnan(
+        data["need_drug_misuse"][2]
+    )
     assert data["gender"][0] == 2.0 and np.isnan(data["gender"][1]) and data["gender"][2] == 1.0
     assert data["rosh"].tolist() == [1.0, 2.0, 3.0]
     assert data["case_id"].tolist() == ["A1", "A2", "A3"]
     assert data["practice_note"][0] == "Étienne's officer visited"
-    rationale = export_names(list(small_frame().columns), fmt)["delivery_need_family_relationships__rationale"]
+    rationale = export_names(list(small_frame().columns), fmt)[
+        "delivery_need_family_relationships__rationale"
+    ]
     assert data[rationale].tolist() == ["", "Saw the family twice — good", "=1+1"]
 
 
 def test_spss_keeps_full_names_and_documents_the_coding(tmp_path):
-    path = export_cases(small_frame(), HMIP, tmp_path / "small.sav", provenance={"inspections": "I-1, I-2"})
+    path = export_cases(
+        small_frame(), HMIP, tmp_path / "small.sav", provenance={"inspections": "I-1, I-2"}
+    )
     _, meta = pyreadstat.read_sav(str(path))
     assert "delivery_need_family_relationships__rationale" in meta.column_names
     assert meta.column_names_to_labels["delivery_need_family_relationships__rationale"] == (
-        "Rationale: Delivery: Family and relationships")
+        "Rationale: Delivery: Family and relationships"
+    )
     notes = " ".join(meta.notes)
     assert "1 = Yes, 0 = No, system-missing = not applicable or not recorded" in notes
     assert "framework_version: 2018.1" in notes and "inspections: I-1, I-2" in notes
@@ -155,26 +179,40 @@ def test_stata_names_fit_and_the_label_keeps_the_full_name(cases, tmp_path):
     too_long = [c for c in cases.columns if len(c) > (29 if c in coded else 32)]
     assert len(too_long) >= 5  # the 2018 framework has item codes too long for Stata
     assert all(len(n) <= 32 for n in meta.column_names)
-    assert all(len(n) <= 29 for n in meta.variable_value_labels)  # room for pyreadstat's label-set counter
+    assert all(
+        len(n) <= 29 for n in meta.variable_value_labels
+    )  # room for pyreadstat's label-set counter
     assert len(set(meta.column_names)) == len(meta.column_names) == len(cases.columns)
     assert all(len(label) <= 80 for label in meta.column_labels)
-    names = export_names(list(cases.columns), "dta", labelled=[c for c in cases.columns if c in coded])
+    names = export_names(
+        list(cases.columns), "dta", labelled=[c for c in cases.columns if c in coded]
+    )
     assert meta.column_names == [names[c] for c in cases.columns]
     for column in cases.columns:
         if column in too_long:
-            assert names[column] != column and meta.column_names_to_labels[names[column]].startswith(f"{column}: ")
+            assert names[column] != column and meta.column_names_to_labels[
+                names[column]
+            ].startswith(f"{column}: ")
         else:
-            assert names[column] == column and not meta.column_names_to_labels[column].startswith(f"{column}: ")
+            assert names[column] == column and not meta.column_names_to_labels[column].startswith(
+                f"{column}: "
+            )
     assert meta.file_label.startswith("caseinspect") and "hmip-2018" in meta.file_label
 
 
 def test_long_labels_are_cut_to_stata_limit():
-    variables = export_variables(pd.DataFrame(columns=["risk_of_harm_known_adults_sufficient__rationale"]), QI, "dta")
+    variables = export_variables(
+        pd.DataFrame(columns=["risk_of_harm_known_adults_sufficient__rationale"]), QI, "dta"
+    )
     (variable,) = variables
     assert len(variable.label) == 80 and variable.label.endswith("...")
     assert variable.label.startswith("risk_of_harm_known_adults_sufficient__rationale: Rationale: ")
-    full = export_variables(pd.DataFrame(columns=["risk_of_harm_known_adults_sufficient__rationale"]), QI, "xlsx")
-    assert full[0].label == "Rationale: Risk of harm: known adults" and full[0].name == full[0].column
+    full = export_variables(
+        pd.DataFrame(columns=["risk_of_harm_known_adults_sufficient__rationale"]), QI, "xlsx"
+    )
+    assert (
+        full[0].label == "Rationale: Risk of harm: known adults" and full[0].name == full[0].column
+    )
 
 
 def test_xlsx_has_variables_and_provenance_and_no_formulas(tmp_path):
@@ -199,7 +237,10 @@ def test_parquet_metadata_holds_labels_and_provenance(tmp_path):
     meta = json.loads(pq.read_schema(path).metadata[b"caseinspect"])
     assert meta["labels"]["need_drug_misuse"] == "Drug misuse"
     assert meta["value_labels"]["gender"] == {"1": "Male", "2": "Female"}
-    assert meta["provenance"]["framework_version"] == "2018.1" and len(meta["provenance"]["data_fingerprint"]) == 64
+    assert (
+        meta["provenance"]["framework_version"] == "2018.1"
+        and len(meta["provenance"]["data_fingerprint"]) == 64
+    )
 
 
 def test_a_value_that_cannot_be_coded_is_an_error_not_a_missing(tmp_path):
@@ -216,7 +257,9 @@ def test_a_value_that_cannot_be_coded_is_an_error_not_a_missing(tmp_path):
 
 # --- Stata names -----------------------------------------------------------------------------
 def test_shortening_is_deterministic_and_order_independent():
-    columns = list(HMIP.profile_columns + HMIP.item_codes + tuple(i.rationale_column for i in HMIP.items))
+    columns = list(
+        HMIP.profile_columns + HMIP.item_codes + tuple(i.rationale_column for i in HMIP.items)
+    )
     first = export_names(columns, "dta", labelled=HMIP.item_codes)
     assert first == export_names(columns, "dta", labelled=HMIP.item_codes)
     assert first == export_names(list(reversed(columns)), "dta", labelled=HMIP.item_codes)
@@ -226,7 +269,9 @@ def test_shortening_is_deterministic_and_order_independent():
 
 
 def test_shortening_stays_unique_under_clashes():
-    columns = [f"{'a' * 40}{i}" for i in range(300)] + [f"{'a' * 40}{i}__rationale" for i in range(300)]
+    columns = [f"{'a' * 40}{i}" for i in range(300)] + [
+        f"{'a' * 40}{i}__rationale" for i in range(300)
+    ]
     columns += ["A" * 33, "a" * 33, "aaaaaaaaaaaaaaaaaaaaaaaaaaa_e6c3"]
     for fmt, longest in (("dta", 32), ("sav", 64)):
         names = export_names(columns, fmt, labelled=columns[:300])
@@ -240,8 +285,14 @@ def test_shortening_stays_unique_under_clashes():
 
 def test_names_are_made_valid():
     names = export_names(["case id", "1st", "in", "str12", "to", "ok_name"], "dta")
-    assert names == {"case id": "case_id", "1st": "v_1st", "in": "v_in", "str12": "v_str12", "to": "to",
-                     "ok_name": "ok_name"}
+    assert names == {
+        "case id": "case_id",
+        "1st": "v_1st",
+        "in": "v_in",
+        "str12": "v_str12",
+        "to": "to",
+        "ok_name": "ok_name",
+    }
     assert export_names(["to", "By"], "sav") == {"to": "v_to", "By": "v_By"}
     assert export_names(["any name at all"], "csv") == {"any name at all": "any name at all"}
 

@@ -33,7 +33,9 @@ def test_values_come_back_exactly_as_written(tmp_path):
 
 
 def test_byte_order_mark_is_accepted(tmp_path):
-    frame = read_case_file(write(tmp_path, b"\xef\xbb\xbf" + HEADER.encode() + b"A1,I1,P,CRC,Male\n"))
+    frame = read_case_file(
+        write(tmp_path, b"\xef\xbb\xbf" + HEADER.encode() + b"A1,I1,P,CRC,Male\n")
+    )
     assert list(frame.columns)[0] == "case_id"
 
 
@@ -56,7 +58,9 @@ def test_extra_fields_are_rejected(tmp_path):
 
 
 def test_duplicate_and_blank_headers(tmp_path):
-    rules = {p.rule for p in problems_of(write(tmp_path, "case_id,gender,gender,\nA1,Male,Male,x\n"))}
+    rules = {
+        p.rule for p in problems_of(write(tmp_path, "case_id,gender,gender,\nA1,Male,Male,x\n"))
+    }
     assert rules == {"duplicate-column", "blank-header"}
 
 

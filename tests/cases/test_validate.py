@@ -16,10 +16,21 @@ FW = load_framework("hmip-2018")
 
 def base_case(**overrides: str) -> dict[str, str]:
     row = {column: "" for column in FW.profile_columns}
-    row.update(case_id="C-1", inspection_id="I-1", provider="Provider A", provider_type="CRC", gender="Male",
-               age_group="25-29", ethnic_group="White", supervision_type="Post-custody",
-               likelihood_of_reoffending="Medium", rosh="Low", need_drug_misuse="yes",
-               delivery_need_drug_misuse="no", needs_assessment="yes")
+    row.update(
+        case_id="C-1",
+        inspection_id="I-1",
+        provider="Provider A",
+        provider_type="CRC",
+        gender="Male",
+        age_group="25-29",
+        ethnic_group="White",
+        supervision_type="Post-custody",
+        likelihood_of_reoffending="Medium",
+        rosh="Low",
+        need_drug_misuse="yes",
+        delivery_need_drug_misuse="no",
+        needs_assessment="yes",
+    )
     row.update(overrides)
     return row
 
@@ -42,13 +53,23 @@ def test_a_valid_case_passes():
         ({"provider_type": "Private"}, "provider_type", "unknown-category", "CRC, NPS"),
         ({"needs_assessment": "Yes"}, "needs_assessment", "bad-answer", "write 'yes'"),
         ({"needs_assessment": "maybe"}, "needs_assessment", "bad-answer", "'yes', 'no'"),
-        ({"need_drug_misuse": "no"}, "delivery_need_drug_misuse", "not-applicable", "'need_drug_misuse' is 'yes'"),
+        (
+            {"need_drug_misuse": "no"},
+            "delivery_need_drug_misuse",
+            "not-applicable",
+            "'need_drug_misuse' is 'yes'",
+        ),
         ({"rosh": "High/Very high"}, "rosh", "crc-no-high-rosh", "NPS retains"),
         ({"case_id": ""}, "case_id", "required", "must not be empty"),
         ({"case_id": "John Smith"}, "case_id", "pseudonymous-id", "pseudonymous"),
         ({"provider": ""}, "provider", "required", "must not be empty"),
         ({"practice_note": "Good liaison."}, "practice_kind", "practice-kind-missing", "good"),
-        ({"practice_kind": "great", "practice_note": "x"}, "practice_kind", "bad-practice-kind", "good, poor"),
+        (
+            {"practice_kind": "great", "practice_note": "x"},
+            "practice_kind",
+            "bad-practice-kind",
+            "good, poor",
+        ),
         ({"practice_kind": "good"}, "practice_note", "practice-note-missing", "no practice note"),
     ],
 )
@@ -70,7 +91,10 @@ def test_unknown_and_missing_columns():
     del row["rosh"]
     rules = {(p.column, p.rule) for p in check(row)}
     assert ("shoe_size", "unknown-column") in rules
-    assert ("need_drug_misuse__rationale", "unknown-column") in rules  # identification takes no rationale
+    assert (
+        "need_drug_misuse__rationale",
+        "unknown-column",
+    ) in rules  # identification takes no rationale
     assert ("rosh", "missing-column") in rules
 
 
@@ -83,13 +107,23 @@ def test_answer_whose_condition_is_not_in_the_file():
     row = base_case()
     del row["need_drug_misuse"]
     (problem,) = check(row)
-    assert problem.rule == "condition-not-recorded" and problem.column == "delivery_need_drug_misuse"
+    assert (
+        problem.rule == "condition-not-recorded" and problem.column == "delivery_need_drug_misuse"
+    )
 
 
 def test_rationale_where_the_question_does_not_apply():
-    (problem,) = check(base_case(need_drug_misuse="no", delivery_need_drug_misuse="",
-                                 delivery_need_drug_misuse__rationale="Referred to a drug service."))
-    assert problem.rule == "not-applicable" and problem.column == "delivery_need_drug_misuse__rationale"
+    (problem,) = check(
+        base_case(
+            need_drug_misuse="no",
+            delivery_need_drug_misuse="",
+            delivery_need_drug_misuse__rationale="Referred to a drug service.",
+        )
+    )
+    assert (
+        problem.rule == "not-applicable"
+        and problem.column == "delivery_need_drug_misuse__rationale"
+    )
 
 
 def test_submit_mode_requires_answers_and_rationales():
@@ -100,25 +134,41 @@ def test_submit_mode_requires_answers_and_rationales():
     submitted = validate_case(profile, answers, FW, mode="submit")
     unanswered = {p.column for p in submitted if p.rule == "unanswered"}
     assert "need_accommodation" in unanswered and "need_drug_misuse" not in unanswered
-    assert {p.column for p in submitted if p.rule == "rationale-required"} == {"kq_2_1_1__rationale"}
+    assert {p.column for p in submitted if p.rule == "rationale-required"} == {
+        "kq_2_1_1__rationale"
+    }
     assert all(p.row is None for p in submitted)
     complete = {i.code: "no" for i in FW.items if i.kind == "identified"}
-    fixed = validate_case(profile, {**complete, "kq_2_1_1": "yes"}, FW,
-                          rationales={"kq_2_1_1": "Clear analysis of motivation."}, mode="submit")
+    fixed = validate_case(
+        profile,
+        {**complete, "kq_2_1_1": "yes"},
+        FW,
+        rationales={"kq_2_1_1": "Clear analysis of motivation."},
+        mode="submit",
+    )
     assert fixed == []
 
 
 def test_load_cases_raises_with_every_problem(tmp_path):
     path = tmp_path / "bad.csv"
-    pd.DataFrame([base_case(gender="Mle"), base_case(case_id="C-2", needs_assessment="YES")]).to_csv(path, index=False)
+    pd.DataFrame(
+        [base_case(gender="Mle"), base_case(case_id="C-2", needs_assessment="YES")]
+    ).to_csv(path, index=False)
     with pytest.raises(ValidationError) as info:
         load_cases(path, FW)
-    assert [(p.row, p.column) for p in info.value.problems] == [(2, "gender"), (3, "needs_assessment")]
+    assert [(p.row, p.column) for p in info.value.problems] == [
+        (2, "gender"),
+        (3, "needs_assessment"),
+    ]
 
 
 # --- property: any single corrupted cell is reported at its row and column -----------------
 
-CHECKED_COLUMNS = [v.code for v in FW.profile] + ["need_drug_misuse", "delivery_need_drug_misuse", "needs_assessment"]
+CHECKED_COLUMNS = [v.code for v in FW.profile] + [
+    "need_drug_misuse",
+    "delivery_need_drug_misuse",
+    "needs_assessment",
+]
 
 
 @st.composite
@@ -127,14 +177,25 @@ def corrupted_file(draw):
     rows = [base_case(case_id=f"C-{i}") for i in range(n)]
     target_row = draw(st.integers(min_value=0, max_value=n - 1))
     column = draw(st.sampled_from(CHECKED_COLUMNS))
-    valid = set(FW.profile_variable(column).categories) if column in {v.code for v in FW.profile} else {"yes", "no"}
-    bad = draw(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12)
-               .filter(lambda s: s not in valid and s.strip() == s and s not in ("", "nan")))
+    valid = (
+        set(FW.profile_variable(column).categories)
+        if column in {v.code for v in FW.profile}
+        else {"yes", "no"}
+    )
+    bad = draw(
+        st.text(
+            alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+            min_size=1,
+            max_size=12,
+        ).filter(lambda s: s not in valid and s.strip() == s and s not in ("", "nan"))
+    )
     rows[target_row][column] = bad
     return rows, target_row + 2, column
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(corrupted_file())
 def test_any_corrupted_cell_is_reported_at_its_row_and_column(tmp_path, case):
     rows, row, column = case

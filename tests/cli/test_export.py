@@ -18,8 +18,10 @@ def run(args, capsys):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet", "sav", "dta"])
 def test_export_each_format(data_dir, tmp_path, capsys, fmt):
     out = tmp_path / "sub" / f"cases.{fmt}"
-    code, stdout, _ = run(["export", str(data_dir / "hmip_small.csv"), "--framework", "hmip-2018",
-                           "--out", str(out)], capsys)
+    code, stdout, _ = run(
+        ["export", str(data_dir / "hmip_small.csv"), "--framework", "hmip-2018", "--out", str(out)],
+        capsys,
+    )
     assert code == 0 and out.is_file()
     assert f"Wrote 6 cases from {data_dir / 'hmip_small.csv'} (hmip-2018 2018.1) to {out}" in stdout
     if fmt == "sav":
@@ -33,17 +35,41 @@ def test_export_each_format(data_dir, tmp_path, capsys, fmt):
 def test_export_refuses_an_invalid_file_and_writes_nothing(data_dir, tmp_path, capsys):
     bad = tmp_path / "bad.csv"
     bad.write_text((data_dir / "hmip_small.csv").read_text().replace("CRC,Male", "CRC,Mle", 1))
-    code, _, err = run(["export", str(bad), "--framework", "hmip-2018", "--out", str(tmp_path / "x.sav")], capsys)
+    code, _, err = run(
+        ["export", str(bad), "--framework", "hmip-2018", "--out", str(tmp_path / "x.sav")], capsys
+    )
     assert code == 2 and "'Mle' is not one of Male, Female" in err
     assert not (tmp_path / "x.sav").exists()
 
 
 def test_export_usage_errors(data_dir, tmp_path, capsys):
-    code, _, err = run(["export", "--framework", "hmip-2018", "--out", str(tmp_path / "x.csv")], capsys)
+    code, _, err = run(
+        ["export", "--framework", "hmip-2018", "--out", str(tmp_path / "x.csv")], capsys
+    )
     assert code == 2 and "either a case FILE or --db" in err
-    code, _, err = run(["export", str(data_dir / "hmip_small.csv"), "--framework", "hmip-2018",
-                        "--out", str(tmp_path / "x.txt")], capsys)
+    code, _, err = run(
+        [
+            "export",
+            str(data_dir / "hmip_small.csv"),
+            "--framework",
+            "hmip-2018",
+            "--out",
+            str(tmp_path / "x.txt"),
+        ],
+        capsys,
+    )
     assert code == 2 and "cannot tell the export format" in err
-    code, _, err = run(["export", str(data_dir / "hmip_small.csv"), "--framework", "hmip-2018", "--inspection", "I-A",
-                        "--out", str(tmp_path / "x.csv")], capsys)
+    code, _, err = run(
+        [
+            "export",
+            str(data_dir / "hmip_small.csv"),
+            "--framework",
+            "hmip-2018",
+            "--inspection",
+            "I-A",
+            "--out",
+            str(tmp_path / "x.csv"),
+        ],
+        capsys,
+    )
     assert code == 2 and "use it with --db" in err

@@ -8,11 +8,30 @@ from pathlib import Path
 import pytest
 import yaml
 
-from caseinspect.framework import FrameworkError, available_frameworks, framework_path, load_framework
+from caseinspect.framework import (
+    FrameworkError,
+    available_frameworks,
+    framework_path,
+    load_framework,
+)
 
-NEEDS = ["accommodation", "ete", "family_relationships", "lifestyle", "alcohol_misuse", "drug_misuse",
-         "thinking_behaviour", "attitudes_to_offending"]
-STRENGTHS = ["family_relationships", "social_group", "motivation_to_change", "employment", "non_criminal_identity"]
+NEEDS = [
+    "accommodation",
+    "ete",
+    "family_relationships",
+    "lifestyle",
+    "alcohol_misuse",
+    "drug_misuse",
+    "thinking_behaviour",
+    "attitudes_to_offending",
+]
+STRENGTHS = [
+    "family_relationships",
+    "social_group",
+    "motivation_to_change",
+    "employment",
+    "non_criminal_identity",
+]
 
 
 def test_shipped_frameworks():
@@ -24,22 +43,38 @@ def test_hmip_2018_carries_the_facts_of_the_seeds():
     assert [i.code for i in fw.items_in_group("needs")] == [f"need_{n}" for n in NEEDS]
     assert [i.code for i in fw.items_in_group("strengths")] == [f"strength_{s}" for s in STRENGTHS]
     # Ten rated standards per provider, domain three differing by provider type.
-    for provider_type, domain_three in (("CRC", ["Unpaid work", "Through the Gate"]),
-                                        ("NPS", ["Court reports and case allocation", "Statutory victim work"])):
+    for provider_type, domain_three in (
+        ("CRC", ["Unpaid work", "Through the Gate"]),
+        ("NPS", ["Court reports and case allocation", "Statutory victim work"]),
+    ):
         standards = fw.standards_for(provider_type)
         assert len(standards) == 10
         assert [s.title for s in standards if s.domain == "3"] == domain_three
     case_based = [s for s in fw.standards if s.basis == "cases"]
     assert [s.code for s in case_based] == ["2.1", "2.2", "2.3", "2.4"]
     assert [kq.item for s in case_based for kq in s.key_questions] == [
-        f"kq_2_{s}_{k}" for s in range(1, 5) for k in range(1, 4)]
+        f"kq_2_{s}_{k}" for s in range(1, 5) for k in range(1, 4)
+    ]
     assessment = fw.standards_for("CRC")[4]
     # The 2.1 prompts as printed in bulletin 2018/01; 2.1.2a/b keep their 2020/03 codes.
-    assert assessment.key_questions[1].prompts == ("needs_assessment", "strengths_assessment", "kq_2_1_2c")
-    assert fw.item("kq_2_1_1b").text.startswith("Does assessment analyse the service user's diversity")
-    assert fw.item("delivery_need_drug_misuse").applies_if.describe() == "'need_drug_misuse' is 'yes'"
+    assert assessment.key_questions[1].prompts == (
+        "needs_assessment",
+        "strengths_assessment",
+        "kq_2_1_2c",
+    )
+    assert fw.item("kq_2_1_1b").text.startswith(
+        "Does assessment analyse the service user's diversity"
+    )
+    assert (
+        fw.item("delivery_need_drug_misuse").applies_if.describe() == "'need_drug_misuse' is 'yes'"
+    )
     assert [lv.min_pct for lv in fw.ratings.levels] == [80, 65, 50, 0]
-    assert [(b.min_score, b.max_score) for b in fw.ratings.overall_bands] == [(0, 5), (6, 15), (16, 25), (26, 30)]
+    assert [(b.min_score, b.max_score) for b in fw.ratings.overall_bands] == [
+        (0, 5),
+        (6, 15),
+        (16, 25),
+        (26, 30),
+    ]
     assert [t.id for t in fw.tables] == ["C1", "C2", "C3", "C4", "C5", "C6"]
 
 
@@ -68,13 +103,32 @@ def test_fingerprint_changes_with_content(tmp_path):
 def test_a_third_framework_needs_no_code(tmp_path):
     doc = yaml.safe_load(framework_path("qi-2016").read_text().replace("yes", "'yes'"))
     doc["id"] = "qi-2016-extended"
-    doc["items"].append({"code": "contingency_plan_sufficient", "label": "Contingency plan",
-                         "text": "Was there a sufficient contingency plan?", "section": "public_protection",
-                         "kind": "judgement", "rationale": "optional"})
-    doc["tables"].append({"id": "T8", "title": "Contingency planning", "kind": "sufficiency",
-                          "breakdowns": ["gender"], "provider_splits": ["all"],
-                          "columns": [{"question": "contingency_plan_sufficient", "item": "contingency_plan_sufficient",
-                                       "label": "Was there a sufficient contingency plan?"}]})
+    doc["items"].append(
+        {
+            "code": "contingency_plan_sufficient",
+            "label": "Contingency plan",
+            "text": "Was there a sufficient contingency plan?",
+            "section": "public_protection",
+            "kind": "judgement",
+            "rationale": "optional",
+        }
+    )
+    doc["tables"].append(
+        {
+            "id": "T8",
+            "title": "Contingency planning",
+            "kind": "sufficiency",
+            "breakdowns": ["gender"],
+            "provider_splits": ["all"],
+            "columns": [
+                {
+                    "question": "contingency_plan_sufficient",
+                    "item": "contingency_plan_sufficient",
+                    "label": "Was there a sufficient contingency plan?",
+                }
+            ],
+        }
+    )
     path = tmp_path / "third.yaml"
     path.write_text(yaml.safe_dump(doc, sort_keys=False))
     fw = load_framework(path)
@@ -167,7 +221,11 @@ def test_forward_reference_is_rejected(tmp_path):
 
 
 def test_ratings_bands_must_not_leave_gaps(tmp_path):
-    text = framework_path("hmip-2018").read_text().replace("min_score: 6, max_score: 15", "min_score: 7, max_score: 15")
+    text = (
+        framework_path("hmip-2018")
+        .read_text()
+        .replace("min_score: 6, max_score: 15", "min_score: 7, max_score: 15")
+    )
     path = tmp_path / "gap.yaml"
     path.write_text(text)
     with pytest.raises(FrameworkError) as info:

@@ -10,12 +10,26 @@ from caseinspect.ogrs import score_table
 
 ROWS = [
     # MoJ ACT-62 scenario 1 (first sanction at 47) and scenario 2 with fraud and forgery.
-    {"id": "a", "sex": "male", "birth_date": "1965-12-07", "conviction_date": "2025-05-13",
-     "first_sanction_date": "2013-06-01", "assessment_date": "2026-12-06",
-     "previous_sanctions": "1", "offence": "soliciting"},
-    {"id": "b", "sex": "male", "birth_date": "1991-07-17", "conviction_date": "2021-08-05",
-     "first_sanction_date": "2013-01-01", "assessment_date": "2021-12-12",
-     "previous_sanctions": "1", "offence": "fraud-forgery"},
+    {
+        "id": "a",
+        "sex": "male",
+        "birth_date": "1965-12-07",
+        "conviction_date": "2025-05-13",
+        "first_sanction_date": "2013-06-01",
+        "assessment_date": "2026-12-06",
+        "previous_sanctions": "1",
+        "offence": "soliciting",
+    },
+    {
+        "id": "b",
+        "sex": "male",
+        "birth_date": "1991-07-17",
+        "conviction_date": "2021-08-05",
+        "first_sanction_date": "2013-01-01",
+        "assessment_date": "2021-12-12",
+        "previous_sanctions": "1",
+        "offence": "fraud-forgery",
+    },
 ]
 
 
@@ -46,7 +60,8 @@ def test_all_rows_are_checked_before_any_is_scored():
     with pytest.raises(ValidationError) as info:
         score_table(pd.DataFrame(bad), source="in.csv")
     assert ("in.csv", 3, "offence", "unknown-offence") in {
-        (p.file, p.row, p.column, p.rule) for p in info.value.problems}
+        (p.file, p.row, p.column, p.rule) for p in info.value.problems
+    }
 
 
 def test_missing_columns_are_named():

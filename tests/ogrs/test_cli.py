@@ -6,14 +6,32 @@ import json
 
 from caseinspect.cli import main
 
-SCENARIO_1 = ["ogrs3", "--sex", "male", "--birth-date", "1965-12-07", "--conviction-date",
-              "2025-05-13", "--first-sanction-date", "2013-06-01", "--assessment-date",
-              "2026-12-06", "--previous-sanctions", "1", "--offence", "soliciting"]
+SCENARIO_1 = [
+    "ogrs3",
+    "--sex",
+    "male",
+    "--birth-date",
+    "1965-12-07",
+    "--conviction-date",
+    "2025-05-13",
+    "--first-sanction-date",
+    "2013-06-01",
+    "--assessment-date",
+    "2026-12-06",
+    "--previous-sanctions",
+    "1",
+    "--offence",
+    "soliciting",
+]
 
 
 def test_json_output_matches_the_issue(capsys):
     assert main([*SCENARIO_1, "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"one_year": 0.0832, "two_year": 0.1571, "band": "low"}
+    assert json.loads(capsys.readouterr().out) == {
+        "one_year": 0.0832,
+        "two_year": 0.1571,
+        "band": "low",
+    }
 
 
 def test_text_output(capsys):
@@ -38,7 +56,9 @@ def test_batch_round_trip(tmp_path, capsys):
     src = tmp_path / "in.csv"
     src.write_text(
         "sex,birth_date,conviction_date,first_sanction_date,assessment_date,previous_sanctions,offence\n"
-        "male,1991-07-17,2021-08-05,2013-01-01,2021-12-12,1,other\n", encoding="utf-8")
+        "male,1991-07-17,2021-08-05,2013-01-01,2021-12-12,1,other\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.csv"
     assert main(["ogrs3", "--batch", str(src), "--out", str(out)]) == 0
     lines = out.read_text(encoding="utf-8").splitlines()
@@ -51,7 +71,9 @@ def test_batch_errors_name_row_and_column(tmp_path, capsys):
     src.write_text(
         "sex,birth_date,conviction_date,first_sanction_date,assessment_date,previous_sanctions,offence\n"
         "male,1991-07-17,2021-08-05,2013-01-01,2021-12-12,1,other\n"
-        "male,1991-07-17,2021-08-05,2013-01-01,2021-12-12,-1,other\n", encoding="utf-8")
+        "male,1991-07-17,2021-08-05,2013-01-01,2021-12-12,-1,other\n",
+        encoding="utf-8",
+    )
     assert main(["ogrs3", "--batch", str(src), "--out", str(tmp_path / "o.csv")]) == 2
     err = capsys.readouterr().err
     assert "row 3" in err and "previous_sanctions" in err  # spreadsheet row: header is row 1

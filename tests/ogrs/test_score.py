@@ -29,13 +29,16 @@ def first_sanction_at(born: date, age: int) -> date:
 
 
 def man(born, convicted, assessed, previous, first_age, offence):
-    return Ogrs3Input("male", born, convicted, first_sanction_at(born, first_age), assessed,
-                      previous, offence)
+    return Ogrs3Input(
+        "male", born, convicted, first_sanction_at(born, first_age), assessed, previous, offence
+    )
 
 
 SCENARIO_1 = man(date(1965, 12, 7), date(2025, 5, 13), date(2026, 12, 6), 1, 47, "soliciting")
 SCENARIO_2 = man(date(1991, 7, 17), date(2021, 8, 5), date(2021, 12, 12), 1, 21, "other")
-SCENARIO_2_FRAUD = man(date(1991, 7, 17), date(2021, 8, 5), date(2021, 12, 12), 1, 21, "fraud-forgery")
+SCENARIO_2_FRAUD = man(
+    date(1991, 7, 17), date(2021, 8, 5), date(2021, 12, 12), 1, 21, "fraud-forgery"
+)
 
 
 def test_first_sanction_helper_gives_the_stated_age():
@@ -68,10 +71,12 @@ def test_scenario_1_to_four_places_and_ages():
 
 def test_hand_computation_with_the_published_coefficients():
     # Scenario 2 by hand, coefficients typed from Howard et al. (2009) as listed in issue #5.
-    x = (-1.325976554                      # male 30-34
-         + 0.463062792                     # one or more previous sanctions
-         + 1.251124464 * math.log((1 + 1) / (10 + 30 - 21))
-         - 0.060667525)                    # other offence
+    x = (
+        -1.325976554  # male 30-34
+        + 0.463062792  # one or more previous sanctions
+        + 1.251124464 * math.log((1 + 1) / (10 + 30 - 21))
+        - 0.060667525
+    )  # other offence
     expected_two = 1 / (1 + math.exp(-(2.121705678 + x)))
     expected_one = 1 / (1 + math.exp(-(1.402562384 + x)))
     r = ogrs3(SCENARIO_2)
@@ -91,10 +96,16 @@ def test_first_offender_uses_the_first_sanction_weight():
 def test_age_band_is_taken_at_the_assessment_date():
     # 20 at conviction, 21 at assessment: the 21-24 weight applies.
     born = date(2000, 3, 1)
-    values = Ogrs3Input("male", born, date(2020, 6, 1), date(2016, 6, 1), date(2021, 3, 1), 3, "robbery")
+    values = Ogrs3Input(
+        "male", born, date(2020, 6, 1), date(2016, 6, 1), date(2021, 3, 1), 3, "robbery"
+    )
     r = ogrs3(values)
     assert (r.age_at_conviction, r.age_at_assessment, r.age_band) == (20, 21, "21-24")
-    earlier = ogrs3(Ogrs3Input("male", born, date(2020, 6, 1), date(2016, 6, 1), date(2021, 2, 28), 3, "robbery"))
+    earlier = ogrs3(
+        Ogrs3Input(
+            "male", born, date(2020, 6, 1), date(2016, 6, 1), date(2021, 2, 28), 3, "robbery"
+        )
+    )
     assert earlier.age_band == "18-20"
     assert r.two_year < earlier.two_year  # 21-24 weight (-1.05) below 18-20 (-0.63)
 
@@ -112,17 +123,31 @@ def test_coefficients_carry_their_provenance():
 
 @pytest.mark.parametrize(
     ("two_year", "band"),
-    [(0.0, "low"), (0.4999, "low"), (0.5, "medium"), (0.7499, "medium"), (0.75, "high"),
-     (0.8999, "high"), (0.9, "very high"), (1.0, "very high")],
+    [
+        (0.0, "low"),
+        (0.4999, "low"),
+        (0.5, "medium"),
+        (0.7499, "medium"),
+        (0.75, "high"),
+        (0.8999, "high"),
+        (0.9, "very high"),
+        (1.0, "very high"),
+    ],
 )
 def test_band_boundaries(two_year, band):
     assert band_for(two_year) == band
 
 
 def rules_broken(**changes) -> set[str]:
-    fields = dict(sex="male", birth_date=date(1980, 1, 1), conviction_date=date(2020, 1, 1),
-                  first_sanction_date=date(2000, 1, 1), assessment_date=date(2020, 2, 1),
-                  previous_sanctions=2, offence="violence")
+    fields = dict(
+        sex="male",
+        birth_date=date(1980, 1, 1),
+        conviction_date=date(2020, 1, 1),
+        first_sanction_date=date(2000, 1, 1),
+        assessment_date=date(2020, 2, 1),
+        previous_sanctions=2,
+        offence="violence",
+    )
     fields.update(changes)
     with pytest.raises(ValidationError) as info:
         ogrs3(Ogrs3Input(**fields))
@@ -130,8 +155,20 @@ def rules_broken(**changes) -> set[str]:
 
 
 def test_valid_baseline_scores():
-    assert ogrs3(Ogrs3Input("male", date(1980, 1, 1), date(2020, 1, 1), date(2000, 1, 1),
-                            date(2020, 2, 1), 2, "violence")).band == "low"
+    assert (
+        ogrs3(
+            Ogrs3Input(
+                "male",
+                date(1980, 1, 1),
+                date(2020, 1, 1),
+                date(2000, 1, 1),
+                date(2020, 2, 1),
+                2,
+                "violence",
+            )
+        ).band
+        == "low"
+    )
 
 
 @pytest.mark.parametrize(
@@ -152,10 +189,25 @@ def test_each_rule_on_its_own(changes, rule):
 
 def test_every_problem_is_listed_with_its_column():
     with pytest.raises(ValidationError) as info:
-        ogrs3(Ogrs3Input("x", date(1980, 1, 1), date(2020, 1, 1), date(2021, 1, 1),
-                         date(2019, 1, 1), -3, "nope"))
+        ogrs3(
+            Ogrs3Input(
+                "x",
+                date(1980, 1, 1),
+                date(2020, 1, 1),
+                date(2021, 1, 1),
+                date(2019, 1, 1),
+                -3,
+                "nope",
+            )
+        )
     columns = {p.column for p in info.value.problems}
-    assert columns == {"sex", "offence", "previous_sanctions", "first_sanction_date", "assessment_date"}
+    assert columns == {
+        "sex",
+        "offence",
+        "previous_sanctions",
+        "first_sanction_date",
+        "assessment_date",
+    }
 
 
 def test_dates_must_be_dates():

@@ -14,24 +14,51 @@ def write_case_file(fw, path, rows):
     for column in fw.profile_columns:
         if column not in table.columns:
             table[column] = "INSP-1" if column == "inspection_id" else ""
-    table = table[list(fw.profile_columns) + [c for c in table.columns if c not in fw.profile_columns]]
+    table = table[
+        list(fw.profile_columns) + [c for c in table.columns if c not in fw.profile_columns]
+    ]
     table.to_csv(path, index=False)
 
 
 def test_ratings_command_writes_tables_and_figure(fw, tmp_path, capsys):
-    rows = (provider_cases(fw, "Wessex", "CRC")
-            + provider_cases(fw, "Mercia", "CRC", default=(5, 5, 0))
-            + provider_cases(fw, "London", "NPS", default=(7, 3, 0)))
+    rows = (
+        provider_cases(fw, "Wessex", "CRC")
+        + provider_cases(fw, "Mercia", "CRC", default=(5, 5, 0))
+        + provider_cases(fw, "London", "NPS", default=(7, 3, 0))
+    )
     cases = tmp_path / "cases.csv"
     write_case_file(fw, cases, rows)
-    j = (judgements(fw, "Wessex", "CRC") + judgements(fw, "Mercia", "CRC", "Requires improvement")
-         + judgements(fw, "London", "NPS", skip=("3.2",)))
+    j = (
+        judgements(fw, "Wessex", "CRC")
+        + judgements(fw, "Mercia", "CRC", "Requires improvement")
+        + judgements(fw, "London", "NPS", skip=("3.2",))
+    )
     pd.DataFrame(j).to_csv(tmp_path / "j.csv", index=False)
-    pd.DataFrame([{"provider": "Mercia", "standard": "1.1", "rating": "Inadequate",
-                   "reason": "leadership failings found in fieldwork"}]).to_csv(tmp_path / "o.csv", index=False)
+    pd.DataFrame(
+        [
+            {
+                "provider": "Mercia",
+                "standard": "1.1",
+                "rating": "Inadequate",
+                "reason": "leadership failings found in fieldwork",
+            }
+        ]
+    ).to_csv(tmp_path / "o.csv", index=False)
     out = tmp_path / "ratings"
-    code = main(["ratings", str(cases), "--framework", "hmip-2018", "--domain-one", str(tmp_path / "j.csv"),
-                 "--overrides", str(tmp_path / "o.csv"), "--out", str(out)])
+    code = main(
+        [
+            "ratings",
+            str(cases),
+            "--framework",
+            "hmip-2018",
+            "--domain-one",
+            str(tmp_path / "j.csv"),
+            "--overrides",
+            str(tmp_path / "o.csv"),
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     printed = capsys.readouterr().out
     assert "withheld" in printed
@@ -44,7 +71,9 @@ def test_ratings_command_writes_tables_and_figure(fw, tmp_path, capsys):
     mercia = ratings[ratings.provider == "Mercia"].set_index("standard")
     assert mercia.loc["2.1", "rating"] == "Requires improvement"  # 50%
     assert mercia.loc["1.1", "basis"].startswith("panel override (computed: Requires improvement)")
-    overall = pd.read_csv(out / "overall.csv", dtype=str, keep_default_na=False).set_index("provider")
+    overall = pd.read_csv(out / "overall.csv", dtype=str, keep_default_na=False).set_index(
+        "provider"
+    )
     # Mercia: 4 × 1 (50%) + 1.1 overridden to 0 + 5 × 1 = 9: Requires improvement.
     assert overall.loc["Mercia", "score"] == "9"
     assert overall.loc["Mercia", "rating"] == "Requires improvement"
@@ -58,12 +87,16 @@ def test_invalid_case_file_exits_2(fw, tmp_path, capsys):
     rows[0]["kq_2_1_1"] = "sometimes"
     cases = tmp_path / "cases.csv"
     write_case_file(fw, cases, rows)
-    assert main(["ratings", str(cases), "--framework", "hmip-2018", "--out", str(tmp_path / "o")]) == 2
+    assert (
+        main(["ratings", str(cases), "--framework", "hmip-2018", "--out", str(tmp_path / "o")]) == 2
+    )
     assert "kq_2_1_1" in capsys.readouterr().err
 
 
 def test_framework_without_ratings_is_a_usage_error(tmp_path, capsys):
     cases = tmp_path / "c.csv"
     cases.write_text("case_id\n", encoding="utf-8")
-    assert main(["ratings", str(cases), "--framework", "qi-2016", "--out", str(tmp_path / "o")]) == 2
+    assert (
+        main(["ratings", str(cases), "--framework", "qi-2016", "--out", str(tmp_path / "o")]) == 2
+    )
     assert "no ratings rules" in capsys.readouterr().err

@@ -13,13 +13,16 @@ from .conftest import frame, judgements, provider_cases
 
 
 def rating(result, provider, standard):
-    row = result.ratings[(result.ratings.provider == provider) & (result.ratings.standard == standard)]
+    row = result.ratings[
+        (result.ratings.provider == provider) & (result.ratings.standard == standard)
+    ]
     return row.iloc[0]
 
 
 def test_case_standard_takes_its_lowest_key_question(fw):
-    cases = provider_cases(fw, "Wessex", "CRC", {"kq_2_1_1": (9, 1, 0), "kq_2_1_2": (6, 4, 0),
-                                                  "kq_2_1_3": (17, 3, 0)})
+    cases = provider_cases(
+        fw, "Wessex", "CRC", {"kq_2_1_1": (9, 1, 0), "kq_2_1_2": (6, 4, 0), "kq_2_1_3": (17, 3, 0)}
+    )
     result = rate_providers(frame(cases), fw)
     r = rating(result, "Wessex", "2.1")
     assert r.rating == "Requires improvement" and r.score == 1  # 60%
@@ -58,9 +61,17 @@ def test_one_more_outstanding_crosses_into_outstanding(fw):
     cases = frame(provider_cases(fw, "Wessex", "CRC"))
     j = judgements(fw, "Wessex", "CRC")
     j[0]["rating"] = "Outstanding"
-    assert rate_providers(cases, fw, frame(j)).overall.iloc[0].tolist()[:3] == ["Wessex", 25, "Good"]
+    assert rate_providers(cases, fw, frame(j)).overall.iloc[0].tolist()[:3] == [
+        "Wessex",
+        25,
+        "Good",
+    ]
     j[1]["rating"] = "outstanding"  # ratings are matched regardless of case
-    assert rate_providers(cases, fw, frame(j)).overall.iloc[0].tolist()[:3] == ["Wessex", 26, "Outstanding"]
+    assert rate_providers(cases, fw, frame(j)).overall.iloc[0].tolist()[:3] == [
+        "Wessex",
+        26,
+        "Outstanding",
+    ]
 
 
 def test_missing_judgement_is_not_rated_and_overall_withheld(fw):
@@ -83,13 +94,22 @@ def test_no_applicable_case_leaves_the_standard_unrated(fw):
 
 def test_override_is_shown_as_such(fw):
     cases = frame(provider_cases(fw, "Wessex", "CRC"))
-    overrides = frame([{"provider": "Wessex", "standard": "2.1", "rating": "Good",
-                        "reason": "file evidence weaker than the sample suggests"}])
+    overrides = frame(
+        [
+            {
+                "provider": "Wessex",
+                "standard": "2.1",
+                "rating": "Good",
+                "reason": "file evidence weaker than the sample suggests",
+            }
+        ]
+    )
     result = rate_providers(cases, fw, frame(judgements(fw, "Wessex", "CRC")), overrides)
     r = rating(result, "Wessex", "2.1")
     assert (r.rating, r.score) == ("Good", 2)
-    assert r.basis == ("panel override (computed: Outstanding): "
-                       "file evidence weaker than the sample suggests")
+    assert r.basis == (
+        "panel override (computed: Outstanding): file evidence weaker than the sample suggests"
+    )
     assert result.overall.iloc[0].score == 23
 
 
@@ -160,19 +180,26 @@ def test_thresholds_and_bands_come_from_the_framework_file(fw, tmp_path):
     assert shipped.overall.iloc[0].tolist()[:3] == ["Wessex", 24, "Good"]
 
     text = framework_path("hmip-2018").read_text(encoding="utf-8")
-    changed = (text
-               .replace('{name: "Outstanding", score: 3, min_pct: 80}',
-                        '{name: "Outstanding", score: 3, min_pct: 90}')
-               .replace('{name: "Good", min_score: 16, max_score: 25}',
-                        '{name: "Good", min_score: 16, max_score: 19}')
-               .replace('{name: "Outstanding", min_score: 26, max_score: 30}',
-                        '{name: "Outstanding", min_score: 20, max_score: 30}'))
+    changed = (
+        text.replace(
+            '{name: "Outstanding", score: 3, min_pct: 80}',
+            '{name: "Outstanding", score: 3, min_pct: 90}',
+        )
+        .replace(
+            '{name: "Good", min_score: 16, max_score: 25}',
+            '{name: "Good", min_score: 16, max_score: 19}',
+        )
+        .replace(
+            '{name: "Outstanding", min_score: 26, max_score: 30}',
+            '{name: "Outstanding", min_score: 20, max_score: 30}',
+        )
+    )
     assert changed != text
     copy = tmp_path / "hmip-2018-strict.yaml"
     copy.write_text(changed, encoding="utf-8")
     strict = load_framework(copy)
     result = rate_providers(cases, strict, j)
-    assert rating(result, "Wessex", "2.1").rating == "Good"            # 85% < 90%
+    assert rating(result, "Wessex", "2.1").rating == "Good"  # 85% < 90%
     assert result.overall.iloc[0].tolist()[:3] == ["Wessex", 20, "Outstanding"]  # 8 + 12 = 20
 
 

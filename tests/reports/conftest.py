@@ -20,12 +20,14 @@ def random_cases(framework, n: int = 400, seed: int = 1) -> pd.DataFrame:
     """A seeded random case table for ``framework`` in the interchange format."""
     rng = np.random.default_rng(seed)
     provider_type = rng.choice(["CRC", "NPS"], size=n, p=[0.7, 0.3])
-    frame = pd.DataFrame({
-        "case_id": [f"C{i:04d}" for i in range(n)],
-        "inspection_id": [f"I-{i % 6}" for i in range(n)],
-        "provider": [f"{t} area {i % 3}" for i, t in enumerate(provider_type)],
-        "provider_type": provider_type,
-    })
+    frame = pd.DataFrame(
+        {
+            "case_id": [f"C{i:04d}" for i in range(n)],
+            "inspection_id": [f"I-{i % 6}" for i in range(n)],
+            "provider": [f"{t} area {i % 3}" for i, t in enumerate(provider_type)],
+            "provider_type": provider_type,
+        }
+    )
     for variable in framework.profile:
         if variable.code == "provider_type":
             continue
@@ -78,7 +80,7 @@ _VOID = {"meta", "img", "br", "hr", "link", "input", "col", "source", "wbr"}
 
 
 class Node:
-    def __init__(self, tag: str, attrs: dict[str, str | None], parent: "Node | None" = None):
+    def __init__(self, tag: str, attrs: dict[str, str | None], parent: Node | None = None):
         self.tag, self.attrs, self.parent, self.children = tag, attrs, parent, []
 
     def text(self) -> str:
@@ -97,7 +99,7 @@ class Node:
     def classes(self) -> set[str]:
         return set((self.attrs.get("class") or "").split())
 
-    def find_all(self, tag: str, **attrs) -> list["Node"]:
+    def find_all(self, tag: str, **attrs) -> list[Node]:
         found = []
         for c in self.children:
             if isinstance(c, Node):
@@ -106,7 +108,7 @@ class Node:
                 found += c.find_all(tag, **attrs)
         return found
 
-    def find(self, tag: str, **attrs) -> "Node":
+    def find(self, tag: str, **attrs) -> Node:
         found = self.find_all(tag, **attrs)
         assert found, f"no <{tag} {attrs}>"
         return found[0]
@@ -145,7 +147,12 @@ def parse_html(text: str) -> Node:
 def find_cell(report, table, question, variable, category, split="all"):
     """The report's tidy cell as a dict (the expected values of the renderers' tests)."""
     c = report.cells
-    rows = c[(c.table == table) & (c.question == question) & (c.provider_split == split)
-             & (c.variable == variable) & (c.category == category)]
+    rows = c[
+        (c.table == table)
+        & (c.question == question)
+        & (c.provider_split == split)
+        & (c.variable == variable)
+        & (c.category == category)
+    ]
     assert len(rows) == 1
     return rows.iloc[0].to_dict()

@@ -38,29 +38,51 @@ def test_prevalence_by_provider_reads_the_c1_cells(hmip_report, hmip):
     assert data.spec.groups == tuple(c.label for c in hmip.table("C1").columns)
     for s, provider in enumerate(("CRC", "NPS")):
         for g, column in enumerate(hmip.table("C1").columns):
-            assert data.values[s][g] == find_cell(hmip_report, "C1", column.question, "provider", provider)["pct"]
+            assert (
+                data.values[s][g]
+                == find_cell(hmip_report, "C1", column.question, "provider", provider)["pct"]
+            )
 
 
 def test_mean_by_risk_and_stages(hmip_report):
     figures = report_figures(hmip_report)
     means = figures[1]
     assert means.spec.measure == "mean" and means.spec.groups == ("Low", "Medium", "High/Very high")
-    assert means.values[1][2] == find_cell(hmip_report, "C1", "mean_number_of_needs", "rosh", "High/Very high")["pct"]
+    assert (
+        means.values[1][2]
+        == find_cell(hmip_report, "C1", "mean_number_of_needs", "rosh", "High/Very high")["pct"]
+    )
     stages = figures[4]
     assert stages.spec.groups == ("Assessment", "Planning", "Delivery")
-    assert stages.values[0] == tuple(find_cell(hmip_report, "C3", q, "all", "All cases")["pct"]
-                                     for q in ("needs_assessment", "needs_planning", "needs_delivery"))
-    assert stages.values[1][2] == find_cell(hmip_report, "C4", "strengths_delivery", "all", "All cases")["pct"]
+    assert stages.values[0] == tuple(
+        find_cell(hmip_report, "C3", q, "all", "All cases")["pct"]
+        for q in ("needs_assessment", "needs_planning", "needs_delivery")
+    )
+    assert (
+        stages.values[1][2]
+        == find_cell(hmip_report, "C4", "strengths_delivery", "all", "All cases")["pct"]
+    )
     by_likelihood = figures[9]
-    assert by_likelihood.spec.series == ("Low", "Medium", "High/Very high") and by_likelihood.spec.ordered
-    assert by_likelihood.values[2][0] == find_cell(hmip_report, "C3", "needs_delivery", "likelihood_of_reoffending",
-                                                   "High/Very high")["pct"]
+    assert (
+        by_likelihood.spec.series == ("Low", "Medium", "High/Very high")
+        and by_likelihood.spec.ordered
+    )
+    assert (
+        by_likelihood.values[2][0]
+        == find_cell(
+            hmip_report, "C3", "needs_delivery", "likelihood_of_reoffending", "High/Very high"
+        )["pct"]
+    )
 
 
 def test_qi_figure_compares_the_provider_splits(qi_report):
     (data,) = report_figures(qi_report)
-    assert data.values[1][0] == find_cell(qi_report, "T1", "barriers_to_engagement_identified", "all", "All cases",
-                                          "NPS")["pct"]
+    assert (
+        data.values[1][0]
+        == find_cell(
+            qi_report, "T1", "barriers_to_engagement_identified", "all", "All cases", "NPS"
+        )["pct"]
+    )
 
 
 def test_bars_drawn_are_the_numbers(hmip_report):
@@ -91,8 +113,10 @@ def test_suppressed_values_are_not_drawn(qi_report):
 
 def test_write_figures_png_and_svg_deterministic(qi_report, tmp_path):
     paths = write_figures(qi_report, tmp_path / "a")
-    assert [p.name for p in paths] == ["figure-01-quality-and-sufficiency-of-assessment-crc-vs-nps-cases.png",
-                                       "figure-01-quality-and-sufficiency-of-assessment-crc-vs-nps-cases.svg"]
+    assert [p.name for p in paths] == [
+        "figure-01-quality-and-sufficiency-of-assessment-crc-vs-nps-cases.png",
+        "figure-01-quality-and-sufficiency-of-assessment-crc-vs-nps-cases.svg",
+    ]
     assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = paths[1].read_text()
     assert "<svg" in svg and "Quality and sufficiency of assessment" in svg

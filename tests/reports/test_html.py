@@ -53,15 +53,26 @@ def test_layout_of_a_split_table(qi_report):
         [("n", 1), ("% yes", 1)] * 3,
     ]
     assert t1.column_kinds == ("n", "pct") * 3
-    assert [g.label for g in t1.groups] == [None, "Gender", "Age group", "Ethnic group", "Supervision type",
-                                            "OGRS band", "RoSH level"]
+    assert [g.label for g in t1.groups] == [
+        None,
+        "Gender",
+        "Age group",
+        "Ethnic group",
+        "Supervision type",
+        "OGRS band",
+        "RoSH level",
+    ]
     assert [r.label for r in t1.groups[-1].rows] == ["Low", "Medium", "High/Very high"]
 
 
 def test_layout_of_prevalence_and_percent_only_tables(hmip_report, hmip):
     tables = {t.id: t for t in annex_layout(hmip_report)}
     c1 = tables["C1"]
-    assert [h.label for h in c1.header[0]] == ["n", *[c.label for c in hmip.table("C1").columns], "Mean number of needs"]
+    assert [h.label for h in c1.header[0]] == [
+        "n",
+        *[c.label for c in hmip.table("C1").columns],
+        "Mean number of needs",
+    ]
     assert c1.column_kinds == ("n",) + ("pct",) * 8 + ("mean",)
     all_row = c1.groups[0].rows[0]
     mean = find_cell(hmip_report, "C1", "mean_number_of_needs", "all", "All cases")
@@ -79,7 +90,14 @@ def test_tables_are_accessible(qi_html):
     scopes = [th.attrs.get("scope") for th in head.find_all("th")]
     assert scopes.count("colgroup") == 4 and scopes.count("col") == 6
     rowgroups = [th.text() for th in table.find_all("th", scope="rowgroup")]
-    assert rowgroups == ["Gender", "Age group", "Ethnic group", "Supervision type", "OGRS band", "RoSH level"]
+    assert rowgroups == [
+        "Gender",
+        "Age group",
+        "Ethnic group",
+        "Supervision type",
+        "OGRS band",
+        "RoSH level",
+    ]
     assert table.find("th", scope="rowgroup").attrs["rowspan"] == "2"  # Male, Female
     assert len(table.find_all("tbody")) == 7  # 'All cases' + 6 breakdowns
 
@@ -90,12 +108,18 @@ def test_values_and_dash_cells(qi_html, qi_report):
     tds = row_cells(table, "RoSH level", "High/Very high")
     crc_n, crc_pct = tds[2], tds[3]
     assert crc_n.visible_text() == "-" and crc_pct.visible_text() == "-"
-    assert "empty" in crc_pct.classes() and crc_pct.find("span", **{"class": "vh"}).text() == "no cases"
+    assert (
+        "empty" in crc_pct.classes()
+        and crc_pct.find("span", **{"class": "vh"}).text() == "no cases"
+    )
     expected = find_cell(qi_report, "T1", question, "rosh", "High/Very high", "NPS")
     assert tds[4].visible_text() == f"{expected['n']:,}"
     assert tds[5].visible_text() == f"{expected['pct']:.1f}%"
     # Hover text gives the 95% interval.
-    assert tds[5].attrs["title"] == f"95% confidence interval {expected['ci_low']:.1f}% to {expected['ci_high']:.1f}%"
+    assert (
+        tds[5].attrs["title"]
+        == f"95% confidence interval {expected['ci_low']:.1f}% to {expected['ci_high']:.1f}%"
+    )
 
 
 def test_significant_cells_are_shaded_bold_and_announced(hmip_html, hmip_report, hmip):
@@ -110,7 +134,9 @@ def test_significant_cells_are_shaded_bold_and_announced(hmip_html, hmip_report,
     assert "(significant difference)" in pct_td.text()  # for screen readers
     # ...and colour is not the only cue: the style sheet makes them bold.
     assert re.search(r"td\.sig \{[^}]*font-weight: bold", hmip_html)
-    plain = cells[(cells.table == "C3") & ~cells.significant & (cells.variable != "all") & (cells.n > 0)].iloc[0]
+    plain = cells[
+        (cells.table == "C3") & ~cells.significant & (cells.variable != "all") & (cells.n > 0)
+    ].iloc[0]
     tds = row_cells(table_node(hmip_html, "C3"), labels[plain.variable], plain.category)
     index = [c.question for c in hmip.table("C3").columns].index(plain.question)
     assert "sig" not in tds[2 * index + 1].classes()
@@ -138,7 +164,10 @@ def test_figures_inline_with_alt_text(hmip_html):
     img = figures[0].find("img")
     assert img.attrs["src"].startswith("data:image/png;base64,")
     assert img.attrs["alt"].startswith("Horizontal bar chart. Prevalence of needs by provider")
-    assert figures[0].find("figcaption").text() == "Figure 1: Prevalence of needs by provider (NPS vs CRC)"
+    assert (
+        figures[0].find("figcaption").text()
+        == "Figure 1: Prevalence of needs by provider (NPS vs CRC)"
+    )
 
 
 def test_model_appendix_and_provenance(hmip_html, hmip_report):

@@ -15,13 +15,28 @@ SRC = Path(reports.__file__).resolve().parents[1]
 
 
 def test_public_names_are_exported_with_docstrings():
-    for name in ("annex_layout", "report_figures", "figure_png", "AnnexTable", "GridCell", "GridRow",
-                 "HeaderCell", "RowGroup", "FigureData", "FigureSpec", "CellRef"):
+    for name in (
+        "annex_layout",
+        "report_figures",
+        "figure_png",
+        "AnnexTable",
+        "GridCell",
+        "GridRow",
+        "HeaderCell",
+        "RowGroup",
+        "FigureData",
+        "FigureSpec",
+        "CellRef",
+    ):
         assert name in reports.__all__
         assert getattr(reports, name).__doc__, name
     for name in ("annex_layout", "report_figures", "figure_png"):
         doc = getattr(reports, name).__doc__
-        assert "Parameters\n    ----------" in doc and "Returns\n    -------" in doc and "Examples" in doc, name
+        assert (
+            "Parameters\n    ----------" in doc
+            and "Returns\n    -------" in doc
+            and "Examples" in doc
+        ), name
 
 
 def test_public_layout_is_what_the_renderers_print(hmip_report):

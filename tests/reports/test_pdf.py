@@ -23,14 +23,18 @@ def pdf_objects(data: bytes) -> bytes:
 
 @pytest.fixture(scope="module")
 def qi_pdf(qi_report, tmp_path_factory):
-    return write_pdf(qi_report, tmp_path_factory.mktemp("pdf") / "tables.pdf", figures=False).read_bytes()
+    return write_pdf(
+        qi_report, tmp_path_factory.mktemp("pdf") / "tables.pdf", figures=False
+    ).read_bytes()
 
 
 def test_a4_landscape_pages(qi_pdf):
     assert qi_pdf.startswith(b"%PDF-")
     objects = pdf_objects(qi_pdf)
-    boxes = {(round(float(w)), round(float(h)))
-             for w, h in re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", objects)}
+    boxes = {
+        (round(float(w)), round(float(h)))
+        for w, h in re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", objects)
+    }
     assert boxes == {(842, 595)}  # A4 landscape, in points
     pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", objects))
     assert pages >= 8  # the reading notes, a page per table (7), models, about

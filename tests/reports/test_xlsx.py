@@ -70,13 +70,17 @@ def test_percentages_are_numbers_with_a_percent_format(hmip_book, hmip_report, h
     # A breakdown row: label in column A on the group's first row, category in column B.
     row = data_row(sheet, "Age group", "50+")
     expected = find_cell(hmip_report, "C3", "needs_delivery", "age_group", "50+")
-    assert sheet.cell(row, sufficiency_column(spec, "needs_delivery")).value == pytest.approx(expected["pct"] / 100)
+    assert sheet.cell(row, sufficiency_column(spec, "needs_delivery")).value == pytest.approx(
+        expected["pct"] / 100
+    )
 
 
 def test_significant_cells_are_shaded_and_bold(hmip_book, hmip_report, hmip):
     cells = hmip_report.cells
     significant = cells[(cells.table == "C3") & cells.significant & (cells.n > 0)].iloc[0]
-    plain = cells[(cells.table == "C3") & ~cells.significant & (cells.variable != "all") & (cells.n > 0)].iloc[0]
+    plain = cells[
+        (cells.table == "C3") & ~cells.significant & (cells.variable != "all") & (cells.n > 0)
+    ].iloc[0]
     spec = hmip.table("C3")
     sheet = hmip_book["C3"]
     labels = {v.table_variable: v.label for v in hmip.profile}
@@ -107,7 +111,9 @@ def test_split_tables_have_a_column_block_per_split(qi_book, qi):
     assert sheet.cell(3, 3).value == qi.table("T2").columns[0].label
     assert [sheet.cell(4, c).value for c in (3, 5, 7)] == ["All cases", "CRC cases", "NPS cases"]
     assert [sheet.cell(5, c).value for c in range(3, 9)] == ["n", "% yes"] * 3
-    assert "C4:H4" in {str(r) for r in sheet.merged_cells.ranges} or "C3:H3" in {str(r) for r in sheet.merged_cells.ranges}
+    assert "C4:H4" in {str(r) for r in sheet.merged_cells.ranges} or "C3:H3" in {
+        str(r) for r in sheet.merged_cells.ranges
+    }
     assert sheet.freeze_panes == "C6"
 
 
@@ -127,12 +133,16 @@ def test_prevalence_layout_with_one_n_and_the_mean_last(hmip_book, hmip_report, 
 def test_tables_without_n_print_percentages_only(hmip_book, hmip):
     spec = hmip.table("C5")
     sheet = hmip_book["C5"]
-    assert [sheet.cell(3, c).value for c in range(3, 3 + len(spec.columns))] == [c.label for c in spec.columns]
+    assert [sheet.cell(3, c).value for c in range(3, 3 + len(spec.columns))] == [
+        c.label for c in spec.columns
+    ]
     assert sheet.cell(4, 3).number_format == "0.0%"
 
 
 def test_models_and_about_sheets(hmip_book, hmip_report):
-    models = [v for row in hmip_book["Models"].iter_rows(values_only=True) for v in row if v is not None]
+    models = [
+        v for row in hmip_book["Models"].iter_rows(values_only=True) for v in row if v is not None
+    ]
     assert any(str(v).startswith("Table C3 (All cases): Does assessment identify") for v in models)
     assert "Odds ratio" in models and "Intercept" in models
     about = {row[0]: row[1] for row in hmip_book["About"].iter_rows(values_only=True) if row[0]}
@@ -159,9 +169,17 @@ def test_suppressed_cells_print_a_star_with_a_note(qi_report, qi, tmp_path):
     row = data_row(sheet, labels[record.variable], record.category)
     spec = qi.table("T1")
     for part in ("n", "pct"):
-        assert sheet.cell(row, sufficiency_column(spec, record.question, record.provider_split, part)).value == "*"
+        assert (
+            sheet.cell(
+                row, sufficiency_column(spec, record.question, record.provider_split, part)
+            ).value
+            == "*"
+        )
     notes = [sheet.cell(r, 1).value for r in range(1, sheet.max_row + 1)]
-    assert any(str(v).startswith("* Suppressed to protect confidentiality: fewer than 30 cases") for v in notes)
+    assert any(
+        str(v).startswith("* Suppressed to protect confidentiality: fewer than 30 cases")
+        for v in notes
+    )
 
 
 def test_byte_identical_for_identical_reports(qi_report, tmp_path):

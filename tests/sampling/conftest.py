@@ -37,25 +37,33 @@ def table(*rows: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(list(rows), dtype=object)
 
 
-def population(counts: dict[tuple[str, str, str], int], officers: int = 5, offices: int = 2,
-               ethnic_minority_every: int = 0) -> pd.DataFrame:
+def population(
+    counts: dict[tuple[str, str, str], int],
+    officers: int = 5,
+    offices: int = 2,
+    ethnic_minority_every: int = 0,
+) -> pd.DataFrame:
     """Eligible cases with the given numbers per (gender, disposal, rosh) stratum."""
     rows = []
     i = 0
     for (gender, disposal, rosh), n in counts.items():
         for _ in range(n):
             i += 1
-            rows.append(case(
-                case_id=f"C{i:05d}",
-                sentence_or_release_date=(REFERENCE - timedelta(days=195)).isoformat(),
-                requirements="rehabilitation_activity" if disposal == "community" else "",
-                officer=f"O{i % officers}",
-                office=f"Office{i % offices}",
-                gender=gender,
-                disposal_type=disposal,
-                rosh=rosh,
-                ethnic_group="Black" if ethnic_minority_every and i % ethnic_minority_every == 0 else "White",
-            ))
+            rows.append(
+                case(
+                    case_id=f"C{i:05d}",
+                    sentence_or_release_date=(REFERENCE - timedelta(days=195)).isoformat(),
+                    requirements="rehabilitation_activity" if disposal == "community" else "",
+                    officer=f"O{i % officers}",
+                    office=f"Office{i % offices}",
+                    gender=gender,
+                    disposal_type=disposal,
+                    rosh=rosh,
+                    ethnic_group="Black"
+                    if ethnic_minority_every and i % ethnic_minority_every == 0
+                    else "White",
+                )
+            )
     return table(*rows)
 
 

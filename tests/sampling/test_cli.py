@@ -27,14 +27,32 @@ def write_list(tmp_path, frame):
 
 def run_draw(tmp_path, src, out_name, seed="11", extra=()):
     out = tmp_path / out_name / "sample.csv"
-    code = main(["draw", str(src), "--framework", "hmip-2018", "--seed", seed,
-                 "--reference-date", "2024-07-15", "--out", str(out), *extra])
+    code = main(
+        [
+            "draw",
+            str(src),
+            "--framework",
+            "hmip-2018",
+            "--seed",
+            seed,
+            "--reference-date",
+            "2024-07-15",
+            "--out",
+            str(out),
+            *extra,
+        ]
+    )
     return code, out
 
 
 def test_draw_writes_every_file_byte_identically_for_the_same_seed(tmp_path, capsys):
-    frame = pd.concat([population(STRATA_EXAMPLE, officers=7, offices=3),
-                       table(case(case_id="Z9", transferred="yes"))], ignore_index=True)
+    frame = pd.concat(
+        [
+            population(STRATA_EXAMPLE, officers=7, offices=3),
+            table(case(case_id="Z9", transferred="yes")),
+        ],
+        ignore_index=True,
+    )
     src = write_list(tmp_path, frame)
     code, first = run_draw(tmp_path, src, "a")
     assert code == 0
@@ -42,21 +60,31 @@ def test_draw_writes_every_file_byte_identically_for_the_same_seed(tmp_path, cap
     assert "excluded 1" in printed and "officers covered 7 of 7" in printed
     code, second = run_draw(tmp_path, src, "b")
     assert code == 0
-    names = ["sample.csv", "sample.exclusions.csv", "sample.reserve.csv", "sample.report.csv",
-             "sample.allocation.csv", "sample.provenance.json"]
+    names = [
+        "sample.csv",
+        "sample.exclusions.csv",
+        "sample.reserve.csv",
+        "sample.report.csv",
+        "sample.allocation.csv",
+        "sample.provenance.json",
+    ]
     for name in names:
         assert (first.parent / name).read_bytes() == (second.parent / name).read_bytes(), name
-    exclusions = pd.read_csv(first.parent / "sample.exclusions.csv", dtype=str, keep_default_na=False)
+    exclusions = pd.read_csv(
+        first.parent / "sample.exclusions.csv", dtype=str, keep_default_na=False
+    )
     assert exclusions.case_id.tolist() == ["Z9"] and exclusions.reasons.tolist() == ["transferred"]
     provenance = json.loads((first.parent / "sample.provenance.json").read_text())
     assert provenance["framework"] == "hmip-2018" and provenance["seed"] == 11
     code, third = run_draw(tmp_path, src, "c", seed="12")
-    assert (first.read_bytes() != third.read_bytes())
+    assert first.read_bytes() != third.read_bytes()
 
 
 def test_draw_with_a_minimum_option(tmp_path, capsys):
     src = write_list(tmp_path, population(STRATA_EXAMPLE))
-    code, out = run_draw(tmp_path, src, "m", extra=["--size", "20", "--minimum", "gender=Female:10"])
+    code, out = run_draw(
+        tmp_path, src, "m", extra=["--size", "20", "--minimum", "gender=Female:10"]
+    )
     assert code == 0
     sample = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert (sample.gender == "Female").sum() >= 10

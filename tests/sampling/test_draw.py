@@ -15,8 +15,12 @@ from caseinspect.sampling import draw_sample
 
 from .conftest import REFERENCE, case, population, table
 
-STRATA = [(g, d, r) for g in ("Male", "Female") for d in ("community", "custody")
-          for r in ("Low", "Medium", "High/Very high")]
+STRATA = [
+    (g, d, r)
+    for g in ("Male", "Female")
+    for d in ("community", "custody")
+    for r in ("Low", "Medium", "High/Very high")
+]
 
 
 def draw(frame, rules, categories, size=None, seed=1, **kwargs):
@@ -27,9 +31,14 @@ def sample_counts(result) -> dict[str, int]:
     return result.sample.stratum.value_counts().to_dict()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(counts=st.lists(st.integers(0, 40), min_size=len(STRATA), max_size=len(STRATA)),
-       fraction=st.floats(0.05, 1.0), seed=st.integers(0, 2**32 - 1))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    counts=st.lists(st.integers(0, 40), min_size=len(STRATA), max_size=len(STRATA)),
+    fraction=st.floats(0.05, 1.0),
+    seed=st.integers(0, 2**32 - 1),
+)
 def test_strata_within_one_of_proportional(rules, categories, counts, fraction, seed):
     sizes = dict(zip(STRATA, counts, strict=True))
     total = sum(counts)
@@ -45,28 +54,44 @@ def test_strata_within_one_of_proportional(rules, categories, counts, fraction, 
         assert abs(got.get(label, 0) - exact) < 1, (label, got.get(label, 0), exact)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(counts=st.lists(st.integers(0, 30), min_size=len(STRATA), max_size=len(STRATA)),
-       fraction=st.floats(0.05, 1.0), minimum=st.integers(0, 40), seed=st.integers(0, 1000))
-def test_minimum_takes_precedence_and_only_it_moves_strata(rules, categories, counts, fraction,
-                                                           minimum, seed):
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    counts=st.lists(st.integers(0, 30), min_size=len(STRATA), max_size=len(STRATA)),
+    fraction=st.floats(0.05, 1.0),
+    minimum=st.integers(0, 40),
+    seed=st.integers(0, 1000),
+)
+def test_minimum_takes_precedence_and_only_it_moves_strata(
+    rules, categories, counts, fraction, minimum, seed
+):
     sizes = dict(zip(STRATA, counts, strict=True))
     total = sum(counts)
     if total == 0:
         return
     size = max(1, int(fraction * total))
     women = sum(n for k, n in sizes.items() if k[0] == "Female")
-    result = draw(population(sizes), rules, categories, size=size, seed=seed,
-                  minimums=[SampleMinimum("gender", ("Female",), minimum)])
+    result = draw(
+        population(sizes),
+        rules,
+        categories,
+        size=size,
+        seed=seed,
+        minimums=[SampleMinimum("gender", ("Female",), minimum)],
+    )
     got = sample_counts(result)
     sampled_women = sum(n for label, n in got.items() if label.startswith("Female"))
     assert sampled_women >= min(minimum, women, size)
     proportional_women = sum(
-        n for label, n in result.allocation.set_index("stratum").proportional.items()
-        if label.startswith("Female"))
+        n
+        for label, n in result.allocation.set_index("stratum").proportional.items()
+        if label.startswith("Female")
+    )
     binding = proportional_women < min(minimum, women, size)
     deviating = [
-        label for label, n in zip((" / ".join(k) for k in sizes), sizes.values(), strict=True)
+        label
+        for label, n in zip((" / ".join(k) for k in sizes), sizes.values(), strict=True)
         if abs(got.get(label, 0) - Fraction(size * n, total)) >= 1
     ]
     # Strata leave the proportional allocation (by a case or more) only when the minimum binds.
@@ -107,7 +132,9 @@ def test_reserve_is_ordered_disjoint_and_proportional(rules, categories):
     assert not set(result.reserve.case_id) & set(result.sample.case_id)
     assert result.reserve.reserve_order.tolist() == list(range(1, 9))
     assert result.reserve.stratum.value_counts().to_dict() == {
-        "Male / community / Low": 6, "Female / community / Low": 2}
+        "Male / community / Low": 6,
+        "Female / community / Low": 2,
+    }
 
 
 def test_sample_size_computed_from_the_eligible_cases(rules, categories):
@@ -118,8 +145,10 @@ def test_sample_size_computed_from_the_eligible_cases(rules, categories):
 
 
 def test_excluded_cases_are_not_sampled_and_are_reported(rules, categories):
-    frame = pd.concat([population({("Male", "custody", "Low"): 20}),
-                       table(case(case_id="X1", yot_held="yes"))], ignore_index=True)
+    frame = pd.concat(
+        [population({("Male", "custody", "Low"): 20}), table(case(case_id="X1", yot_held="yes"))],
+        ignore_index=True,
+    )
     result = draw(frame, rules, categories, size=20)
     assert "X1" not in set(result.sample.case_id)
     assert result.exclusions.case_id.tolist() == ["X1"]
@@ -128,8 +157,13 @@ def test_excluded_cases_are_not_sampled_and_are_reported(rules, categories):
 
 def test_ethnic_minority_minimum_is_met(rules, categories):
     frame = population({k: 20 for k in STRATA}, ethnic_minority_every=10)  # 12 of 240
-    result = draw(frame, rules, categories, size=40,
-                  minimums=[SampleMinimum("ethnic_group", ("Black", "Asian", "Mixed", "Other"), 8)])
+    result = draw(
+        frame,
+        rules,
+        categories,
+        size=40,
+        minimums=[SampleMinimum("ethnic_group", ("Black", "Asian", "Mixed", "Other"), 8)],
+    )
     assert (result.sample.ethnic_group == "Black").sum() >= 8
     assert result.sample.selected_for.str.startswith("minimum").sum() >= 8
 

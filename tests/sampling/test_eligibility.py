@@ -27,10 +27,10 @@ def test_baseline_case_is_eligible(rules, categories):
 @pytest.mark.parametrize(
     ("start", "expected"),
     [
-        ("2024-01-15", []),              # exactly 6 months before 15 July: in
+        ("2024-01-15", []),  # exactly 6 months before 15 July: in
         ("2024-01-16", ["too-recent"]),  # a day under 6 months
-        ("2023-12-15", []),              # exactly 7 months: in
-        ("2023-12-14", ["too-long"]),    # a day over 7 months
+        ("2023-12-15", []),  # exactly 7 months: in
+        ("2023-12-14", ["too-long"]),  # a day over 7 months
         ("2024-08-01", ["too-recent"]),  # starts after the reference date
     ],
 )
@@ -46,7 +46,7 @@ def test_months_window(rules, categories, start, expected):
         ("exclusion", ["only-excluded-requirements"]),
         ("curfew", ["only-excluded-requirements"]),
         ("unpaid_work; curfew ;exclusion", ["only-excluded-requirements"]),  # a combination
-        ("unpaid_work;rehabilitation_activity", []),      # one other requirement keeps it in
+        ("unpaid_work;rehabilitation_activity", []),  # one other requirement keeps it in
     ],
 )
 def test_only_excluded_requirements(rules, categories, requirements, expected):
@@ -68,7 +68,7 @@ def test_each_flag_excludes(rules, categories, flag):
     ("end", "expected"),
     [
         ("2024-01-28", ["short-delivery"]),  # 27 days: under four weeks
-        ("2024-01-29", []),                  # 28 days: exactly four weeks stays in
+        ("2024-01-29", []),  # 28 days: exactly four weeks stays in
         ("2024-06-30", []),
     ],
 )
@@ -77,15 +77,21 @@ def test_terminated_or_recalled_need_four_weeks(rules, categories, end, expected
 
 
 def test_every_reason_is_recorded(rules, categories):
-    found = reasons(rules, categories, sentence_or_release_date="2024-05-01",
-                    requirements="curfew", transferred="yes",
-                    termination_or_recall_date="2024-05-10")
+    found = reasons(
+        rules,
+        categories,
+        sentence_or_release_date="2024-05-01",
+        requirements="curfew",
+        transferred="yes",
+        termination_or_recall_date="2024-05-10",
+    )
     assert found == ["too-recent", "only-excluded-requirements", "transferred", "short-delivery"]
 
 
 def test_exclusions_keep_the_case_and_explain(rules, categories):
-    prepared = prepare_eligible(table(case(yot_held="yes"), case(case_id="C2")), rules,
-                                categories=categories)
+    prepared = prepare_eligible(
+        table(case(yot_held="yes"), case(case_id="C2")), rules, categories=categories
+    )
     eligible, excluded = screen(prepared, rules, REFERENCE)
     assert eligible.case_id.tolist() == ["C2"]
     assert excluded.case_id.tolist() == ["C1"]
@@ -97,8 +103,9 @@ def test_other_framework_window(categories):
     from caseinspect.framework import load_framework
 
     qi = load_framework("qi-2016").sampling  # about nine months: 8.5 to 9.5
-    prepared = prepare_eligible(table(case(sentence_or_release_date="2023-10-15")), qi,
-                                categories=categories)
+    prepared = prepare_eligible(
+        table(case(sentence_or_release_date="2023-10-15")), qi, categories=categories
+    )
     eligible, _ = screen(prepared, qi, REFERENCE)
     assert len(eligible) == 1
 
@@ -154,14 +161,22 @@ def test_missing_columns(rules, categories):
     with pytest.raises(ValidationError) as info:
         prepare_eligible(frame, rules, categories=categories, source="list.csv")
     assert {(p.column, p.rule) for p in info.value.problems} == {
-        ("office", "missing-column"), ("sfo_or_scr", "missing-column")}
+        ("office", "missing-column"),
+        ("sfo_or_scr", "missing-column"),
+    }
 
 
 def test_not_recorded_profile_values_are_allowed_and_kept_as_written(rules, categories):
-    out = prepare_eligible(table(case(gender="", ethnic_group="Black", rosh="High/Very high")),
-                           rules, categories=categories)
+    out = prepare_eligible(
+        table(case(gender="", ethnic_group="Black", rosh="High/Very high")),
+        rules,
+        categories=categories,
+    )
     assert (out.loc[0, "gender"], out.loc[0, "ethnic_group"], out.loc[0, "rosh"]) == (
-        "", "Black", "High/Very high")
+        "",
+        "Black",
+        "High/Very high",
+    )
     with pytest.raises(ValidationError):
         prepare_eligible(table(case(ethnic_group="black")), rules, categories=categories)
 

@@ -15,8 +15,10 @@ A, B, C = "Male / community / Low", "Female / custody / Medium", "Male / custody
 
 def reserve_list(strata: list[str], order: list[int] | None = None) -> pd.DataFrame:
     order = order or list(range(1, len(strata) + 1))
-    return pd.DataFrame({"reserve_order": order, "stratum": strata,
-                         "case_id": [f"R{i}" for i in order]}, dtype=object)
+    return pd.DataFrame(
+        {"reserve_order": order, "stratum": strata, "case_id": [f"R{i}" for i in order]},
+        dtype=object,
+    )
 
 
 def test_first_unused_of_the_same_stratum():
@@ -54,10 +56,17 @@ def test_reserve_order_not_row_order_decides():
 
 
 def test_strata_columns_instead_of_the_label():
-    reserve = pd.DataFrame({"case_id": ["R1", "R2", "R3"], "gender": ["Male", "Female", "Female"],
-                            "disposal_type": ["community", "custody", "community"]})
+    reserve = pd.DataFrame(
+        {
+            "case_id": ["R1", "R2", "R3"],
+            "gender": ["Male", "Female", "Female"],
+            "disposal_type": ["community", "custody", "community"],
+        }
+    )
     dropped = pd.Series({"case_id": "S9", "gender": "Female", "disposal_type": "community"})
-    assert next_reserve(reserve, set(), dropped, strata=["gender", "disposal_type"])["case_id"] == "R3"
+    assert (
+        next_reserve(reserve, set(), dropped, strata=["gender", "disposal_type"])["case_id"] == "R3"
+    )
     assert next_reserve(reserve, set(), dropped, strata=["gender"])["case_id"] == "R2"
 
 
@@ -68,19 +77,28 @@ def test_missing_columns_are_an_error():
 
 def test_replacements_from_a_drawn_reserve_stay_in_stratum_while_they_can():
     rules = load_framework("hmip-2018").sampling
-    eligible = population({("Male", "community", "Low"): 60, ("Female", "custody", "Medium"): 30,
-                           ("Male", "custody", "Medium"): 30})
+    eligible = population(
+        {
+            ("Male", "community", "Low"): 60,
+            ("Female", "custody", "Medium"): 30,
+            ("Male", "custody", "Medium"): 30,
+        }
+    )
     result = draw_sample(eligible, rules, 40, seed=3, reference_date=REFERENCE)
     reserve = result.reserve
     used: set[str] = set()
     for _, dropped in result.sample.iterrows():
-        left_in_stratum = reserve[(reserve["stratum"] == dropped["stratum"]) & ~reserve["case_id"].isin(used)]
+        left_in_stratum = reserve[
+            (reserve["stratum"] == dropped["stratum"]) & ~reserve["case_id"].isin(used)
+        ]
         chosen = next_reserve(reserve, used, dropped)
         if chosen is None:
             assert len(used) == len(reserve)
             break
         if len(left_in_stratum):
-            assert chosen["case_id"] == left_in_stratum.sort_values("reserve_order").iloc[0]["case_id"]
+            assert (
+                chosen["case_id"] == left_in_stratum.sort_values("reserve_order").iloc[0]["case_id"]
+            )
         else:
             unused = reserve[~reserve["case_id"].isin(used)]
             assert chosen["case_id"] == unused.sort_values("reserve_order").iloc[0]["case_id"]

@@ -43,8 +43,13 @@ def test_float_noise_is_not_rounded_up():
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"population": 0}, {"population": 10, "confidence": 1.0}, {"population": 10, "margin": 0},
-     {"population": 10, "proportion": 0}, {"population": 2.5}],
+    [
+        {"population": 0},
+        {"population": 10, "confidence": 1.0},
+        {"population": 10, "margin": 0},
+        {"population": 10, "proportion": 0},
+        {"population": 2.5},
+    ],
 )
 def test_bad_arguments(kwargs):
     with pytest.raises(UsageError):

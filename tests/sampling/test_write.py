@@ -13,11 +13,18 @@ from .conftest import REFERENCE, STRATA_EXAMPLE, population
 
 
 def test_every_file_written_and_read_back(tmp_path):
-    result = draw_sample(population(STRATA_EXAMPLE), load_framework("hmip-2018").sampling, 20, 4, REFERENCE)
+    result = draw_sample(
+        population(STRATA_EXAMPLE), load_framework("hmip-2018").sampling, 20, 4, REFERENCE
+    )
     paths = write_sample(result, tmp_path / "out" / "draw.csv", provenance={"seed": 4})
     assert {k: p.name for k, p in paths.items()} == {
-        "sample": "draw.csv", "exclusions": "draw.exclusions.csv", "reserve": "draw.reserve.csv",
-        "report": "draw.report.csv", "allocation": "draw.allocation.csv", "provenance": "draw.provenance.json"}
+        "sample": "draw.csv",
+        "exclusions": "draw.exclusions.csv",
+        "reserve": "draw.reserve.csv",
+        "report": "draw.report.csv",
+        "allocation": "draw.allocation.csv",
+        "provenance": "draw.provenance.json",
+    }
     assert paths == sample_paths(tmp_path / "out" / "draw.csv")
     back = pd.read_csv(paths["sample"], dtype=str, keep_default_na=False)
     assert back["case_id"].tolist() == result.sample["case_id"].tolist()

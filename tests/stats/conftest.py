@@ -26,7 +26,9 @@ def make_cases(n: int, seed: int, n_providers: int = 12) -> pd.DataFrame:
     reoffending = rng.choice(RISK, n, p=[0.3, 0.4, 0.3])
     provider_effect = rng.normal(0, 0.3, n_providers)[provider]
     eta1 = (
-        0.2 + 0.6 * (provider_type == "NPS") - 0.5 * (reoffending == "High/Very high")
+        0.2
+        + 0.6 * (provider_type == "NPS")
+        - 0.5 * (reoffending == "High/Very high")
         + provider_effect
     )
     eta2 = -0.3 + 0.7 * (gender == "Female")

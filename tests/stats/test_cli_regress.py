@@ -21,13 +21,26 @@ def csv_file(tmp_path):
 
 
 def test_regress_json(csv_file, capsys):
-    code = main([
-        "regress", str(csv_file), "--outcome", "q1", "--event", "Yes",
-        "--terms", "provider_type,gender,likelihood_of_reoffending,score",
-        "--categorical", "provider_type,gender,likelihood_of_reoffending",
-        "--reference", "likelihood_of_reoffending=Low", "--method", "fstep-lr",
-        "--format", "json",
-    ])
+    code = main(
+        [
+            "regress",
+            str(csv_file),
+            "--outcome",
+            "q1",
+            "--event",
+            "Yes",
+            "--terms",
+            "provider_type,gender,likelihood_of_reoffending,score",
+            "--categorical",
+            "provider_type,gender,likelihood_of_reoffending",
+            "--reference",
+            "likelihood_of_reoffending=Low",
+            "--method",
+            "fstep-lr",
+            "--format",
+            "json",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     data = json.loads(out)
@@ -39,12 +52,22 @@ def test_regress_json(csv_file, capsys):
 
 
 def test_regress_text_with_levels_and_cluster(csv_file, capsys):
-    code = main([
-        "regress", str(csv_file), "--outcome", "q1", "--event", "Yes",
-        "--terms", "likelihood_of_reoffending",
-        "--levels", "likelihood_of_reoffending=Low,Medium,High/Very high",
-        "--cluster", "provider",
-    ])
+    code = main(
+        [
+            "regress",
+            str(csv_file),
+            "--outcome",
+            "q1",
+            "--event",
+            "Yes",
+            "--terms",
+            "likelihood_of_reoffending",
+            "--levels",
+            "likelihood_of_reoffending=Low,Medium,High/Very high",
+            "--cluster",
+            "provider",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "Coefficients" in out and "likelihood_of_reoffending[T.Medium]" in out
@@ -56,29 +79,71 @@ def test_regress_reads_parquet_and_xlsx(tmp_path, capsys, suffix):
     cases = make_cases(120, seed=6)
     path = tmp_path / f"cases{suffix}"
     (cases.to_parquet if suffix == ".parquet" else cases.to_excel)(path, index=False)
-    code = main(["regress", str(path), "--outcome", "q2", "--event", "Yes",
-                 "--terms", "gender", "--categorical", "gender", "--format", "json"])
+    code = main(
+        [
+            "regress",
+            str(path),
+            "--outcome",
+            "q2",
+            "--event",
+            "Yes",
+            "--terms",
+            "gender",
+            "--categorical",
+            "gender",
+            "--format",
+            "json",
+        ]
+    )
     assert code == 0
     assert json.loads(capsys.readouterr().out)["n"] == 120
 
 
 def test_regress_bad_column_exit_2(csv_file, capsys):
-    code = main(["regress", str(csv_file), "--outcome", "q1", "--event", "Yes",
-                 "--terms", "gendr", "--categorical", "gendr"])
+    code = main(
+        [
+            "regress",
+            str(csv_file),
+            "--outcome",
+            "q1",
+            "--event",
+            "Yes",
+            "--terms",
+            "gendr",
+            "--categorical",
+            "gendr",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert "Column 'gendr'" in err and "Did you mean 'gender'" in err
 
 
 def test_regress_text_value_in_numeric_term_exit_2(csv_file, capsys):
-    code = main(["regress", str(csv_file), "--outcome", "q1", "--event", "Yes", "--terms", "gender"])
+    code = main(
+        ["regress", str(csv_file), "--outcome", "q1", "--event", "Yes", "--terms", "gender"]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "Column 'gender'" in err and "is not a number" in err
 
 
 def test_regress_bad_reference_syntax_exit_2(csv_file, capsys):
-    code = main(["regress", str(csv_file), "--outcome", "q1", "--event", "Yes",
-                 "--terms", "gender", "--categorical", "gender", "--reference", "gender"])
+    code = main(
+        [
+            "regress",
+            str(csv_file),
+            "--outcome",
+            "q1",
+            "--event",
+            "Yes",
+            "--terms",
+            "gender",
+            "--categorical",
+            "gender",
+            "--reference",
+            "gender",
+        ]
+    )
     assert code == 2 and "TERM=VALUE" in capsys.readouterr().err
 
 

@@ -40,10 +40,13 @@ def test_robust_se_matches_statsmodels_cluster_sandwich(cases, collapse):
     se = pd.Series({c.name: c.se for c in result.coefficients})[X.columns]
     np.testing.assert_allclose(se, expected, rtol=1e-6)
     # Same as GEE with an independence working correlation (robust covariance).
-    gee = sm.GEE(y, X, groups=groups, family=sm.families.Binomial(),
-                 cov_struct=sm.cov_struct.Independence()).fit()
+    gee = sm.GEE(
+        y, X, groups=groups, family=sm.families.Binomial(), cov_struct=sm.cov_struct.Independence()
+    ).fit()
     np.testing.assert_allclose(
-        pd.Series({c.name: c.estimate for c in result.coefficients})[X.columns], gee.params, rtol=1e-5
+        pd.Series({c.name: c.estimate for c in result.coefficients})[X.columns],
+        gee.params,
+        rtol=1e-5,
     )
     np.testing.assert_allclose(se, gee.bse * np.sqrt(G / (G - 1)), rtol=1e-5)
     # Coefficient p against t(G - 1).
@@ -84,8 +87,10 @@ def test_stepwise_with_clusters_uses_robust_wald(cases):
     per_case = fit_logistic(
         cases, "q1", "Yes", TERMS, method="fstep-lr", cluster="provider", collapse=False
     )
-    assert [(s.action, s.term) for s in per_case.steps] == [(s.action, s.term) for s in result.steps]
-    for a, b in zip(per_case.steps, result.steps):
+    assert [(s.action, s.term) for s in per_case.steps] == [
+        (s.action, s.term) for s in result.steps
+    ]
+    for a, b in zip(per_case.steps, result.steps, strict=True):
         assert a.statistic == pytest.approx(b.statistic, rel=1e-7)
 
 

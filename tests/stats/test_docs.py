@@ -28,8 +28,14 @@ def test_public_names_have_docstrings(name):
 
 
 def test_public_functions_have_examples():
-    for name in ("fit_logistic", "subgroup_significance", "significance_table",
-                 "wilson_interval", "benjamini_hochberg", "format_result"):
+    for name in (
+        "fit_logistic",
+        "subgroup_significance",
+        "significance_table",
+        "wilson_interval",
+        "benjamini_hochberg",
+        "format_result",
+    ):
         assert "Examples" in getattr(stats_pkg, name).__doc__
 
 

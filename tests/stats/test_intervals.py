@@ -86,7 +86,6 @@ def test_bh_rejects_bad_p():
         benjamini_hochberg([0.2, 1.5])
 
 
-
 @settings(max_examples=200, deadline=None)
 @given(st.integers(1, 100_000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
 def test_wilson_contains_the_estimate(kn):

@@ -86,8 +86,13 @@ def test_budworm_reproduces_published_r_glm_output(collapse):
     # anova(): NULL deviance 124.876; sex 6.077; ldose 112.042; residual 6.757 (9 df).
     cases = _budworm()
     result = fit_logistic(
-        cases, "status", "dead", ["ldose", "sex"], categorical=["sex"],
-        reference={"sex": "F"}, collapse=collapse,
+        cases,
+        "status",
+        "dead",
+        ["ldose", "sex"],
+        categorical=["sex"],
+        reference={"sex": "F"},
+        collapse=collapse,
     )
     intercept, ldose, sex_m = result.coefficients
     assert (intercept.name, ldose.name, sex_m.name) == ("Intercept", "ldose", "sex[T.M]")
@@ -110,7 +115,7 @@ def test_bliss_beetles_reproduce_dobson():
     n = [59, 60, 62, 56, 63, 59, 62, 60]
     killed = [6, 13, 18, 28, 52, 53, 61, 60]
     rows = []
-    for d, ni, yi in zip(dose, n, killed):
+    for d, ni, yi in zip(dose, n, killed, strict=True):
         rows += [(d, "killed")] * yi + [(d, "survived")] * (ni - yi)
     cases = pd.DataFrame(rows, columns=["dose", "status"])
     result = fit_logistic(cases, "status", "killed", ["dose"])
@@ -129,14 +134,16 @@ def test_bliss_beetles_reproduce_dobson():
 
 def test_collapsed_deviance_differs_by_a_constant(cases):
     """Pattern-level GLM deviances differ from case-level ones by the same constant."""
-    patterns = cases.assign(e=(cases.q1 == "Yes").astype(float)).groupby(TERMS).e.agg(["sum", "count"])
+    patterns = (
+        cases.assign(e=(cases.q1 == "Yes").astype(float)).groupby(TERMS).e.agg(["sum", "count"])
+    )
     shifts = []
     for terms in (TERMS, TERMS[:2]):
         case_fit = fit_logistic(cases, "q1", "Yes", terms, collapse=False)
         flat = patterns.reset_index()
         X = pd.concat(
             [pd.Series(1.0, index=flat.index)]
-            + [dummies(flat[t], c.reference) for t, c in zip(terms, case_fit.codings)],
+            + [dummies(flat[t], c.reference) for t, c in zip(terms, case_fit.codings, strict=True)],
             axis=1,
         )
         endog = np.column_stack([flat["sum"], flat["count"] - flat["sum"]])
@@ -183,13 +190,19 @@ def test_separation_warning_names_the_level():
 
 def test_reference_levels():
     cases = pd.DataFrame(
-        {"q": ["Yes", "No", "No", "Yes", "Yes", "No", "Yes", "No"],
-         "g": ["b", "a", "b", "a", "c", "c", "b", "a"]}
+        {
+            "q": ["Yes", "No", "No", "Yes", "Yes", "No", "Yes", "No"],
+            "g": ["b", "a", "b", "a", "c", "c", "b", "a"],
+        }
     )
     # a and b tie with 3 cases each: the alphabetical first is the reference.
     assert fit_logistic(cases, "q", "Yes", ["g"]).codings[0].reference == "a"
-    assert fit_logistic(cases, "q", "Yes", ["g"], levels={"g": ["c", "b", "a"]}).codings[0].levels == (
-        "c", "b", "a",
+    assert fit_logistic(cases, "q", "Yes", ["g"], levels={"g": ["c", "b", "a"]}).codings[
+        0
+    ].levels == (
+        "c",
+        "b",
+        "a",
     )
     result = fit_logistic(cases, "q", "Yes", ["g"], reference={"g": "b"})
     assert [c.name for c in result.coefficients] == ["Intercept", "g[T.a]", "g[T.c]"]
@@ -200,12 +213,16 @@ def test_reference_levels():
 
 def test_levels_reject_unknown_value():
     cases = pd.DataFrame({"q": ["Yes", "No"] * 3, "g": ["Male", "Female", "Mle"] * 2})
-    with pytest.raises(CaseinspectError, match=r"Column 'g', rows 3, 6: 'Mle' is not one of Male, Female"):
+    with pytest.raises(
+        CaseinspectError, match=r"Column 'g', rows 3, 6: 'Mle' is not one of Male, Female"
+    ):
         fit_logistic(cases, "q", "Yes", ["g"], levels={"g": ["Male", "Female"]})
 
 
 def test_bad_inputs_name_the_column():
-    cases = pd.DataFrame({"q": ["Yes", "No"] * 3, "age": ["21", "x", "30"] * 2, "g": list("ababab")})
+    cases = pd.DataFrame(
+        {"q": ["Yes", "No"] * 3, "age": ["21", "x", "30"] * 2, "g": list("ababab")}
+    )
     with pytest.raises(CaseinspectError, match="Column 'gendr'"):
         fit_logistic(cases, "q", "Yes", ["gendr"])
     with pytest.raises(CaseinspectError, match=r"Column 'age', rows 2, 5: 'x' is not a number"):
@@ -230,10 +247,26 @@ def test_result_is_json_ready(cases):
     result = fit_logistic(cases, "q1", "Yes", TERMS, method="fstep-lr")
     data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
     assert set(data) >= {
-        "n", "n_excluded", "method", "steps", "terms", "coefficients", "loglik", "deviance",
-        "null_deviance", "aic", "warnings",
+        "n",
+        "n_excluded",
+        "method",
+        "steps",
+        "terms",
+        "coefficients",
+        "loglik",
+        "deviance",
+        "null_deviance",
+        "aic",
+        "warnings",
     }
     assert set(data["coefficients"][0]) == {
-        "name", "estimate", "se", "z", "p", "odds_ratio", "or_ci_low", "or_ci_high",
+        "name",
+        "estimate",
+        "se",
+        "z",
+        "p",
+        "odds_ratio",
+        "or_ci_low",
+        "or_ci_high",
     }
     assert set(data["steps"][0]) >= {"step", "action", "term", "statistic", "df", "p"}

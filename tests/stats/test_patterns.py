@@ -19,11 +19,22 @@ def test_collapse_counts_match_groupby():
     pattern_keys, events, trials = collapse(keys, [3, 6, 2], y)
     frame = pd.DataFrame({"k0": keys[0], "k1": keys[1], "k2": keys[2], "y": y})
     ref = frame.groupby(["k0", "k1", "k2"]).y.agg(["sum", "count"]).reset_index()
-    got = pd.DataFrame(
-        {"k0": pattern_keys[0], "k1": pattern_keys[1], "k2": pattern_keys[2],
-         "sum": events, "count": trials}
-    ).sort_values(["k0", "k1", "k2"]).reset_index(drop=True)
-    np.testing.assert_array_equal(got[["k0", "k1", "k2"]].to_numpy(), ref[["k0", "k1", "k2"]].to_numpy())
+    got = (
+        pd.DataFrame(
+            {
+                "k0": pattern_keys[0],
+                "k1": pattern_keys[1],
+                "k2": pattern_keys[2],
+                "sum": events,
+                "count": trials,
+            }
+        )
+        .sort_values(["k0", "k1", "k2"])
+        .reset_index(drop=True)
+    )
+    np.testing.assert_array_equal(
+        got[["k0", "k1", "k2"]].to_numpy(), ref[["k0", "k1", "k2"]].to_numpy()
+    )
     np.testing.assert_array_equal(got["sum"], ref["sum"])
     np.testing.assert_array_equal(got["count"], ref["count"])
 
@@ -33,7 +44,11 @@ def test_collapse_sparse_path_agrees_with_dense():
     keys = [rng.integers(0, 5000, 3000), rng.integers(0, 5000, 3000)]
     y = rng.integers(0, 2, 3000)
     dense = collapse(keys, [5000, 5000], y)  # 25 million possible: sparse (sorting) path
-    frame = pd.DataFrame({"a": keys[0], "b": keys[1], "y": y}).groupby(["a", "b"]).y.agg(["sum", "count"])
+    frame = (
+        pd.DataFrame({"a": keys[0], "b": keys[1], "y": y})
+        .groupby(["a", "b"])
+        .y.agg(["sum", "count"])
+    )
     assert len(dense[1]) == len(frame)
     assert dense[1].sum() == y.sum() and dense[2].sum() == 3000
 
@@ -62,12 +77,18 @@ def test_collapsed_fit_equals_per_case_fit(cases):
 
 def test_collapsed_score_and_stepwise_equal_per_case(cases):
     collapsed, per_case = _pair(cases, method="fstep-lr")
-    assert [(s.action, s.term) for s in collapsed.steps] == [(s.action, s.term) for s in per_case.steps]
+    assert [(s.action, s.term) for s in collapsed.steps] == [
+        (s.action, s.term) for s in per_case.steps
+    ]
     for a, b in zip(collapsed.steps, per_case.steps, strict=True):
         assert a.statistic == pytest.approx(b.statistic, rel=1e-7)
         assert a.p == pytest.approx(b.p, rel=1e-6)
     # Score tests of the terms left out, both block (df > 1) and single.
-    scores = [(a, b) for a, b in zip(collapsed.term_tests, per_case.term_tests) if not a.in_model]
+    scores = [
+        (a, b)
+        for a, b in zip(collapsed.term_tests, per_case.term_tests, strict=True)
+        if not a.in_model
+    ]
     assert scores and any(a.df > 1 for a, _ in scores)
     for a, b in scores:
         assert a.test == b.test == "score"

@@ -30,7 +30,12 @@ def test_quasi_separation_in_the_current_model_does_not_stop_selection():
         outcome = "yes" if rosh == "Low" or (i % 5 == 0) else "no"
         rows.append({"y": outcome, "rosh": rosh, "gender": gender})
     data = pd.DataFrame(rows)
-    result = subgroup_significance(data, "y", "yes", ["rosh", "gender"],
-                                   levels={"rosh": ["Low", "Medium", "High/Very high"], "gender": ["Male", "Female"]})
+    result = subgroup_significance(
+        data,
+        "y",
+        "yes",
+        ["rosh", "gender"],
+        levels={"rosh": ["Low", "Medium", "High/Very high"], "gender": ["Male", "Female"]},
+    )
     assert result["rosh"].retained
     assert result["gender"].p is not None

@@ -22,18 +22,30 @@ from caseinspect.stats._stepwise import forward_stepwise
 # c are in; d is noise.
 PATTERNS = [
     # a, b, c, d, events, trials
-    ("high", "no", "no", "p", 1, 3), ("high", "no", "no", "q", 0, 3),
-    ("high", "no", "yes", "p", 2, 4), ("high", "no", "yes", "q", 2, 7),
-    ("high", "yes", "no", "p", 0, 2), ("high", "yes", "no", "q", 2, 5),
-    ("high", "yes", "yes", "p", 31, 41), ("high", "yes", "yes", "q", 38, 46),
-    ("low", "no", "no", "p", 8, 41), ("low", "no", "no", "q", 6, 45),
-    ("low", "no", "yes", "p", 2, 3), ("low", "no", "yes", "q", 1, 1),
-    ("low", "yes", "no", "p", 1, 3), ("low", "yes", "no", "q", 0, 1),
-    ("low", "yes", "yes", "p", 4, 4), ("low", "yes", "yes", "q", 1, 1),
-    ("mid", "no", "no", "p", 1, 4), ("mid", "no", "no", "q", 1, 1),
-    ("mid", "no", "yes", "p", 26, 50), ("mid", "no", "yes", "q", 17, 43),
-    ("mid", "yes", "no", "p", 20, 37), ("mid", "yes", "no", "q", 20, 46),
-    ("mid", "yes", "yes", "p", 3, 4), ("mid", "yes", "yes", "q", 3, 5),
+    ("high", "no", "no", "p", 1, 3),
+    ("high", "no", "no", "q", 0, 3),
+    ("high", "no", "yes", "p", 2, 4),
+    ("high", "no", "yes", "q", 2, 7),
+    ("high", "yes", "no", "p", 0, 2),
+    ("high", "yes", "no", "q", 2, 5),
+    ("high", "yes", "yes", "p", 31, 41),
+    ("high", "yes", "yes", "q", 38, 46),
+    ("low", "no", "no", "p", 8, 41),
+    ("low", "no", "no", "q", 6, 45),
+    ("low", "no", "yes", "p", 2, 3),
+    ("low", "no", "yes", "q", 1, 1),
+    ("low", "yes", "no", "p", 1, 3),
+    ("low", "yes", "no", "q", 0, 1),
+    ("low", "yes", "yes", "p", 4, 4),
+    ("low", "yes", "yes", "q", 1, 1),
+    ("mid", "no", "no", "p", 1, 4),
+    ("mid", "no", "no", "q", 1, 1),
+    ("mid", "no", "yes", "p", 26, 50),
+    ("mid", "no", "yes", "q", 17, 43),
+    ("mid", "yes", "no", "p", 20, 37),
+    ("mid", "yes", "no", "q", 20, 46),
+    ("mid", "yes", "yes", "p", 3, 4),
+    ("mid", "yes", "yes", "q", 3, 5),
 ]
 TERMS = ["a", "b", "c", "d"]
 
@@ -188,7 +200,11 @@ def test_removal_takes_the_largest_p_and_rechecks():
     # a re-enters ({a, c} is new) but its removal p is .5 again, and removing it would
     # give {c} a second time: FSTEP stops there.
     assert [(s.action, s.term) for s in steps][:5] == [
-        ("enter", "a"), ("enter", "b"), ("enter", "c"), ("remove", "a"), ("remove", "b"),
+        ("enter", "a"),
+        ("enter", "b"),
+        ("enter", "c"),
+        ("remove", "a"),
+        ("remove", "b"),
     ]
     assert notes and "repeat" in notes[0]
 

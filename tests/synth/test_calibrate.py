@@ -19,7 +19,8 @@ def test_2016_17_profile_covers_every_published_n():
     from caseinspect.synth._spec import VARIABLES
 
     for (split, variable, category), rows in table[table["provider_split"] != "all"].groupby(
-            ["provider_split", "variable", "category"]):
+        ["provider_split", "variable", "category"]
+    ):
         if variable == "all":
             continue
         v = [x.table_variable for x in VARIABLES].index(variable)
@@ -29,10 +30,14 @@ def test_2016_17_profile_covers_every_published_n():
     assert sum(profile.n_by_type) == 1066
 
 
-@pytest.mark.parametrize("round_id", [
-    "2016-17",
-    pytest.param("2018-19", marks=pytest.mark.slow),
-])
+@pytest.mark.parametrize(
+    "round_id",
+    [
+        "2016-17",
+        pytest.param("2018-19", marks=pytest.mark.slow),
+    ],
+)
 def test_shipped_calibration_is_current(round_id):
     assert to_json(calibrate(round_id)) == calibration_file(round_id).read_text(encoding="utf-8"), (
-        "refit with: python -m caseinspect.synth._refit")
+        "refit with: python -m caseinspect.synth._refit"
+    )

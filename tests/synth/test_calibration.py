@@ -35,8 +35,13 @@ def wilson(pct: np.ndarray, n: np.ndarray, level: float) -> tuple[np.ndarray, np
 def compared(round_id: str, seed: int) -> pd.DataFrame:
     published = pd.read_csv(published_path(round_id), dtype={"category": str})
     computed = compute_tables(synth_cases(round_id, seed), load_framework(FRAMEWORK[round_id]))
-    merged = published.merge(computed[KEY + ["n", "pct"]], on=KEY, how="left", suffixes=("_pub", "_syn"),
-                             validate="one_to_one")
+    merged = published.merge(
+        computed[KEY + ["n", "pct"]],
+        on=KEY,
+        how="left",
+        suffixes=("_pub", "_syn"),
+        validate="one_to_one",
+    )
     assert merged["n_syn"].notna().all(), "every published cell is computed"
     if round_id == "2018-19":
         # Tables C5/C6 print no n: the cases a delivery question applies to are those with the
@@ -57,18 +62,28 @@ CASES = [(r, s) for r in ("2018-19", "2016-17") for s in SEEDS]
 @pytest.mark.parametrize("round_id,seed", CASES)
 def test_all_cases_rows_match(round_id, seed):
     m = compared(round_id, seed)
-    rows = m[(m["variable"] == "all") & ~m["question"].str.startswith("mean_number") & m["pct_pub"].notna()]
+    rows = m[
+        (m["variable"] == "all")
+        & ~m["question"].str.startswith("mean_number")
+        & m["pct_pub"].notna()
+    ]
     prevalence = rows["table"].isin(["C1", "C2"])
     assert (rows.loc[prevalence, "n_syn"] == rows.loc[prevalence, "n_pub"]).all()
     with_n = rows[~prevalence & rows["n_pub"].notna()]
-    assert ((with_n["n_syn"] - with_n["n_pub"]).abs() <= np.maximum(1, 0.01 * with_n["n_pub"])).all()
+    assert (
+        (with_n["n_syn"] - with_n["n_pub"]).abs() <= np.maximum(1, 0.01 * with_n["n_pub"])
+    ).all()
     assert (rows["pct_syn"] - rows["pct_pub"]).abs().max() <= 1.0
 
 
 @pytest.mark.parametrize("round_id,seed", CASES)
 def test_subgroup_cells_inside_binomial_intervals(round_id, seed):
     m = compared(round_id, seed)
-    cells = m[(m["variable"] != "all") & ~m["question"].str.startswith("mean_number") & m["pct_pub"].notna()]
+    cells = m[
+        (m["variable"] != "all")
+        & ~m["question"].str.startswith("mean_number")
+        & m["pct_pub"].notna()
+    ]
     assert len(cells) > 400
     lo95, hi95 = wilson(cells["pct_pub"], cells["n_ref"], 0.95)
     lo999, hi999 = wilson(cells["pct_pub"], cells["n_ref"], 0.999)
@@ -88,13 +103,23 @@ def test_mean_numbers_and_risk_gradients(seed):
     for question, rising in (("mean_number_of_needs", True), ("mean_number_of_strengths", False)):
         for variable in ("likelihood_of_reoffending", "rosh"):
             row = means[(means["question"] == question) & (means["variable"] == variable)]
-            values = row.set_index("category").loc[["Low", "Medium", "High/Very high"], "pct_syn"].to_numpy()
-            assert np.all(np.diff(values) > 0) if rising else np.all(np.diff(values) < 0), (question, variable)
+            values = (
+                row.set_index("category")
+                .loc[["Low", "Medium", "High/Very high"], "pct_syn"]
+                .to_numpy()
+            )
+            assert np.all(np.diff(values) > 0) if rising else np.all(np.diff(values) < 0), (
+                question,
+                variable,
+            )
 
 
 @pytest.mark.parametrize("round_id", ["2018-19", "2016-17"])
 def test_crc_high_rosh_cells_stay_empty(round_id):
     m = compared(round_id, 0)
-    crc_high = (m["category"] == "High/Very high") & (m["variable"] == "rosh") & (
-        (m["provider_split"] == "CRC") if round_id == "2016-17" else False)
+    crc_high = (
+        (m["category"] == "High/Very high")
+        & (m["variable"] == "rosh")
+        & ((m["provider_split"] == "CRC") if round_id == "2016-17" else False)
+    )
     assert (m.loc[crc_high, "n_syn"] == 0).all()

@@ -29,7 +29,9 @@ def crc():
 
 
 def draw(frame, framework=HMIP, seed=1, reference=REFERENCE):
-    return draw_sample(frame, framework.sampling, None, seed, reference, categories=categories(framework))
+    return draw_sample(
+        frame, framework.sampling, None, seed, reference, categories=categories(framework)
+    )
 
 
 def test_columns_and_codes(crc):
@@ -50,9 +52,18 @@ def test_columns_and_codes(crc):
 def test_draw_excludes_exactly_the_planted_cases(crc):
     planted = crc.attrs["planted_exclusions"]
     result = draw(crc)
-    assert result.listed == 900 and result.excluded == len(planted) and result.eligible == 900 - len(planted)
-    assert dict(zip(result.exclusions["case_id"], result.exclusions["reasons"], strict=True)) == planted
-    assert not set(result.sample["case_id"]) & set(planted) and not set(result.reserve["case_id"]) & set(planted)
+    assert (
+        result.listed == 900
+        and result.excluded == len(planted)
+        and result.eligible == 900 - len(planted)
+    )
+    assert (
+        dict(zip(result.exclusions["case_id"], result.exclusions["reasons"], strict=True))
+        == planted
+    )
+    assert not set(result.sample["case_id"]) & set(planted) and not set(
+        result.reserve["case_id"]
+    ) & set(planted)
     assert len(result.sample) == result.size > 100 and len(result.reserve) > 0
 
 
@@ -84,8 +95,10 @@ def test_planted_cases_break_their_rule_as_written(crc):
         if reason in rules.exclude_flags:
             assert row[reason] == "yes"
         if reason == "short-delivery":
-            days = (date.fromisoformat(row["termination_or_recall_date"])
-                    - date.fromisoformat(row["sentence_or_release_date"])).days
+            days = (
+                date.fromisoformat(row["termination_or_recall_date"])
+                - date.fromisoformat(row["sentence_or_release_date"])
+            ).days
             assert 0 < days < 28
 
 
@@ -94,21 +107,27 @@ def test_eligible_cases_include_terminated_ones_with_four_weeks_or_more(crc):
     kept = crc[~crc["case_id"].isin(planted) & (crc["termination_or_recall_date"] != "")]
     assert len(kept) > 0
     for _, row in kept.iterrows():
-        days = (date.fromisoformat(row["termination_or_recall_date"])
-                - date.fromisoformat(row["sentence_or_release_date"])).days
+        days = (
+            date.fromisoformat(row["termination_or_recall_date"])
+            - date.fromisoformat(row["sentence_or_release_date"])
+        ).days
         assert days >= 28
 
 
 def test_case_mix_by_provider_type(crc):
     assert "High/Very high" not in set(crc["rosh"])  # CRCs held no high RoSH case
     assert 0.08 < (crc["gender"] == "Female").mean() < 0.25
-    assert (crc["ethnic_group"] == "").any() and set(crc["ethnic_group"]) - {""} <= set(HMIP.profile_variable("ethnic_group").categories)
+    assert (crc["ethnic_group"] == "").any() and set(crc["ethnic_group"]) - {""} <= set(
+        HMIP.profile_variable("ethnic_group").categories
+    )
     assert set(crc.loc[crc["disposal_type"] == "custody", "requirements"]) == {""}
     nps = eligible_list("NPS North West", "NPS", 600, seed=2026, reference_date=REFERENCE)
     assert (nps["rosh"] == "High/Very high").mean() > 0.25
     assert (nps["disposal_type"] == "custody").mean() > (crc["disposal_type"] == "custody").mean()
-    assert dict(zip(draw(nps).exclusions["case_id"], draw(nps).exclusions["reasons"], strict=True)) == \
-        nps.attrs["planted_exclusions"]
+    assert (
+        dict(zip(draw(nps).exclusions["case_id"], draw(nps).exclusions["reasons"], strict=True))
+        == nps.attrs["planted_exclusions"]
+    )
     assert not set(nps["case_id"]) & set(crc["case_id"])
 
 
@@ -128,11 +147,18 @@ def test_through_a_csv_file_as_a_provider_would_send_it(crc, tmp_path):
 
 
 def test_other_rules_move_the_window():
-    frame = eligible_list("Avon and Somerset CRC", "CRC", 400, seed=5, reference_date=REFERENCE, rules=QI.sampling)
+    frame = eligible_list(
+        "Avon and Somerset CRC", "CRC", 400, seed=5, reference_date=REFERENCE, rules=QI.sampling
+    )
     result = draw(frame, QI)
-    assert dict(zip(result.exclusions["case_id"], result.exclusions["reasons"], strict=True)) == \
-        frame.attrs["planted_exclusions"]
-    months = [months_between(date.fromisoformat(d), REFERENCE) for d in result.sample["sentence_or_release_date"]]
+    assert (
+        dict(zip(result.exclusions["case_id"], result.exclusions["reasons"], strict=True))
+        == frame.attrs["planted_exclusions"]
+    )
+    months = [
+        months_between(date.fromisoformat(d), REFERENCE)
+        for d in result.sample["sentence_or_release_date"]
+    ]
     assert min(months) >= 8.5 and max(months) <= 9.5
 
 
@@ -142,8 +168,16 @@ def test_small_lists_keep_an_eligible_case():
         assert len(frame) == n and draw(frame).eligible >= 1
 
 
-@pytest.mark.parametrize("args", [("X", "Prison", 10, 0), ("X", "CRC", 0, 0), ("X", "CRC", 10, -1),
-                                  ("X", "CRC", 2.5, 0), ("X", "CRC", True, 0)])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("X", "Prison", 10, 0),
+        ("X", "CRC", 0, 0),
+        ("X", "CRC", 10, -1),
+        ("X", "CRC", 2.5, 0),
+        ("X", "CRC", True, 0),
+    ],
+)
 def test_bad_arguments(args):
     with pytest.raises(UsageError):
         eligible_list(*args, reference_date=REFERENCE)
@@ -154,4 +188,9 @@ def test_docstring_examples():
 
     from caseinspect.synth import _eligible
 
-    assert doctest.testmod(_eligible, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE).failed == 0
+    assert (
+        doctest.testmod(
+            _eligible, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+        ).failed
+        == 0
+    )

@@ -16,23 +16,58 @@ from caseinspect.synth import case_columns, generate_round, synth_round
 
 from .conftest import SEEDS, synth_cases
 
-NEEDS = ["accommodation", "ete", "family_relationships", "lifestyle", "alcohol_misuse", "drug_misuse",
-         "thinking_behaviour", "attitudes_to_offending"]
-STRENGTHS = ["family_relationships", "social_group", "motivation_to_change", "employment", "non_criminal_identity"]
-PROFILE = ["gender", "age_group", "ethnic_group", "supervision_type", "likelihood_of_reoffending", "rosh"]
+NEEDS = [
+    "accommodation",
+    "ete",
+    "family_relationships",
+    "lifestyle",
+    "alcohol_misuse",
+    "drug_misuse",
+    "thinking_behaviour",
+    "attitudes_to_offending",
+]
+STRENGTHS = [
+    "family_relationships",
+    "social_group",
+    "motivation_to_change",
+    "employment",
+    "non_criminal_identity",
+]
+PROFILE = [
+    "gender",
+    "age_group",
+    "ethnic_group",
+    "supervision_type",
+    "likelihood_of_reoffending",
+    "rosh",
+]
 KEY_QUESTIONS = [f"kq_2_{s}_{k}" for s in (1, 2, 3, 4) for k in (1, 2, 3)]
 
 
 def test_columns_are_the_interchange_format(round_2018, round_2016):
     assert list(round_2018.columns) == list(case_columns("2018-19"))
-    assert list(round_2018.columns[:10]) == ["case_id", "inspection_id", "provider", "provider_type", "gender",
-                                            "age_group", "ethnic_group", "supervision_type",
-                                            "likelihood_of_reoffending", "rosh"]
+    assert list(round_2018.columns[:10]) == [
+        "case_id",
+        "inspection_id",
+        "provider",
+        "provider_type",
+        "gender",
+        "age_group",
+        "ethnic_group",
+        "supervision_type",
+        "likelihood_of_reoffending",
+        "rosh",
+    ]
     assert "delivery_strength_non_criminal_identity" in round_2018.columns
     assert list(round_2016.columns[10:17]) == [
-        "barriers_to_engagement_identified", "diversity_considered", "pre_allocation_assessment_sufficient",
-        "post_allocation_assessment_sufficient", "risk_of_harm_public_sufficient",
-        "risk_of_harm_known_adults_sufficient", "risk_of_harm_children_sufficient"]
+        "barriers_to_engagement_identified",
+        "diversity_considered",
+        "pre_allocation_assessment_sufficient",
+        "post_allocation_assessment_sufficient",
+        "risk_of_harm_public_sufficient",
+        "risk_of_harm_known_adults_sufficient",
+        "risk_of_harm_children_sufficient",
+    ]
 
 
 def test_2018_profile_counts_are_table_c1(round_2018):
@@ -44,8 +79,14 @@ def test_2018_profile_counts_are_table_c1(round_2018):
         assert {k: counts.get(k, 0) for k in expected} == expected, variable
     # Missing sub-group values (published/README.md, from Table C1).
     missing = {v: int(round_2018[v].eq("").sum()) for v in PROFILE}
-    assert missing == {"gender": 21, "age_group": 30, "ethnic_group": 89, "supervision_type": 21,
-                       "likelihood_of_reoffending": 87, "rosh": 62}
+    assert missing == {
+        "gender": 21,
+        "age_group": 30,
+        "ethnic_group": 89,
+        "supervision_type": 21,
+        "likelihood_of_reoffending": 87,
+        "rosh": 62,
+    }
 
 
 def test_2018_inspections_are_table_a1(round_2018):
@@ -101,35 +142,62 @@ def test_joint_facts_of_bulletin_2020_03(seed):
     count, s_count = needs.sum(axis=1), strengths.sum(axis=1)
     crc = cases["provider_type"].eq("CRC").to_numpy()
     assert abs((count >= 4).mean() - 0.47) <= 0.02
-    assert abs((needs[:, NEEDS.index("drug_misuse")] & needs[:, NEEDS.index("lifestyle")]).mean() - 0.33) <= 0.02
-    assert (round(count.mean(), 1), round(count[~crc].mean(), 1), round(count[crc].mean(), 1)) == (3.6, 4.1, 3.4)
+    assert (
+        abs(
+            (needs[:, NEEDS.index("drug_misuse")] & needs[:, NEEDS.index("lifestyle")]).mean()
+            - 0.33
+        )
+        <= 0.02
+    )
+    assert (round(count.mean(), 1), round(count[~crc].mean(), 1), round(count[crc].mean(), 1)) == (
+        3.6,
+        4.1,
+        3.4,
+    )
     assert abs((s_count == 0).mean() - 0.27) <= 0.02
     assert abs((s_count == 1).mean() - 0.40) <= 0.02
     assert abs((s_count >= 2).mean() - 0.33) <= 0.02
     # The strongest co-occurrence of two needs is drug misuse with lifestyle.
-    pairs = {(i, j): (needs[:, i] & needs[:, j]).mean() - needs[:, i].mean() * needs[:, j].mean()
-             for i in range(8) for j in range(i + 1, 8)}
+    pairs = {
+        (i, j): (needs[:, i] & needs[:, j]).mean() - needs[:, i].mean() * needs[:, j].mean()
+        for i in range(8)
+        for j in range(i + 1, 8)
+    }
     assert max(pairs, key=pairs.get) == (NEEDS.index("lifestyle"), NEEDS.index("drug_misuse"))
 
 
 def test_key_questions_follow_their_prompts(round_2018):
-    for kq, prompt in (("kq_2_1_2", "needs_assessment"), ("kq_2_2_2", "needs_planning"),
-                       ("kq_2_3_2", "needs_delivery")):
+    for kq, prompt in (
+        ("kq_2_1_2", "needs_assessment"),
+        ("kq_2_2_2", "needs_planning"),
+        ("kq_2_3_2", "needs_delivery"),
+    ):
         said_no = round_2018[prompt].eq("no")
         assert round_2018.loc[said_no, kq].eq("no").mean() >= 0.85, kq
-        assert round_2018.loc[~said_no, kq].eq("yes").mean() > round_2018.loc[said_no, kq].eq("yes").mean() + 0.4
+        assert (
+            round_2018.loc[~said_no, kq].eq("yes").mean()
+            > round_2018.loc[said_no, kq].eq("yes").mean() + 0.4
+        )
 
 
 def _rating(pct: float) -> str:
     # Framework hmip-2018 ratings rules: lowest key question, 80 / 65 / 50.
-    return "Outstanding" if pct >= 80 else "Good" if pct >= 65 else "Requires improvement" if pct >= 50 else "Inadequate"
+    return (
+        "Outstanding"
+        if pct >= 80
+        else "Good"
+        if pct >= 65
+        else "Requires improvement"
+        if pct >= 50
+        else "Inadequate"
+    )
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_provider_ratings_are_a_plausible_mix(seed):
     cases = synth_cases("2018-19", seed)
     ratings = []
-    for provider, group in cases.groupby("provider", observed=True):
+    for _provider, group in cases.groupby("provider", observed=True):
         for standard in "1234":
             pcts = []
             for k in "123":
@@ -163,8 +231,11 @@ def test_scaling_keeps_the_published_shares(round_id):
         share = scaled[column].value_counts(normalize=True)
         expected = reference[column].value_counts(normalize=True)
         assert (share.reindex(expected.index) - expected).abs().max() < 0.001, column
-    for item in (["need_drug_misuse", "strength_employment", "needs_delivery", "delivery_need_accommodation"]
-                 if round_id == "2018-19" else ["diversity_considered", "risk_of_harm_children_sufficient"]):
+    for item in (
+        ["need_drug_misuse", "strength_employment", "needs_delivery", "delivery_need_accommodation"]
+        if round_id == "2018-19"
+        else ["diversity_considered", "risk_of_harm_children_sufficient"]
+    ):
         rate = scaled[item].eq("yes").sum() / scaled[item].ne("").sum()
         expected = reference[item].eq("yes").sum() / reference[item].ne("").sum()
         assert abs(rate - expected) < 0.015, item
@@ -181,8 +252,11 @@ def test_rounds_bigger_than_a_chunk_keep_rates_and_provider_differences():
         expected = reference[item].eq("yes").sum() / reference[item].ne("").sum()
         assert abs(rate - expected) < 0.02, item
     # Chunks are not renormalised one by one: providers still differ.
-    by_provider = cases[cases["provider_type"] == "CRC"].groupby("provider", observed=True)["kq_2_1_3"].apply(
-        lambda s: s.eq("yes").mean())
+    by_provider = (
+        cases[cases["provider_type"] == "CRC"]
+        .groupby("provider", observed=True)["kq_2_1_3"]
+        .apply(lambda s: s.eq("yes").mean())
+    )
     assert by_provider.max() - by_provider.min() > 0.1
     assert not ((cases["provider_type"] == "CRC") & (cases["rosh"] == "High/Very high")).any()
 
@@ -193,8 +267,9 @@ def test_values_are_strings():
         assert all(isinstance(v, str) for v in cases[column]), column
 
 
-@pytest.mark.parametrize("kwargs", [{"n_cases": 0}, {"n_cases": -5}, {"n_cases": 2.5}, {"seed": -1},
-                                    {"chunk_size": 0}])
+@pytest.mark.parametrize(
+    "kwargs", [{"n_cases": 0}, {"n_cases": -5}, {"n_cases": 2.5}, {"seed": -1}, {"chunk_size": 0}]
+)
 def test_bad_arguments_are_usage_errors(kwargs):
     with pytest.raises(UsageError):
         next(generate_round("2018-19", **kwargs))

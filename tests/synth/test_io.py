@@ -36,7 +36,7 @@ def test_csv_and_parquet_hold_the_same_cases(tmp_path):
 def test_empty_csv_fields_are_bare(tmp_path):
     out = write_round("2018-19", tmp_path / "a.csv", n_cases=50, seed=0, text=False)
     line = out.read_text(encoding="utf-8").splitlines()[1]
-    assert ',,' in line or line.endswith(",")  # not '""'
+    assert ",," in line or line.endswith(",")  # not '""'
     assert '""' not in line
 
 
@@ -52,15 +52,50 @@ def test_same_seed_same_bytes(tmp_path, suffix):
 
 def test_cli_writes_csv_and_parquet(tmp_path, capsys):
     csv_out = tmp_path / "r.csv"
-    assert main(["synth", "--round", "2016-17", "--cases", "120", "--seed", "3", "--out", str(csv_out)]) == 0
+    assert (
+        main(
+            ["synth", "--round", "2016-17", "--cases", "120", "--seed", "3", "--out", str(csv_out)]
+        )
+        == 0
+    )
     assert "Wrote" in capsys.readouterr().out
     parquet_out = tmp_path / "r.parquet"
-    assert main(["synth", "--round", "2016-17", "--cases", "120", "--seed", "3", "--out", str(parquet_out),
-                 "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "synth",
+                "--round",
+                "2016-17",
+                "--cases",
+                "120",
+                "--seed",
+                "3",
+                "--out",
+                str(parquet_out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     pd.testing.assert_frame_equal(read_case_file(csv_out), read_case_file(parquet_out))
     assert truth_path(parquet_out).is_file()
     no_text = tmp_path / "plain.csv"
-    assert main(["synth", "--round", "2018-19", "--cases", "40", "--out", str(no_text), "--no-text", "-q"]) == 0
+    assert (
+        main(
+            [
+                "synth",
+                "--round",
+                "2018-19",
+                "--cases",
+                "40",
+                "--out",
+                str(no_text),
+                "--no-text",
+                "-q",
+            ]
+        )
+        == 0
+    )
     assert "practice_note" not in read_case_file(no_text).columns
     assert not truth_path(no_text).exists()
 

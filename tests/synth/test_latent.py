@@ -9,10 +9,13 @@ from scipy.stats import kstest, logistic
 from caseinspect.synth._latent import NeedsCopula, StrengthsCopula, judgement_noise
 
 
-@pytest.mark.parametrize("copula", [
-    NeedsCopula(0.5, 0.45, (3, 5)),
-    StrengthsCopula(0.58, 1.37, (0.33, 0.05, 0.29, 0.22, 0.11)),
-])
+@pytest.mark.parametrize(
+    "copula",
+    [
+        NeedsCopula(0.5, 0.45, (3, 5)),
+        StrengthsCopula(0.58, 1.37, (0.33, 0.05, 0.29, 0.22, 0.11)),
+    ],
+)
 def test_margins_are_standard_logistic(copula):
     drawn = copula.draw(np.random.default_rng(0), 40_000)
     noise = drawn[0] if isinstance(drawn, tuple) else drawn

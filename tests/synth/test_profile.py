@@ -13,7 +13,12 @@ def test_draw_profile_gives_exact_counts_and_respects_zeros():
     # Targets are the joint's own margins (as the generator's are: fitted by IPF).
     joint = np.array([[0.3, 0.1, 0.0], [0.1, 0.2, 0.3]])
     for seed in range(5):
-        codes = draw_profile(np.random.default_rng(seed), joint, 1000, [np.array([400, 600]), np.array([400, 300, 300])])
+        codes = draw_profile(
+            np.random.default_rng(seed),
+            joint,
+            1000,
+            [np.array([400, 600]), np.array([400, 300, 300])],
+        )
         assert np.bincount(codes[:, 0], minlength=2).tolist() == [400, 600]
         assert np.bincount(codes[:, 1], minlength=3).tolist() == [400, 300, 300]
         assert not ((codes[:, 0] == 0) & (codes[:, 1] == 2)).any()
@@ -25,7 +30,10 @@ def test_draw_profile_keeps_associations():
     assert (codes[:, 0] == codes[:, 1]).mean() > 0.75
 
 
-@given(st.lists(st.integers(0, 500), min_size=1, max_size=8), st.lists(st.integers(1, 300), min_size=1, max_size=12))
+@given(
+    st.lists(st.integers(0, 500), min_size=1, max_size=8),
+    st.lists(st.integers(1, 300), min_size=1, max_size=12),
+)
 @settings(max_examples=100, deadline=None)
 def test_take_share_over_chunks_is_exact(counts, chunks):
     remaining = np.array(counts)

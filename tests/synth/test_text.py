@@ -13,12 +13,47 @@ from .conftest import synth_cases, synth_truth
 # Names printed in the two bulletins (practice examples, authors, people quoted): real or
 # changed, none may appear in synthetic text. Read off the seeds by hand.
 BULLETIN_NAMES = {
-    "Andre", "Jez", "Jonny", "Jacob", "Matt", "Lauren", "Jason", "Adam", "Amir", "Paul", "Phil", "Gary",
-    "Chloe", "Robert", "David", "Stephen", "Michael", "Nicola", "Ian", "Craig", "Dean", "Chris", "Jack",
-    "Liam", "Laura", "Buckley", "Robin", "Moore", "Justin", "Russell", "Glenys", "Stacey", "Maruna", "Bonta",
+    "Andre",
+    "Jez",
+    "Jonny",
+    "Jacob",
+    "Matt",
+    "Lauren",
+    "Jason",
+    "Adam",
+    "Amir",
+    "Paul",
+    "Phil",
+    "Gary",
+    "Chloe",
+    "Robert",
+    "David",
+    "Stephen",
+    "Michael",
+    "Nicola",
+    "Ian",
+    "Craig",
+    "Dean",
+    "Chris",
+    "Jack",
+    "Liam",
+    "Laura",
+    "Buckley",
+    "Robin",
+    "Moore",
+    "Justin",
+    "Russell",
+    "Glenys",
+    "Stacey",
+    "Maruna",
+    "Bonta",
 }
-TEXT_COLUMNS_2018 = ["needs_assessment__rationale", "strengths_planning__rationale", "kq_2_3_2__rationale",
-                     "practice_note"]
+TEXT_COLUMNS_2018 = [
+    "needs_assessment__rationale",
+    "strengths_planning__rationale",
+    "kq_2_3_2__rationale",
+    "practice_note",
+]
 
 
 @pytest.mark.parametrize("round_id", ["2018-19", "2016-17"])
@@ -75,18 +110,33 @@ def test_practice_notes(round_id):
         assert name in names[case["gender"]]
         assert case["practice_note"].startswith(name)
         age = int(re.search(r"(\d+)-year-old", case["practice_note"]).group(1))
-        low, high = {"18-20": (18, 20), "21-24": (21, 24), "25-29": (25, 29), "30-39": (30, 39),
-                     "40-49": (40, 49), "50+": (50, 120)}[case["age_group"]]
+        low, high = {
+            "18-20": (18, 20),
+            "21-24": (21, 24),
+            "25-29": (25, 29),
+            "30-39": (30, 39),
+            "40-49": (40, 49),
+            "50+": (50, 120),
+        }[case["age_group"]]
         assert low <= age <= high
     practice_truth = truth[truth["item"] == "practice_note"]
-    kinds = cases.set_index("case_id").loc[practice_truth["case_id"].astype(str), "practice_kind"].to_numpy()
-    assert ((kinds == "good") == (practice_truth["polarity"].astype(str).to_numpy() == "enabler")).all()
+    kinds = (
+        cases.set_index("case_id")
+        .loc[practice_truth["case_id"].astype(str), "practice_kind"]
+        .to_numpy()
+    )
+    assert (
+        (kinds == "good") == (practice_truth["polarity"].astype(str).to_numpy() == "enabler")
+    ).all()
 
 
 def test_good_practice_goes_with_good_judgements(round_2018):
     noted = round_2018[round_2018["practice_note"].ne("")]
     share = noted[[f"kq_2_{s}_{k}" for s in "1234" for k in "123"]].eq("yes").mean(axis=1)
-    assert share[noted["practice_kind"] == "good"].mean() > share[noted["practice_kind"] == "poor"].mean() + 0.3
+    assert (
+        share[noted["practice_kind"] == "good"].mean()
+        > share[noted["practice_kind"] == "poor"].mean() + 0.3
+    )
 
 
 def test_no_real_names_anywhere():
@@ -94,10 +144,16 @@ def test_no_real_names_anywhere():
         assert not set(names) & BULLETIN_NAMES
     for round_id in ("2018-19", "2016-17"):
         cases = synth_cases(round_id)
-        text_columns = [c for c in cases.columns if c.endswith("__rationale") or c.startswith("practice_")]
+        text_columns = [
+            c for c in cases.columns if c.endswith("__rationale") or c.startswith("practice_")
+        ]
         words = set()
         for column in text_columns:
-            for value in cases[column].cat.categories if hasattr(cases[column], "cat") else cases[column].unique():
+            for value in (
+                cases[column].cat.categories
+                if hasattr(cases[column], "cat")
+                else cases[column].unique()
+            ):
                 words.update(re.findall(r"[A-Z][a-z]+", str(value)))
         assert not words & BULLETIN_NAMES, words & BULLETIN_NAMES
 

@@ -38,28 +38,59 @@ def world(db, fw):
     a = Provider.objects.create(name="Provider A", provider_type="CRC")
     b = Provider.objects.create(name="Provider B", provider_type="NPS")
     users = {}
-    for name, role, provider in [("admin", "administrator", None), ("lead1", "lead_inspector", None),
-                                 ("lead2", "lead_inspector", None), ("insp1", "inspector", None),
-                                 ("insp2", "inspector", None), ("analyst", "analyst", None),
-                                 ("qa_a", "provider_qa", "Provider A"), ("qa_b", "provider_qa", "Provider B")]:
+    for name, role, provider in [
+        ("admin", "administrator", None),
+        ("lead1", "lead_inspector", None),
+        ("lead2", "lead_inspector", None),
+        ("insp1", "inspector", None),
+        ("insp2", "inspector", None),
+        ("analyst", "analyst", None),
+        ("qa_a", "provider_qa", "Provider A"),
+        ("qa_b", "provider_qa", "Provider B"),
+    ]:
         users[name] = create_user(None, name, role, PASSWORD, provider=provider)
     insp = {
-        "I1": create_inspection(users["admin"], code="I1", provider=a, framework=fw, lead=users["lead1"]),
-        "I2": create_inspection(users["admin"], code="I2", provider=b, framework=fw, lead=users["lead2"]),
-        "SA": create_inspection(users["qa_a"], code="SA", provider=a, framework=fw, kind="self_audit"),
-        "SB": create_inspection(users["qa_b"], code="SB", provider=b, framework=fw, kind="self_audit"),
+        "I1": create_inspection(
+            users["admin"], code="I1", provider=a, framework=fw, lead=users["lead1"]
+        ),
+        "I2": create_inspection(
+            users["admin"], code="I2", provider=b, framework=fw, lead=users["lead2"]
+        ),
+        "SA": create_inspection(
+            users["qa_a"], code="SA", provider=a, framework=fw, kind="self_audit"
+        ),
+        "SB": create_inspection(
+            users["qa_b"], code="SB", provider=b, framework=fw, kind="self_audit"
+        ),
     }
-    for code, provider, prefix in [("I1", a, "A"), ("I2", b, "B"), ("SA", a, "SA"), ("SB", b, "SB")]:
+    for code, provider, prefix in [
+        ("I1", a, "A"),
+        ("I2", b, "B"),
+        ("SA", a, "SA"),
+        ("SB", b, "SB"),
+    ]:
         frame = case_frame(fw, 4, inspections=1, prefix=prefix, answered=False)
-        frame["inspection_id"], frame["provider"], frame["provider_type"] = code, provider.name, provider.provider_type
+        frame["inspection_id"], frame["provider"], frame["provider_type"] = (
+            code,
+            provider.name,
+            provider.provider_type,
+        )
         if provider.provider_type == "CRC":
             frame.loc[frame["rosh"] == "High/Very high", "rosh"] = "Low"
         import_cases(frame, fw, source=f"{code}.csv", user=users["admin"], inspection=insp[code])
     cases = {c.case_id: c for c in Case.objects.all()}
-    allocate_cases(users["lead1"], insp["I1"], {cases["A000001"].pk: users["insp1"], cases["A000002"].pk: users["insp2"]})
+    allocate_cases(
+        users["lead1"],
+        insp["I1"],
+        {cases["A000001"].pk: users["insp1"], cases["A000002"].pk: users["insp2"]},
+    )
     allocate_cases(users["lead2"], insp["I2"], {cases["B000001"].pk: users["insp2"]})
-    return {"users": users, "inspections": insp, "cases": {k: Case.objects.get(pk=v.pk) for k, v in cases.items()},
-            "providers": {"A": a, "B": b}}
+    return {
+        "users": users,
+        "inspections": insp,
+        "cases": {k: Case.objects.get(pk=v.pk) for k, v in cases.items()},
+        "providers": {"A": a, "B": b},
+    }
 
 
 def login(client, user):
@@ -67,7 +98,9 @@ def login(client, user):
     return client
 
 
-def complete_answers(fw, *, needs="no", strengths="no", answer="yes", rationale="Evidence in the case record."):
+def complete_answers(
+    fw, *, needs="no", strengths="no", answer="yes", rationale="Evidence in the case record."
+):
     """POST data for a complete, valid assessment (every applicable item answered)."""
     data = {}
     for item in fw.items:

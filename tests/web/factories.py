@@ -10,8 +10,15 @@ from caseinspect.cases import known_columns
 from caseinspect.framework import Framework
 
 
-def case_rows(framework: Framework, n: int, *, seed: int = 0, inspections: int = 2, prefix: str = "C",
-              answered: bool = True) -> list[dict[str, str]]:
+def case_rows(
+    framework: Framework,
+    n: int,
+    *,
+    seed: int = 0,
+    inspections: int = 2,
+    prefix: str = "C",
+    answered: bool = True,
+) -> list[dict[str, str]]:
     rng = random.Random(seed)
     columns = known_columns(framework)
     rows = []
@@ -19,8 +26,12 @@ def case_rows(framework: Framework, n: int, *, seed: int = 0, inspections: int =
         insp = k % inspections
         ptype = "CRC" if insp % 2 == 0 else "NPS"
         row = {c: "" for c in columns}
-        row.update(case_id=f"{prefix}{k + 1:06d}", inspection_id=f"INSP-{insp + 1:02d}",
-                   provider=f"Provider {insp + 1:02d}", provider_type=ptype)
+        row.update(
+            case_id=f"{prefix}{k + 1:06d}",
+            inspection_id=f"INSP-{insp + 1:02d}",
+            provider=f"Provider {insp + 1:02d}",
+            provider_type=ptype,
+        )
         for var in framework.profile:
             if var.code == "provider_type":
                 continue

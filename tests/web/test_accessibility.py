@@ -29,7 +29,9 @@ DESKTOP, NARROW = {"width": 1280, "height": 900}, {"width": 320, "height": 640}
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed"),
-    pytest.mark.skipif(not AXE.exists(), reason=f"{AXE} is absent: run `npm ci` at the repository root"),
+    pytest.mark.skipif(
+        not AXE.exists(), reason=f"{AXE} is absent: run `npm ci` at the repository root"
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -112,8 +114,17 @@ def _check(page, name, found):
         found.append((f"{name} at 320px", v))
     sideways = page.evaluate(SIDEWAYS)
     if sideways:
-        found.append((f"{name} at 320px", {"id": "reflow (1.4.10, own check)", "impact": "serious",
-                                          "help": "The page scrolls sideways at 320 CSS pixels", "targets": sideways}))
+        found.append(
+            (
+                f"{name} at 320px",
+                {
+                    "id": "reflow (1.4.10, own check)",
+                    "impact": "serious",
+                    "help": "The page scrolls sideways at 320 CSS pixels",
+                    "targets": sideways,
+                },
+            )
+        )
     page.set_viewport_size(DESKTOP)
 
 
@@ -121,7 +132,9 @@ def _report(found):
     lines = []
     for name, v in found:
         more = f" (+{len(v['targets']) - 3} more)" if len(v["targets"]) > 3 else ""
-        lines.append(f"{name}: {v['id']} [{v['impact']}] {v['help']} — {', '.join(v['targets'][:3])}{more}")
+        lines.append(
+            f"{name}: {v['id']} [{v['impact']}] {v['help']} — {', '.join(v['targets'][:3])}{more}"
+        )
     return "\n".join(lines)
 
 
@@ -140,20 +153,43 @@ def _prepare(world, fw, client):
         case = cases[case_id]
         response = login(client, users[username]).post(
             reverse("case-edit", kwargs={"pk": case.pk}),
-            {"version": case.version, "action": "submit", **complete_answers(fw, needs="yes")})
+            {"version": case.version, "action": "submit", **complete_answers(fw, needs="yes")},
+        )
         assert response.status_code == 302
         client.logout()
     accept_case(users["lead1"], Case.objects.get(pk=cases["A000002"].pk))
-    allocate_cases(users["lead1"], world["inspections"]["I1"], {cases["A000003"].pk: users["insp1"]})
-    new = {code: Inspection.objects.create(code=code, provider=world["providers"]["A"], framework_id=fw.id,
-                                           framework_version=fw.version, framework_fingerprint="x", lead=users["lead1"])
-           for code in ("SAMPLED", "EMPTY")}
-    draw_inspection_sample(users["lead1"], new["SAMPLED"], eligible_list(), seed=7,
-                           reference_date=dt.date(2024, 7, 20), size=20)
+    allocate_cases(
+        users["lead1"], world["inspections"]["I1"], {cases["A000003"].pk: users["insp1"]}
+    )
+    new = {
+        code: Inspection.objects.create(
+            code=code,
+            provider=world["providers"]["A"],
+            framework_id=fw.id,
+            framework_version=fw.version,
+            framework_fingerprint="x",
+            lead=users["lead1"],
+        )
+        for code in ("SAMPLED", "EMPTY")
+    }
+    draw_inspection_sample(
+        users["lead1"],
+        new["SAMPLED"],
+        eligible_list(),
+        seed=7,
+        reference_date=dt.date(2024, 7, 20),
+        size=20,
+    )
     return new
 
 
-def test_main_pages_have_no_serious_accessibility_violations(world, fw, client, live_server, browser):  # noqa: F811
+def test_main_pages_have_no_serious_accessibility_violations(
+    world,
+    fw,
+    client,
+    live_server,
+    browser,  # noqa: F811 - the imported fixture
+):
     new = _prepare(world, fw, client)
     inspection = world["inspections"]["I1"]
     submitted, accepted, unstarted = (world["cases"][k] for k in ("A000001", "A000002", "A000003"))
@@ -179,11 +215,22 @@ def test_main_pages_have_no_serious_accessibility_violations(world, fw, client, 
     _check(page, "case overview (inspector)", found)
     page.goto(f"{base}/cases/{unstarted.pk}/edit/#section-2-3")
     _answer(page, "need_accommodation", "yes")
-    _answer(page, "need_accommodation", "no")  # a question is hidden: the live status message is set
+    _answer(
+        page, "need_accommodation", "no"
+    )  # a question is hidden: the live status message is set
     _check(page, "case form", found)
     for field in page.evaluate(OBSCURED):
-        found.append(("case form", {"id": "focus-obscured (2.4.11, own check)", "impact": "serious",
-                                    "help": "A focused field is hidden under a sticky element", "targets": [field]}))
+        found.append(
+            (
+                "case form",
+                {
+                    "id": "focus-obscured (2.4.11, own check)",
+                    "impact": "serious",
+                    "help": "A focused field is hidden under a sticky element",
+                    "targets": [field],
+                },
+            )
+        )
     page.click("button:has-text('Save and submit')")  # incomplete: error summary and error messages
     page.wait_for_load_state()
     _check(page, "case form with errors", found)
@@ -191,18 +238,20 @@ def test_main_pages_have_no_serious_accessibility_violations(world, fw, client, 
 
     # the lead: the inspection's pages, a review and its outcome, the sampling pages
     context, page = _sign_in(browser, live_server, "lead1")
-    for name, url in [("inspections list", "/inspections/"),
-                      ("inspection progress", f"/inspections/{inspection.pk}/"),
-                      ("inspection cases", f"/inspections/{inspection.pk}/cases/"),
-                      ("allocation", f"/inspections/{inspection.pk}/allocate/"),
-                      ("QA queue", f"/inspections/{inspection.pk}/qa/"),
-                      ("review", f"/cases/{submitted.pk}/"),
-                      ("case overview (accepted)", f"/cases/{accepted.pk}/"),
-                      ("ratings", f"/inspections/{inspection.pk}/ratings/"),
-                      ("analysis", f"/inspections/{inspection.pk}/analysis/"),
-                      ("audit trail", f"/inspections/{inspection.pk}/audit/"),
-                      ("sampling form", f"/inspections/{new['EMPTY'].pk}/sample/"),
-                      ("drawn sample", f"/inspections/{new['SAMPLED'].pk}/sample/")]:
+    for name, url in [
+        ("inspections list", "/inspections/"),
+        ("inspection progress", f"/inspections/{inspection.pk}/"),
+        ("inspection cases", f"/inspections/{inspection.pk}/cases/"),
+        ("allocation", f"/inspections/{inspection.pk}/allocate/"),
+        ("QA queue", f"/inspections/{inspection.pk}/qa/"),
+        ("review", f"/cases/{submitted.pk}/"),
+        ("case overview (accepted)", f"/cases/{accepted.pk}/"),
+        ("ratings", f"/inspections/{inspection.pk}/ratings/"),
+        ("analysis", f"/inspections/{inspection.pk}/analysis/"),
+        ("audit trail", f"/inspections/{inspection.pk}/audit/"),
+        ("sampling form", f"/inspections/{new['EMPTY'].pk}/sample/"),
+        ("drawn sample", f"/inspections/{new['SAMPLED'].pk}/sample/"),
+    ]:
         page.goto(base + url)
         _check(page, name, found)
     page.goto(f"{base}/cases/{submitted.pk}/")
@@ -215,5 +264,6 @@ def test_main_pages_have_no_serious_accessibility_violations(world, fw, client, 
     context.close()
 
     blocking = [(name, v) for name, v in found if v["impact"] in BLOCKING]
-    assert not blocking, "accessibility violations (WCAG 2.2 A/AA, axe-core " \
-                         "and own checks):\n" + _report(blocking)
+    assert not blocking, (
+        "accessibility violations (WCAG 2.2 A/AA, axe-core and own checks):\n" + _report(blocking)
+    )

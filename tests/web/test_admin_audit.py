@@ -17,10 +17,17 @@ def test_deactivating_a_user_in_the_admin_is_audited(client):
     admin_user = User.objects.create_superuser("root-01", password=PASSWORD)
     target = User.objects.create_user("insp-77", password=PASSWORD)
     client.force_login(admin_user)
-    response = client.post(f"/admin/auth/user/{target.pk}/change/", {
-        "username": "insp-77", "is_active": "", "date_joined_0": "2026-01-01", "date_joined_1": "10:00:00",
-        "initial-date_joined_0": "2026-01-01", "initial-date_joined_1": "10:00:00",
-    })
+    response = client.post(
+        f"/admin/auth/user/{target.pk}/change/",
+        {
+            "username": "insp-77",
+            "is_active": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00:00",
+            "initial-date_joined_0": "2026-01-01",
+            "initial-date_joined_1": "10:00:00",
+        },
+    )
     assert response.status_code == 302  # saved and redirected
     target.refresh_from_db()
     assert not target.is_active

@@ -30,7 +30,9 @@ def test_audit_rows_cannot_be_changed_or_deleted(world):
     assert AuditEvent.objects.get(pk=event.pk).action != "tampered"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
+)
 def test_database_trigger_refuses_raw_updates(world):
     from django.db.utils import DatabaseError
 
@@ -62,15 +64,26 @@ def test_failed_action_leaves_no_audit_row(world, fw):
     case = world["cases"]["A000001"]
     before = AuditEvent.objects.count()
     with pytest.raises(ValidationError):
-        save_case(world["users"]["insp1"], case, CaseInput(answers={"need_ete": "maybe"}), fw, base_version=case.version)
+        save_case(
+            world["users"]["insp1"],
+            case,
+            CaseInput(answers={"need_ete": "maybe"}),
+            fw,
+            base_version=case.version,
+        )
     assert AuditEvent.objects.count() == before
 
 
 def test_audit_pages_show_who_what_before_and_after(client, world):
     case = world["cases"]["A000001"]
     c = login(client, world["users"]["insp1"])
-    c.post(reverse("case-edit", kwargs={"pk": case.pk}), {"version": case.version, "action": "save", "answer__need_ete": "yes"})
-    page = login(client, world["users"]["lead1"]).get(reverse("inspection-audit", kwargs={"pk": case.inspection_id}))
+    c.post(
+        reverse("case-edit", kwargs={"pk": case.pk}),
+        {"version": case.version, "action": "save", "answer__need_ete": "yes"},
+    )
+    page = login(client, world["users"]["lead1"]).get(
+        reverse("inspection-audit", kwargs={"pk": case.inspection_id})
+    )
     html = page.content.decode()
     assert page.status_code == 200
     assert "insp1" in html and "answer.need_ete: yes" in html and "status: allocated" in html

@@ -37,9 +37,17 @@ def browser():
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"])
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         try:
             yield browser
         finally:
@@ -132,11 +140,13 @@ def test_inspector_fills_in_and_lead_reviews(world, fw, live_server, browser, sh
     lead.click("button:has-text('Record decision')")
     case.refresh_from_db()
     assert case.status == "accepted"
-    for name, url in [("07-inspection-progress", f"/inspections/{case.inspection_id}/"),
-                      ("08-ratings", f"/inspections/{case.inspection_id}/ratings/"),
-                      ("09-analysis", f"/inspections/{case.inspection_id}/analysis/"),
-                      ("10-audit", f"/inspections/{case.inspection_id}/audit/"),
-                      ("11-case-accepted", f"/cases/{case.pk}/")]:
+    for name, url in [
+        ("07-inspection-progress", f"/inspections/{case.inspection_id}/"),
+        ("08-ratings", f"/inspections/{case.inspection_id}/ratings/"),
+        ("09-analysis", f"/inspections/{case.inspection_id}/analysis/"),
+        ("10-audit", f"/inspections/{case.inspection_id}/audit/"),
+        ("11-case-accepted", f"/cases/{case.pk}/"),
+    ]:
         lead.goto(live_server.url + url)
         lead.screenshot(path=shots / f"{name}.png", full_page=True)
     lead_context.close()

@@ -14,12 +14,17 @@ pytestmark = pytest.mark.django_db
 
 
 def _post(client, case, data, action="save"):
-    return client.post(reverse("case-edit", kwargs={"pk": case.pk}), {"version": case.version, "action": action, **data})
+    return client.post(
+        reverse("case-edit", kwargs={"pk": case.pk}),
+        {"version": case.version, "action": action, **data},
+    )
 
 
 def test_form_is_generated_from_the_framework(client, world, fw):
     case = world["cases"]["A000001"]
-    response = login(client, world["users"]["insp1"]).get(reverse("case-edit", kwargs={"pk": case.pk}))
+    response = login(client, world["users"]["insp1"]).get(
+        reverse("case-edit", kwargs={"pk": case.pk})
+    )
     html = response.content.decode()
     for item in fw.items:
         assert f'name="answer__{item.code}"' in html
@@ -35,24 +40,39 @@ def test_form_is_generated_from_the_framework(client, world, fw):
 def test_save_draft_writes_answers_version_and_audit_row(client, world, fw):
     case = world["cases"]["A000001"]
     c = login(client, world["users"]["insp1"])
-    response = _post(c, case, {"answer__need_accommodation": "yes", "answer__kq_2_1_1": "no",
-                               "rationale__kq_2_1_1": "No analysis of motivation."})
+    response = _post(
+        c,
+        case,
+        {
+            "answer__need_accommodation": "yes",
+            "answer__kq_2_1_1": "no",
+            "rationale__kq_2_1_1": "No analysis of motivation.",
+        },
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "draft" and case.version == 3  # 1 import, 2 allocation, 3 this save
     assert case.answers == {"need_accommodation": "yes", "kq_2_1_1": "no"}
     assert case.rationales == {"kq_2_1_1": "No analysis of motivation."}
-    event = AuditEvent.objects.filter(object_type="case", object_pk=str(case.pk), action="update").get()
+    event = AuditEvent.objects.filter(
+        object_type="case", object_pk=str(case.pk), action="update"
+    ).get()
     assert event.actor_username == "insp1"
-    assert event.before == {"answer.kq_2_1_1": None, "answer.need_accommodation": None,
-                            "rationale.kq_2_1_1": None, "status": "allocated"}
+    assert event.before == {
+        "answer.kq_2_1_1": None,
+        "answer.need_accommodation": None,
+        "rationale.kq_2_1_1": None,
+        "status": "allocated",
+    }
     assert event.after["answer.kq_2_1_1"] == "no" and event.after["status"] == "draft"
 
 
 def test_server_applies_the_core_validator_when_javascript_is_off(client, world):
     case = world["cases"]["A000001"]
     c = login(client, world["users"]["insp1"])
-    response = _post(c, case, {"answer__need_accommodation": "no", "answer__delivery_need_accommodation": "yes"})
+    response = _post(
+        c, case, {"answer__need_accommodation": "no", "answer__delivery_need_accommodation": "yes"}
+    )
     assert response.status_code == 400
     assert "applies only when" in response.content.decode()
     assert 'href="#answer__delivery_need_accommodation-1"' in response.content.decode()
@@ -63,7 +83,9 @@ def test_server_applies_the_core_validator_when_javascript_is_off(client, world)
 def test_submit_incomplete_saves_the_draft_and_lists_what_is_missing(client, world):
     case = world["cases"]["A000001"]
     c = login(client, world["users"]["insp1"])
-    response = _post(c, case, {"answer__need_accommodation": "yes", "answer__kq_2_1_1": "yes"}, action="submit")
+    response = _post(
+        c, case, {"answer__need_accommodation": "yes", "answer__kq_2_1_1": "yes"}, action="submit"
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "must be answered before the case is submitted" in html
@@ -89,11 +111,15 @@ def test_two_people_saving_the_same_case_get_a_conflict_not_a_silent_overwrite(c
     case = world["cases"]["SA000001"]  # the provider's QA team shares its self-audit cases
     from caseinspect.web.actions.users import create_user
 
-    colleague = create_user(None, "qa_a2", "provider_qa", "another-long-passphrase-7", provider="Provider A")
+    colleague = create_user(
+        None, "qa_a2", "provider_qa", "another-long-passphrase-7", provider="Provider A"
+    )
     first = login(client.__class__(), world["users"]["qa_a"])
     second = login(client.__class__(), colleague)
     assert _post(first, case, {"answer__need_ete": "yes"}).status_code == 302
-    response = _post(second, case, {"answer__need_ete": "no", "answer__need_drug_misuse": "yes"})  # same base version
+    response = _post(
+        second, case, {"answer__need_ete": "no", "answer__need_drug_misuse": "yes"}
+    )  # same base version
     assert response.status_code == 409
     html = response.content.decode()
     assert "saved this case while you were editing it" in html and "qa_a" in html
@@ -101,8 +127,10 @@ def test_two_people_saving_the_same_case_get_a_conflict_not_a_silent_overwrite(c
     case.refresh_from_db()
     assert case.answers == {"need_ete": "yes"}  # ... and nothing was overwritten
     # saving again from the conflict page (now based on the current version) succeeds
-    retry = second.post(reverse("case-edit", kwargs={"pk": case.pk}),
-                        {"version": case.version, "action": "save", "answer__need_ete": "no"})
+    retry = second.post(
+        reverse("case-edit", kwargs={"pk": case.pk}),
+        {"version": case.version, "action": "save", "answer__need_ete": "no"},
+    )
     assert retry.status_code == 302
     case.refresh_from_db()
     assert case.answers == {"need_ete": "no"}
@@ -123,16 +151,36 @@ def test_quality_assurance_return_then_accept(client, world, fw):
     lead = login(client.__class__(), world["users"]["lead1"])
     assert _post(inspector, case, complete_answers(fw), action="submit").status_code == 302
     review = reverse("case-review", kwargs={"pk": case.pk})
-    assert lead.post(review, {"decision": "return", "comment": ""}).status_code == 400  # comments required
-    assert lead.post(review, {"decision": "return", "comment": "Say more about risk."}).status_code == 302
+    assert (
+        lead.post(review, {"decision": "return", "comment": ""}).status_code == 400
+    )  # comments required
+    assert (
+        lead.post(review, {"decision": "return", "comment": "Say more about risk."}).status_code
+        == 302
+    )
     case.refresh_from_db()
     assert case.status == "returned" and case.review_comment == "Say more about risk."
-    assert "Say more about risk." in inspector.get(reverse("case-edit", kwargs={"pk": case.pk})).content.decode()
-    assert _post(inspector, case, complete_answers(fw, rationale="Risk to partner analysed."), action="submit").status_code == 302
+    assert (
+        "Say more about risk."
+        in inspector.get(reverse("case-edit", kwargs={"pk": case.pk})).content.decode()
+    )
+    assert (
+        _post(
+            inspector,
+            case,
+            complete_answers(fw, rationale="Risk to partner analysed."),
+            action="submit",
+        ).status_code
+        == 302
+    )
     assert lead.post(review, {"decision": "accept", "comment": ""}).status_code == 302
     case.refresh_from_db()
     assert case.status == "accepted"
-    actions = list(AuditEvent.objects.filter(object_pk=str(case.pk), object_type="case").order_by("id").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(object_pk=str(case.pk), object_type="case")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
     assert actions == ["allocate", "submit", "return", "submit", "accept"]
 
 
@@ -141,14 +189,21 @@ def test_blind_second_marking_and_agreement(client, world, fw):
     lead = login(client.__class__(), world["users"]["lead1"])
     first = login(client.__class__(), world["users"]["insp1"])
     second = login(client.__class__(), world["users"]["insp2"])
-    response = lead.post(reverse("case-second-marking", kwargs={"pk": case.pk}), {"marker": world["users"]["insp2"].pk})
+    response = lead.post(
+        reverse("case-second-marking", kwargs={"pk": case.pk}),
+        {"marker": world["users"]["insp2"].pk},
+    )
     assert response.status_code == 302
     copy = Case.objects.get(second_marking_of=case)
     assert copy.allocated_to == world["users"]["insp2"] and copy.answers == {}
     assert first.get(reverse("case", kwargs={"pk": copy.pk})).status_code == 404  # blind both ways
     assert second.get(reverse("case", kwargs={"pk": case.pk})).status_code == 404
-    assert _post(first, case, complete_answers(fw, answer="yes"), action="submit").status_code == 302
-    assert _post(second, copy, complete_answers(fw, answer="no"), action="submit").status_code == 302
+    assert (
+        _post(first, case, complete_answers(fw, answer="yes"), action="submit").status_code == 302
+    )
+    assert (
+        _post(second, copy, complete_answers(fw, answer="no"), action="submit").status_code == 302
+    )
     page = lead.get(reverse("inspection-qa", kwargs={"pk": case.inspection_id})).content.decode()
     assert "1 case marked twice" in page
     assert "Discrepancies for moderation" in page and "2.1.1 Engaging the service user" in page
@@ -157,6 +212,9 @@ def test_blind_second_marking_and_agreement(client, world, fw):
 def test_second_marker_must_differ_from_first(client, world):
     case = world["cases"]["A000001"]
     lead = login(client, world["users"]["lead1"])
-    response = lead.post(reverse("case-second-marking", kwargs={"pk": case.pk}), {"marker": world["users"]["insp1"].pk})
+    response = lead.post(
+        reverse("case-second-marking", kwargs={"pk": case.pk}),
+        {"marker": world["users"]["insp1"].pk},
+    )
     assert response.status_code == 400
     assert not Case.objects.filter(second_marking_of=case).exists()

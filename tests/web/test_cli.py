@@ -78,13 +78,44 @@ def test_export_stored_cases_with_labels(tmp_path, capsys):
     frame.to_csv(path, index=False)
     assert main(["import", str(path), "--framework", "hmip-2018"]) == 0
     out = tmp_path / "stored.dta"
-    assert main(["export", "--db", "sqlite:///ignored-under-pytest", "--framework", "hmip-2018", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                "sqlite:///ignored-under-pytest",
+                "--framework",
+                "hmip-2018",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert "Wrote 12 cases from sqlite:///" in capsys.readouterr().out
     data, meta = pyreadstat.read_dta(str(out))
     assert sorted(data["case_id"]) == sorted(frame["case_id"])
     assert meta.variable_value_labels["gender"] == {1: "Male", 2: "Female"}
     one = sorted(frame["inspection_id"].unique())[0]
     out = tmp_path / "one.csv"
-    assert main(["export", "--db", "sqlite:///x", "--framework", "hmip-2018", "--inspection", one, "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                "sqlite:///x",
+                "--framework",
+                "hmip-2018",
+                "--inspection",
+                one,
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     exported = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert set(exported["inspection_id"]) == {one} and len(exported) == (frame["inspection_id"] == one).sum()
+    assert (
+        set(exported["inspection_id"]) == {one}
+        and len(exported) == (frame["inspection_id"] == one).sum()
+    )

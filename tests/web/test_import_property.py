@@ -15,16 +15,29 @@ from .factories import case_frame
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FW = load_framework("hmip-2018")
-COLUMNS = [v.code for v in FW.profile] + ["need_drug_misuse", "delivery_need_drug_misuse", "kq_2_1_1", "case_id"]
+COLUMNS = [v.code for v in FW.profile] + [
+    "need_drug_misuse",
+    "delivery_need_drug_misuse",
+    "kq_2_1_1",
+    "case_id",
+]
 
 
 def _state():
-    return (Case.objects.count(), Inspection.objects.count(), Provider.objects.count(),
-            ImportBatch.objects.count(), AuditEvent.objects.count())
+    return (
+        Case.objects.count(),
+        Inspection.objects.count(),
+        Provider.objects.count(),
+        ImportBatch.objects.count(),
+        AuditEvent.objects.count(),
+    )
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_any_corrupted_cell_leaves_the_database_unchanged(tmp_path, capsys, data):
     if not Case.objects.exists():
@@ -36,9 +49,13 @@ def test_any_corrupted_cell_leaves_the_database_unchanged(tmp_path, capsys, data
     row = data.draw(st.sampled_from(list(frame.index)))
     column = data.draw(st.sampled_from(COLUMNS))
     if column == "case_id":
-        bad = data.draw(st.sampled_from(["S000001", "N 1", ""]))  # in the database / a name-like id / empty
+        bad = data.draw(
+            st.sampled_from(["S000001", "N 1", ""])
+        )  # in the database / a name-like id / empty
     else:
-        bad = data.draw(st.text(alphabet="abcXYZ -/", min_size=1, max_size=8).filter(lambda s: s.strip() == s))
+        bad = data.draw(
+            st.text(alphabet="abcXYZ -/", min_size=1, max_size=8).filter(lambda s: s.strip() == s)
+        )
     frame.loc[row, column] = bad
     path = tmp_path / "corrupt.csv"
     frame.to_csv(path, index=False)

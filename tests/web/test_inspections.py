@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,32 +22,66 @@ def _csv(frame: pd.DataFrame, name: str) -> SimpleUploadedFile:
 def eligible_list(n: int = 120) -> pd.DataFrame:
     rows = []
     for i in range(n):
-        rows.append({
-            "case_id": f"E{i:04d}", "sentence_or_release_date": "2024-01-10" if i % 10 else "2024-06-01",
-            "requirements": "rehabilitation_activity", "officer": f"OFF{i % 9}", "office": f"Office {i % 3}",
-            "gender": "Female" if i % 5 == 0 else "Male", "ethnic_group": "White", "rosh": "Low" if i % 3 else "Medium",
-            "disposal_type": "community" if i % 2 else "custody", "yot_held": "no", "sfo_or_scr": "no",
-            "transferred": "no", "termination_or_recall_date": ""})
+        rows.append(
+            {
+                "case_id": f"E{i:04d}",
+                "sentence_or_release_date": "2024-01-10" if i % 10 else "2024-06-01",
+                "requirements": "rehabilitation_activity",
+                "officer": f"OFF{i % 9}",
+                "office": f"Office {i % 3}",
+                "gender": "Female" if i % 5 == 0 else "Male",
+                "ethnic_group": "White",
+                "rosh": "Low" if i % 3 else "Medium",
+                "disposal_type": "community" if i % 2 else "custody",
+                "yot_held": "no",
+                "sfo_or_scr": "no",
+                "transferred": "no",
+                "termination_or_recall_date": "",
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def test_lead_creates_an_inspection(client, world):
     c = login(client, world["users"]["lead1"])
-    response = c.post(reverse("inspection-new"), {"code": "CRC-NEW-1", "provider": world["providers"]["A"].pk,
-                                                  "framework": "hmip-2018", "kind": "inspection"})
+    response = c.post(
+        reverse("inspection-new"),
+        {
+            "code": "CRC-NEW-1",
+            "provider": world["providers"]["A"].pk,
+            "framework": "hmip-2018",
+            "kind": "inspection",
+        },
+    )
     assert response.status_code == 302
     inspection = Inspection.objects.get(code="CRC-NEW-1")
     assert inspection.lead == world["users"]["lead1"]
-    assert AuditEvent.objects.filter(action="create", object_type="inspection", object_pk=str(inspection.pk)).exists()
-    bad = c.post(reverse("inspection-new"), {"code": "has space", "provider": world["providers"]["A"].pk,
-                                             "framework": "hmip-2018", "kind": "inspection"})
+    assert AuditEvent.objects.filter(
+        action="create", object_type="inspection", object_pk=str(inspection.pk)
+    ).exists()
+    bad = c.post(
+        reverse("inspection-new"),
+        {
+            "code": "has space",
+            "provider": world["providers"]["A"].pk,
+            "framework": "hmip-2018",
+            "kind": "inspection",
+        },
+    )
     assert bad.status_code == 400 and "no spaces" in bad.content.decode()
 
 
 def test_provider_qa_creates_only_self_audits_of_their_provider(client, world):
     c = login(client, world["users"]["qa_a"])
-    response = c.post(reverse("inspection-new"), {"code": "SA-2", "provider": world["providers"]["B"].pk,
-                                                  "framework": "hmip-2018", "kind": "inspection"})
+    response = c.post(
+        reverse("inspection-new"),
+        {
+            "code": "SA-2",
+            "provider": world["providers"]["B"].pk,
+            "framework": "hmip-2018",
+            "kind": "inspection",
+        },
+    )
     assert response.status_code == 400
     assert not Inspection.objects.filter(code="SA-2").exists()
 
@@ -63,44 +95,73 @@ def test_upload_case_file_reports_every_problem_and_imports_nothing(client, worl
     bad.loc[3, "gender"] = "Mle"
     c = login(client, world["users"]["lead1"])
     before = Case.objects.count()
-    response = c.post(reverse("inspection-import", kwargs={"pk": inspection.pk}), {"file": _csv(bad, "cases.csv")})
+    response = c.post(
+        reverse("inspection-import", kwargs={"pk": inspection.pk}), {"file": _csv(bad, "cases.csv")}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "unknown-category" in html and "cases.csv" in html and "Mle" in html
     assert Case.objects.count() == before
-    response = c.post(reverse("inspection-import", kwargs={"pk": inspection.pk}), {"file": _csv(frame, "cases.csv")})
+    response = c.post(
+        reverse("inspection-import", kwargs={"pk": inspection.pk}),
+        {"file": _csv(frame, "cases.csv")},
+    )
     assert response.status_code == 302
     assert Case.objects.filter(inspection=inspection, case_id__startswith="U").count() == 3
 
 
 def test_draw_sample_allocate_and_replace(client, world):
     c = login(client, world["users"]["lead1"])
-    inspection = Inspection.objects.create(code="I9", provider=world["providers"]["A"], framework_id="hmip-2018",
-                                           framework_version="2018.1", framework_fingerprint="x", lead=world["users"]["lead1"])
+    inspection = Inspection.objects.create(
+        code="I9",
+        provider=world["providers"]["A"],
+        framework_id="hmip-2018",
+        framework_version="2018.1",
+        framework_fingerprint="x",
+        lead=world["users"]["lead1"],
+    )
     url = reverse("inspection-sample", kwargs={"pk": inspection.pk})
-    response = c.post(url, {"file": _csv(eligible_list(), "eligible.csv"), "reference_date": "2024-07-20", "seed": "7", "size": "20"})
+    response = c.post(
+        url,
+        {
+            "file": _csv(eligible_list(), "eligible.csv"),
+            "reference_date": "2024-07-20",
+            "seed": "7",
+            "size": "20",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     inspection.refresh_from_db()
     report = inspection.sample_report
     assert report["size"] == 20 and report["excluded"] == 12 and len(report["reserve"]) == 4
     sampled = Case.objects.filter(inspection=inspection)
     assert sampled.count() == 20 and set(sampled.values_list("status", flat=True)) == {"allocated"}
-    assert set(sampled.values_list("supervision_type", flat=True)) <= {"Community sentence", "Post-custody"}
+    assert set(sampled.values_list("supervision_type", flat=True)) <= {
+        "Community sentence",
+        "Post-custody",
+    }
     page = c.get(url).content.decode()
     assert "Eligible population and sample compared" in page
     # allocate evenly between the two inspectors and the two leads
-    response = c.post(reverse("inspection-allocate", kwargs={"pk": inspection.pk}), {"action": "balance"})
+    response = c.post(
+        reverse("inspection-allocate", kwargs={"pk": inspection.pk}), {"action": "balance"}
+    )
     assert response.status_code == 302
     loads = sorted(sampled.values_list("allocated_to__username", flat=True))
     assert {loads.count(u) for u in set(loads)} == {5}
     # drop one out and take the first reserve case of its stratum
     dropped = sampled.order_by("case_id").first()
-    response = c.post(reverse("case-replace", kwargs={"pk": dropped.pk}), {"reason": "Died before interview"})
+    response = c.post(
+        reverse("case-replace", kwargs={"pk": dropped.pk}), {"reason": "Died before interview"}
+    )
     assert response.status_code == 302
     dropped.refresh_from_db()
     assert dropped.status == "dropped"
     new = Case.objects.get(inspection=inspection, case_id=dropped.sample_info["replaced_by"])
-    assert new.allocated_to_id == dropped.allocated_to_id and new.sample_info["replaces"] == dropped.case_id
+    assert (
+        new.allocated_to_id == dropped.allocated_to_id
+        and new.sample_info["replaces"] == dropped.case_id
+    )
     assert AuditEvent.objects.filter(action="replace", object_pk=str(new.pk)).exists()
 
 
@@ -110,10 +171,16 @@ def test_manual_allocation_is_audited(client, world):
     c = login(client, world["users"]["lead1"])
     form = c.get(reverse("inspection-allocate", kwargs={"pk": inspection.pk}))
     assert form.status_code == 200
-    data = {f"case_{k.pk}": (k.allocated_to_id or "") for k in Case.objects.filter(inspection=inspection, status="allocated")}
+    data = {
+        f"case_{k.pk}": (k.allocated_to_id or "")
+        for k in Case.objects.filter(inspection=inspection, status="allocated")
+    }
     data[f"case_{case.pk}"] = world["users"]["insp2"].pk
     data["action"] = "save"
-    assert c.post(reverse("inspection-allocate", kwargs={"pk": inspection.pk}), data).status_code == 302
+    assert (
+        c.post(reverse("inspection-allocate", kwargs={"pk": inspection.pk}), data).status_code
+        == 302
+    )
     case.refresh_from_db()
     assert case.allocated_to == world["users"]["insp2"]
     event = AuditEvent.objects.filter(action="allocate", object_pk=str(case.pk)).latest("id")
@@ -125,15 +192,35 @@ def test_ratings_judgements_overrides_and_sign_off(client, world, fw):
     lead = login(client.__class__(), world["users"]["lead1"])
     inspector = login(client.__class__(), world["users"]["insp1"])
     case = world["cases"]["A000001"]
-    inspector.post(reverse("case-edit", kwargs={"pk": case.pk}), {"version": case.version, "action": "submit",
-                                                                   **complete_answers(fw)})
+    inspector.post(
+        reverse("case-edit", kwargs={"pk": case.pk}),
+        {"version": case.version, "action": "submit", **complete_answers(fw)},
+    )
     page = lead.get(reverse("inspection-ratings", kwargs={"pk": inspection.pk})).content.decode()
     assert "2.1.1 Engaging the service user" in page and "100.0%" in page and "95% interval" in page
     url = reverse("inspection-rating-decision", kwargs={"pk": inspection.pk})
-    lead.post(url, {"code": "1.1", "s1.1-standard": "1.1", "s1.1-standard_title": "Leadership", "s1.1-kind": "judgement",
-                    "s1.1-rating": "Good", "s1.1-reasons": "Clear vision, well communicated."})
-    lead.post(url, {"code": "2.1", "s2.1-standard": "2.1", "s2.1-standard_title": "Assessment", "s2.1-kind": "override",
-                    "s2.1-rating": "Good", "s2.1-reasons": "One case only: the panel moderates."})
+    lead.post(
+        url,
+        {
+            "code": "1.1",
+            "s1.1-standard": "1.1",
+            "s1.1-standard_title": "Leadership",
+            "s1.1-kind": "judgement",
+            "s1.1-rating": "Good",
+            "s1.1-reasons": "Clear vision, well communicated.",
+        },
+    )
+    lead.post(
+        url,
+        {
+            "code": "2.1",
+            "s2.1-standard": "2.1",
+            "s2.1-standard_title": "Assessment",
+            "s2.1-kind": "override",
+            "s2.1-rating": "Good",
+            "s2.1-reasons": "One case only: the panel moderates.",
+        },
+    )
     assert RatingDecision.objects.filter(inspection=inspection).count() == 2
     page = lead.get(reverse("inspection-ratings", kwargs={"pk": inspection.pk})).content.decode()
     assert "1.1 Leadership: Good" in page and "panel override" in page
@@ -146,8 +233,14 @@ def test_ratings_judgements_overrides_and_sign_off(client, world, fw):
     lead.post(reverse("inspection-sign-off", kwargs={"pk": inspection.pk}))
     inspection.refresh_from_db()
     assert inspection.status == "signed_off"
-    assert lead.get(reverse("inspection-allocate", kwargs={"pk": inspection.pk})).status_code == 403  # read-only now
-    assert AuditEvent.objects.filter(action="sign-off", inspection=inspection).get().after["ratings"]["overall"]
+    assert (
+        lead.get(reverse("inspection-allocate", kwargs={"pk": inspection.pk})).status_code == 403
+    )  # read-only now
+    assert (
+        AuditEvent.objects.filter(action="sign-off", inspection=inspection)
+        .get()
+        .after["ratings"]["overall"]
+    )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet", "sav", "dta"])
@@ -157,10 +250,15 @@ def test_downloads_keep_labels_and_are_audited(client, world, fw, fmt, tmp_path)
     frame = case_frame(fw, 30, inspections=1, prefix="D")
     frame["inspection_id"], frame["provider"], frame["provider_type"] = "I1", "Provider A", "CRC"
     frame.loc[frame["rosh"] == "High/Very high", "rosh"] = "Low"
-    frame.loc[2, "kq_2_1_1__rationale"] = "=HYPERLINK(\"http://x\")"
+    frame.loc[2, "kq_2_1_1__rationale"] = '=HYPERLINK("http://x")'
     import_cases(frame, fw, source="d.csv", inspection=world["inspections"]["I1"])
     c = login(client, world["users"]["analyst"])
-    response = c.get(reverse("inspection-download", kwargs={"pk": world["inspections"]["I1"].pk, "what": "cases", "fmt": fmt}))
+    response = c.get(
+        reverse(
+            "inspection-download",
+            kwargs={"pk": world["inspections"]["I1"].pk, "what": "cases", "fmt": fmt},
+        )
+    )
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="I1-cases.{fmt}"'
     path = tmp_path / f"x.{fmt}"
@@ -172,7 +270,11 @@ def test_downloads_keep_labels_and_are_audited(client, world, fw, fmt, tmp_path)
 
         sheet = openpyxl.load_workbook(path)["cases"]
         assert sheet.max_row == 31
-        assert all(not (isinstance(c.value, str) and c.data_type == "f") for row in sheet.iter_rows() for c in row)
+        assert all(
+            not (isinstance(c.value, str) and c.data_type == "f")
+            for row in sheet.iter_rows()
+            for c in row
+        )
     elif fmt == "parquet":
         assert len(pd.read_parquet(path)) == 30
     else:
@@ -185,7 +287,11 @@ def test_downloads_keep_labels_and_are_audited(client, world, fw, fmt, tmp_path)
         assert meta.column_names_to_labels["need_drug_misuse"] == "Drug misuse"
         assert all(len(name) <= (32 if fmt == "dta" else 64) for name in meta.column_names)
     event = AuditEvent.objects.filter(action="download").latest("id")
-    assert event.actor_username == "analyst" and event.after == {"what": "cases", "format": fmt, "rows": 30}
+    assert event.actor_username == "analyst" and event.after == {
+        "what": "cases",
+        "format": fmt,
+        "rows": 30,
+    }
 
 
 def test_analysis_pages_show_annex_tables(client, world, fw):
@@ -195,9 +301,15 @@ def test_analysis_pages_show_annex_tables(client, world, fw):
     frame["inspection_id"], frame["provider"], frame["provider_type"] = "I2", "Provider B", "NPS"
     import_cases(frame, fw, source="r.csv", inspection=world["inspections"]["I2"])
     c = login(client, world["users"]["analyst"])
-    page = c.get(reverse("inspection-analysis", kwargs={"pk": world["inspections"]["I2"].pk})).content.decode()
+    page = c.get(
+        reverse("inspection-analysis", kwargs={"pk": world["inspections"]["I2"].pk})
+    ).content.decode()
     assert "Table C1" in page and "Mean number of needs" in page
     page = c.get(reverse("analysis-round", kwargs={"framework_id": "hmip-2018"})).content.decode()
     assert "Pooled round" in page and "Figure" in page
-    response = c.get(reverse("round-download", kwargs={"framework_id": "hmip-2018", "what": "tables", "fmt": "xlsx"}))
+    response = c.get(
+        reverse(
+            "round-download", kwargs={"framework_id": "hmip-2018", "what": "tables", "fmt": "xlsx"}
+        )
+    )
     assert response.status_code == 200 and response.content[:2] == b"PK"

@@ -20,7 +20,10 @@ def test_forms_need_a_csrf_token(world):
     case = world["cases"]["A000001"]
     client = Client(enforce_csrf_checks=True)
     login(client, world["users"]["insp1"])
-    response = client.post(reverse("case-edit", kwargs={"pk": case.pk}), {"version": case.version, "answer__need_ete": "yes"})
+    response = client.post(
+        reverse("case-edit", kwargs={"pk": case.pk}),
+        {"version": case.version, "answer__need_ete": "yes"},
+    )
     assert response.status_code == 403
     assert "Your form could not be sent" in response.content.decode()
     case.refresh_from_db()
@@ -30,7 +33,11 @@ def test_forms_need_a_csrf_token(world):
 def test_security_headers_and_cookies(client, world):
     response = login(client, world["users"]["insp1"]).get(reverse("my-cases"))
     csp = response["Content-Security-Policy"]
-    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert (
+        "default-src 'self'" in csp
+        and "script-src 'self'" in csp
+        and "frame-ancestors 'none'" in csp
+    )
     assert "unsafe-inline" not in csp
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -48,7 +55,9 @@ def test_sign_in_works_and_is_throttled_after_five_failures(world):
     assert ok.status_code == 302
     client.post(reverse("logout"))
     for _ in range(5):
-        bad = client.post(reverse("login"), {"username": "insp2", "password": "wrong-password-guess"})
+        bad = client.post(
+            reverse("login"), {"username": "insp2", "password": "wrong-password-guess"}
+        )
     assert bad.status_code in (403, 429)
     locked = client.post(reverse("login"), {"username": "insp2", "password": PASSWORD})
     assert locked.status_code in (403, 429)
@@ -65,12 +74,22 @@ def test_weak_passwords_are_refused(world):
 
 
 def _production(env_extra: dict) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    env.update({"DJANGO_SETTINGS_MODULE": "caseinspect.web.settings.production", "ALLOWED_HOSTS": "example.org"})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "caseinspect.web.settings.production",
+            "ALLOWED_HOSTS": "example.org",
+        }
+    )
     env.update(env_extra)
     code = "import django; django.setup(); from django.core.management import call_command; call_command('check', '--deploy', '--fail-level', 'ERROR')"
-    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -86,6 +105,10 @@ def test_production_refuses_debug():
 
 
 def test_production_settings_pass_the_deploy_checks():
-    result = _production({"SECRET_KEY": "a-long-random-secret-" + "x9Qz" * 12,
-                          "DATABASE_URL": "postgresql://u@127.0.0.1:5432/x"})
+    result = _production(
+        {
+            "SECRET_KEY": "a-long-random-secret-" + "x9Qz" * 12,
+            "DATABASE_URL": "postgresql://u@127.0.0.1:5432/x",
+        }
+    )
     assert result.returncode == 0, result.stderr

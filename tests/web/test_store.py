@@ -36,8 +36,18 @@ def test_export_filters_by_inspection_and_keeps_interchange_columns():
     import_cases(case_frame(FW, 10, inspections=2), FW, source="a.csv")
     out = cases_frame(framework_id="hmip-2018", inspection_codes=["INSP-02"])
     assert set(out["inspection_id"]) == {"INSP-02"} and len(out) == 5
-    assert list(out.columns[:10]) == ["case_id", "inspection_id", "provider", "provider_type", "gender", "age_group",
-                                      "ethnic_group", "supervision_type", "likelihood_of_reoffending", "rosh"]
+    assert list(out.columns[:10]) == [
+        "case_id",
+        "inspection_id",
+        "provider",
+        "provider_type",
+        "gender",
+        "age_group",
+        "ethnic_group",
+        "supervision_type",
+        "likelihood_of_reoffending",
+        "rosh",
+    ]
     assert list(out.columns[-3:]) == ["practice_note", "practice_kind", "practice_pseudonym"]
     assert all(isinstance(v, str) for v in out.to_numpy().ravel())
 
@@ -45,14 +55,24 @@ def test_export_filters_by_inspection_and_keeps_interchange_columns():
 def test_duplicate_case_ids_in_database_are_rejected_and_nothing_changes():
     import_cases(case_frame(FW, 6, inspections=2), FW, source="first.csv")
     second = case_frame(FW, 8, inspections=3)  # C000001..C000006 already stored
-    before = (Case.objects.count(), Inspection.objects.count(), Provider.objects.count(), AuditEvent.objects.count())
+    before = (
+        Case.objects.count(),
+        Inspection.objects.count(),
+        Provider.objects.count(),
+        AuditEvent.objects.count(),
+    )
     with pytest.raises(ValidationError) as caught:
         import_cases(second, FW, source="second.csv")
     rules = {(p.rule, p.column, p.row) for p in caught.value.problems}
     assert ("duplicate-in-database", "case_id", 2) in rules
     assert len(caught.value.problems) == 6
     assert str(caught.value.problems[0]).startswith("second.csv, row 2, column 'case_id'")
-    after = (Case.objects.count(), Inspection.objects.count(), Provider.objects.count(), AuditEvent.objects.count())
+    after = (
+        Case.objects.count(),
+        Inspection.objects.count(),
+        Provider.objects.count(),
+        AuditEvent.objects.count(),
+    )
     assert after == before  # INSP-03 and its provider were rolled back too
 
 
@@ -61,7 +81,9 @@ def test_invalid_frame_is_rejected_by_the_core_validator():
     frame.loc[3, "gender"] = "Mle"
     with pytest.raises(ValidationError) as caught:
         import_cases(frame, FW, source="bad.csv")
-    assert [(p.row, p.column, p.rule) for p in caught.value.problems] == [(3, "gender", "unknown-category")]
+    assert [(p.row, p.column, p.rule) for p in caught.value.problems] == [
+        (3, "gender", "unknown-category")
+    ]
     assert Case.objects.count() == 0
 
 
@@ -82,7 +104,11 @@ def test_unanswered_rows_import_as_not_started():
 def test_export_leaves_dropped_cases_out_unless_asked():
     import_cases(case_frame(FW, 4, inspections=1, answered=False), FW, source="s.csv")
     Case.objects.filter(case_id="C000002").update(status="dropped")
-    assert list(cases_frame(framework_id="hmip-2018")["case_id"]) == ["C000001", "C000003", "C000004"]
+    assert list(cases_frame(framework_id="hmip-2018")["case_id"]) == [
+        "C000001",
+        "C000003",
+        "C000004",
+    ]
     assert len(cases_frame(framework_id="hmip-2018", statuses=["dropped"])) == 1
 
 
@@ -92,6 +118,12 @@ def test_area_inspection_holds_cases_of_several_providers():
     summary = import_cases(frame, FW, source="area.csv")
     inspection = Inspection.objects.get(code="AREA-1")
     assert inspection.provider is None and summary.n_cases == 4
-    assert set(Case.objects.values_list("provider__name", flat=True)) == {"Provider 01", "Provider 02"}
+    assert set(Case.objects.values_list("provider__name", flat=True)) == {
+        "Provider 01",
+        "Provider 02",
+    }
     out = cases_frame(framework_id="hmip-2018")
-    assert set(zip(out["provider"], out["provider_type"])) == {("Provider 01", "CRC"), ("Provider 02", "NPS")}
+    assert set(zip(out["provider"], out["provider_type"], strict=True)) == {
+        ("Provider 01", "CRC"),
+        ("Provider 02", "NPS"),
+    }

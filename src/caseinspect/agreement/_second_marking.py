@@ -14,7 +14,13 @@ from ..errors import Problem, ValidationError
 from ..framework import ANSWER_VALUES, PROFILE_ID_COLUMNS
 from ._coefficients import Coefficients, agreement_coefficients
 
-__all__ = ["ANSWERS", "PROFILE_COLUMNS", "AgreementResult", "ItemAgreement", "second_marking_agreement"]
+__all__ = [
+    "ANSWERS",
+    "PROFILE_COLUMNS",
+    "AgreementResult",
+    "ItemAgreement",
+    "second_marking_agreement",
+]
 
 #: Answers an item may hold; an empty cell means not applicable / not recorded.
 ANSWERS = ANSWER_VALUES
@@ -166,11 +172,17 @@ def second_marking_agreement(
     first_only = tuple(cid for cid in a.index if cid not in b.index)
     second_only = tuple(cid for cid in b.index if cid not in a.index)
     if first_only:
-        notes.append(f"{len(first_only)} case(s) only in {first_source}, not compared: "
-                     + ", ".join(first_only[:10]) + (" ..." if len(first_only) > 10 else ""))
+        notes.append(
+            f"{len(first_only)} case(s) only in {first_source}, not compared: "
+            + ", ".join(first_only[:10])
+            + (" ..." if len(first_only) > 10 else "")
+        )
     if second_only:
-        notes.append(f"{len(second_only)} case(s) only in {second_source}, not compared: "
-                     + ", ".join(second_only[:10]) + (" ..." if len(second_only) > 10 else ""))
+        notes.append(
+            f"{len(second_only)} case(s) only in {second_source}, not compared: "
+            + ", ".join(second_only[:10])
+            + (" ..." if len(second_only) > 10 else "")
+        )
     a = a.loc[common]
     b = b.loc[common]
 
@@ -200,18 +212,28 @@ def second_marking_agreement(
 
 def _check_ids(table: pd.DataFrame, source: str) -> list[Problem]:
     if "case_id" not in table.columns:
-        return [Problem(source, None, "case_id", None, "missing-column",
-                        "required column is missing")]
+        return [
+            Problem(source, None, "case_id", None, "missing-column", "required column is missing")
+        ]
     problems = []
     seen: dict[str, int] = {}
     for row, value in zip(_row_numbers(table), table["case_id"], strict=True):
         text = _text(value)
         if not text:
-            problems.append(Problem(source, row, "case_id", "", "missing-value",
-                                    "every case needs a case id."))
+            problems.append(
+                Problem(source, row, "case_id", "", "missing-value", "every case needs a case id.")
+            )
         elif text in seen:
-            problems.append(Problem(source, row, "case_id", text, "duplicate-case",
-                                    f"case '{text}' already appears on row {seen[text]}."))
+            problems.append(
+                Problem(
+                    source,
+                    row,
+                    "case_id",
+                    text,
+                    "duplicate-case",
+                    f"case '{text}' already appears on row {seen[text]}.",
+                )
+            )
         else:
             seen[text] = row
     return problems
@@ -235,9 +257,18 @@ def _choose_items(first, second, items, first_source, second_source, notes) -> l
             if other:
                 notes.append(f"columns of {source} that are not items, ignored: {', '.join(other)}")
     if not chosen:
-        raise ValidationError([Problem(f"{first_source}, {second_source}", None, None, None,
-                                       "no-common-items",
-                                       "the two files have no item column in common.")])
+        raise ValidationError(
+            [
+                Problem(
+                    f"{first_source}, {second_source}",
+                    None,
+                    None,
+                    None,
+                    "no-common-items",
+                    "the two files have no item column in common.",
+                )
+            ]
+        )
     return chosen
 
 
@@ -256,8 +287,16 @@ def _check_answers(table: pd.DataFrame, items: list[str], source: str) -> list[P
         for row, value in zip(rows, table[item], strict=True):
             text = _text(value)
             if text and text.lower() not in ANSWERS:
-                problems.append(Problem(source, row, item, text, "unknown-answer",
-                                        f"'{text}' is not one of yes, no or empty."))
+                problems.append(
+                    Problem(
+                        source,
+                        row,
+                        item,
+                        text,
+                        "unknown-answer",
+                        f"'{text}' is not one of yes, no or empty.",
+                    )
+                )
     return problems
 
 

@@ -46,8 +46,10 @@ class Inconsistency:
     message: str
 
     def __str__(self) -> str:
-        return (f"{self.file}, row {self.row}: table {self.table}, '{self.question}', "
-                f"{self.provider_split} / {self.variable} / {self.category}: {self.message} [{self.rule}]")
+        return (
+            f"{self.file}, row {self.row}: table {self.table}, '{self.question}', "
+            f"{self.provider_split} / {self.variable} / {self.category}: {self.message} [{self.rule}]"
+        )
 
 
 def read_tables_csv(path: str | Path) -> pd.DataFrame:
@@ -57,18 +59,33 @@ def read_tables_csv(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.is_file():
-        raise ValidationError([Problem(str(path), None, None, None, "file-not-found", "file not found")])
+        raise ValidationError(
+            [Problem(str(path), None, None, None, "file-not-found", "file not found")]
+        )
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in _REQUIRED if c not in frame.columns]
     if missing:
-        raise ValidationError([Problem(str(path), 1, c, None, "missing-column", f"the column '{c}' is missing")
-                               for c in missing])
+        raise ValidationError(
+            [
+                Problem(str(path), 1, c, None, "missing-column", f"the column '{c}' is missing")
+                for c in missing
+            ]
+        )
     problems = []
     for column in ("n", "pct"):
         values = pd.to_numeric(frame[column].replace("", np.nan), errors="coerce")
         bad = frame[column].ne("") & values.isna()
-        problems += [Problem(str(path), int(i) + 2, column, frame.at[i, column], "not-a-number",
-                             f"'{frame.at[i, column]}' is not a number") for i in frame.index[bad]]
+        problems += [
+            Problem(
+                str(path),
+                int(i) + 2,
+                column,
+                frame.at[i, column],
+                "not-a-number",
+                f"'{frame.at[i, column]}' is not a number",
+            )
+            for i in frame.index[bad]
+        ]
         frame[column] = values
     if problems:
         raise ValidationError(problems)
@@ -96,8 +113,17 @@ def check_tables(tables: pd.DataFrame, *, source: str = "tables") -> list[Incons
 
 
 def _make(source: str, row: int, record: pd.Series, rule: str, message: str) -> Inconsistency:
-    return Inconsistency(source, int(row), str(record["table"]), str(record["question"]),
-                         str(record["provider_split"]), str(record["variable"]), str(record["category"]), rule, message)
+    return Inconsistency(
+        source,
+        int(row),
+        str(record["table"]),
+        str(record["question"]),
+        str(record["provider_split"]),
+        str(record["variable"]),
+        str(record["category"]),
+        rule,
+        message,
+    )
 
 
 def _is_mean(question: str) -> bool:
@@ -111,7 +137,9 @@ def _check_ranges(tables: pd.DataFrame, source: str) -> list[Inconsistency]:
         if pd.notna(n) and n < 0:
             found.append(_make(source, row, record, "range", f"n is negative ({n:g})"))
         if pd.notna(pct) and not _is_mean(record["question"]) and not 0 <= pct <= 100:
-            found.append(_make(source, row, record, "range", f"percentage {pct:g} is outside 0-100"))
+            found.append(
+                _make(source, row, record, "range", f"percentage {pct:g} is outside 0-100")
+            )
         if pd.notna(n) and n == 0 and pd.notna(pct):
             found.append(_make(source, row, record, "range", "a percentage is given for n = 0"))
     return found
@@ -123,7 +151,7 @@ def _check_splits(tables: pd.DataFrame, source: str) -> list[Inconsistency]:
     splits = tables[tables["provider_split"] != "all"]
     if splits.empty:
         return found
-    for key, group in tables.groupby(keys, sort=False):
+    for _key, group in tables.groupby(keys, sort=False):
         whole = group[group["provider_split"] == "all"]
         parts = group[group["provider_split"] != "all"]
         if whole.empty or len(parts) < 2:
@@ -134,22 +162,44 @@ def _check_splits(tables: pd.DataFrame, source: str) -> list[Inconsistency]:
         part_n = parts["n"].fillna(0)
         total = part_n.sum()
         if total != record["n"]:
-            detail = " + ".join(f"{s} {n:g}" for s, n in zip(parts["provider_split"], part_n))
-            found.append(_make(source, row, record, "split-sum",
-                               f"n {record['n']:g} differs from {detail} = {total:g}"))
+            detail = " + ".join(
+                f"{s} {n:g}" for s, n in zip(parts["provider_split"], part_n, strict=True)
+            )
+            found.append(
+                _make(
+                    source,
+                    row,
+                    record,
+                    "split-sum",
+                    f"n {record['n']:g} differs from {detail} = {total:g}",
+                )
+            )
             continue
         with_pct = parts[parts["pct"].notna() & parts["n"].gt(0)]
         if pd.notna(record["pct"]) and len(with_pct) and not _is_mean(record["question"]):
             # The 'all' percentage must be reachable from integer yes-counts consistent
             # with each part's rounded percentage.
-            low = sum(np.ceil((p - _PCT_TOLERANCE) * n / 100 - 1e-9) for p, n in zip(with_pct["pct"], with_pct["n"]))
-            high = sum(np.floor((p + _PCT_TOLERANCE) * n / 100 + 1e-9) for p, n in zip(with_pct["pct"], with_pct["n"]))
+            low = sum(
+                np.ceil((p - _PCT_TOLERANCE) * n / 100 - 1e-9)
+                for p, n in zip(with_pct["pct"], with_pct["n"], strict=True)
+            )
+            high = sum(
+                np.floor((p + _PCT_TOLERANCE) * n / 100 + 1e-9)
+                for p, n in zip(with_pct["pct"], with_pct["n"], strict=True)
+            )
             implied_low = 100 * low / record["n"] - _PCT_TOLERANCE
             implied_high = 100 * high / record["n"] + _PCT_TOLERANCE
             if not implied_low - 1e-9 <= record["pct"] <= implied_high + 1e-9:
-                found.append(_make(source, row, record, "split-sum",
-                                   f"percentage {record['pct']:g} is not consistent with the split cells "
-                                   f"(implied {implied_low:.1f}-{implied_high:.1f})"))
+                found.append(
+                    _make(
+                        source,
+                        row,
+                        record,
+                        "split-sum",
+                        f"percentage {record['pct']:g} is not consistent with the split cells "
+                        f"(implied {implied_low:.1f}-{implied_high:.1f})",
+                    )
+                )
     return found
 
 
@@ -163,15 +213,36 @@ def _check_totals(tables: pd.DataFrame, source: str) -> list[Inconsistency]:
         subgroups = group[group["variable"] != "all"]
         for row, record in subgroups.iterrows():
             if pd.notna(record["n"]) and record["n"] > total:
-                found.append(_make(source, row, record, "subgroup-above-total",
-                                   f"n {record['n']:g} is above the 'All cases' n {total:g}"))
+                found.append(
+                    _make(
+                        source,
+                        row,
+                        record,
+                        "subgroup-above-total",
+                        f"n {record['n']:g} is above the 'All cases' n {total:g}",
+                    )
+                )
         for variable, block in subgroups.groupby("variable", sort=False):
             block_total = block["n"].fillna(0).sum()
             row, record = next(iter(block.iterrows()))
             if block_total > total:
-                found.append(_make(source, row, record, "breakdown-above-total",
-                                   f"the {variable} rows add up to n {block_total:g}, above the 'All cases' n {total:g}"))
+                found.append(
+                    _make(
+                        source,
+                        row,
+                        record,
+                        "breakdown-above-total",
+                        f"the {variable} rows add up to n {block_total:g}, above the 'All cases' n {total:g}",
+                    )
+                )
             elif variable == "provider" and block["n"].notna().all() and block_total != total:
-                found.append(_make(source, row, record, "provider-sum",
-                                   f"the provider rows add up to n {block_total:g}, not the 'All cases' n {total:g}"))
+                found.append(
+                    _make(
+                        source,
+                        row,
+                        record,
+                        "provider-sum",
+                        f"the provider rows add up to n {block_total:g}, not the 'All cases' n {total:g}",
+                    )
+                )
     return found

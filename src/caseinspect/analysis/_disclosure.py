@@ -95,8 +95,9 @@ def suppress(cells: pd.DataFrame, threshold: int, *, secondary: bool = True) -> 
     return _blank(cells, status)
 
 
-def suppress_report(report: "TablesReport", threshold: int, *, secondary: bool = True,
-                    keep_models: bool = False) -> "TablesReport":
+def suppress_report(
+    report: TablesReport, threshold: int, *, secondary: bool = True, keep_models: bool = False
+) -> TablesReport:
     """A copy of ``report`` with :func:`suppress` applied, noted and recorded.
 
     Parameters
@@ -117,11 +118,15 @@ def suppress_report(report: "TablesReport", threshold: int, *, secondary: bool =
     """
     cells = suppress(report.cells, threshold, secondary=secondary)
     settings = tuple(report.provenance.settings) + (
-        ("suppress", str(int(threshold))), ("suppress_secondary", str(bool(secondary)).lower()))
+        ("suppress", str(int(threshold))),
+        ("suppress_secondary", str(bool(secondary)).lower()),
+    )
     notes = tuple(report.notes) + (suppression_note(threshold, secondary=secondary),)
     if not keep_models and report.models:
-        notes += ("Model details are withheld under disclosure control: odds ratios of small sub-groups "
-                  "could reveal suppressed cells.",)
+        notes += (
+            "Model details are withheld under disclosure control: odds ratios of small sub-groups "
+            "could reveal suppressed cells.",
+        )
     return dataclasses.replace(
         report,
         cells=cells,
@@ -135,7 +140,9 @@ def suppression_note(threshold: int, *, secondary: bool = True) -> str:
     """The sentence printed under tables that hold suppressed ('*') cells."""
     text = f"* Suppressed to protect confidentiality: fewer than {int(threshold)} cases"
     if secondary:
-        text += ", or suppressed so that another suppressed figure cannot be worked out from the totals"
+        text += (
+            ", or suppressed so that another suppressed figure cannot be worked out from the totals"
+        )
     return text + "."
 
 
@@ -145,7 +152,9 @@ def _breakdown_groups(cells: pd.DataFrame) -> list[tuple[np.ndarray, int | None]
     positions = pd.Series(np.arange(len(cells)), index=cells.index)
     totals = {}
     is_all = cells["variable"].eq("all").to_numpy()
-    for key, pos in positions[is_all].groupby([cells.loc[is_all, c] for c in ("table", "question", "provider_split")]):
+    for key, pos in positions[is_all].groupby(
+        [cells.loc[is_all, c] for c in ("table", "question", "provider_split")]
+    ):
         totals[key] = int(pos.iloc[0])
     groups = []
     rest = ~is_all

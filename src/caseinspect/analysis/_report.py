@@ -111,10 +111,23 @@ def build_report(
     cells = compute_tables(cases, framework)
     cells = _add_intervals(cells)
     cells, models = significance_for_tables(
-        cells, cases, framework, method=significance, fdr=fdr, alpha=alpha, pin=pin, pout=pout, progress=progress
+        cells,
+        cases,
+        framework,
+        method=significance,
+        fdr=fdr,
+        alpha=alpha,
+        pin=pin,
+        pout=pout,
+        progress=progress,
     )
-    settings = (("significance", significance), ("fdr", str(fdr).lower()), ("alpha", repr(alpha)),
-                ("pin", repr(pin)), ("pout", repr(pout)))
+    settings = (
+        ("significance", significance),
+        ("fdr", str(fdr).lower()),
+        ("alpha", repr(alpha)),
+        ("pin", repr(pin)),
+        ("pout", repr(pout)),
+    )
     provenance = Provenance(
         software_version=__version__,
         framework_id=framework.id,

@@ -41,7 +41,9 @@ class CellKey:
     category: str
 
 
-def round_half_up(numerator: np.ndarray | int, denominator: np.ndarray | int, decimals: int = 1) -> np.ndarray:
+def round_half_up(
+    numerator: np.ndarray | int, denominator: np.ndarray | int, decimals: int = 1
+) -> np.ndarray:
     """``100 * numerator / denominator`` rounded half up to ``decimals``, exactly.
 
     Integer arithmetic avoids binary floating-point ties (e.g. 12.25 stored as 12.2499…).
@@ -54,13 +56,17 @@ def round_half_up(numerator: np.ndarray | int, denominator: np.ndarray | int, de
     6.3
     """
     scale = 10**decimals
-    num = np.asarray(numerator, dtype=np.int64) * 100 * scale * 2 + np.asarray(denominator, dtype=np.int64)
+    num = np.asarray(numerator, dtype=np.int64) * 100 * scale * 2 + np.asarray(
+        denominator, dtype=np.int64
+    )
     den = 2 * np.asarray(denominator, dtype=np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.floor_divide(num, np.where(den == 0, 1, den)) / scale
 
 
-def compute_tables(cases: pd.DataFrame, framework: Framework, *, tables: list[str] | None = None) -> pd.DataFrame:
+def compute_tables(
+    cases: pd.DataFrame, framework: Framework, *, tables: list[str] | None = None
+) -> pd.DataFrame:
     """Compute the framework's annex tables from case-level data.
 
     Parameters
@@ -120,10 +126,16 @@ def _compute_table(cases: pd.DataFrame, framework: Framework, spec: TableSpec) -
             codes[column.item] = np.where(values.eq("yes"), 1, np.where(values.eq("no"), 0, -1))
         else:
             codes[column.item] = np.full(len(cases), -1)
-    provider_type = cases["provider_type"] if "provider_type" in cases.columns else pd.Series("", index=cases.index)
+    provider_type = (
+        cases["provider_type"]
+        if "provider_type" in cases.columns
+        else pd.Series("", index=cases.index)
+    )
     records = []
     split_masks = {
-        split: np.ones(len(cases), dtype=bool) if split == "all" else provider_type.eq(split).to_numpy()
+        split: np.ones(len(cases), dtype=bool)
+        if split == "all"
+        else provider_type.eq(split).to_numpy()
         for split in spec.provider_splits
     }
     # Printed order: row by row, then each split's block of columns.
@@ -140,6 +152,17 @@ def _compute_table(cases: pd.DataFrame, framework: Framework, spec: TableSpec) -
                 n_cases = int(row_mask.sum())
                 total = int(sum((codes[c.item][row_mask] == 1).sum() for c in spec.columns))
                 mean = float(round_half_up(total, 100 * n_cases)) if n_cases else np.nan
-                records.append((spec.id, spec.mean_row.question, split, variable, category, n_cases, mean, total))
+                records.append(
+                    (
+                        spec.id,
+                        spec.mean_row.question,
+                        split,
+                        variable,
+                        category,
+                        n_cases,
+                        mean,
+                        total,
+                    )
+                )
     frame = pd.DataFrame.from_records(records, columns=[*TABLE_COLUMNS, "yes"])
     return frame

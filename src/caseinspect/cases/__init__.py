@@ -22,7 +22,13 @@ from ..framework import Framework
 from ._export import EXPORT_FORMATS, export_cases, export_cases_bytes
 from ._fingerprint import fingerprint_cases
 from ._read import SUPPORTED_SUFFIXES, read_case_file
-from ._validate import PRACTICE_COLUMNS, RATIONALE_SUFFIX, known_columns, validate_case, validate_cases
+from ._validate import (
+    PRACTICE_COLUMNS,
+    RATIONALE_SUFFIX,
+    known_columns,
+    validate_case,
+    validate_cases,
+)
 from ._variables import ANSWER_CODES, ExportVariable, export_names, export_variables
 
 __all__ = [
@@ -53,5 +59,8 @@ def load_cases(path: str | Path, framework: Framework) -> pd.DataFrame:
     frame = read_case_file(path)
     problems = validate_cases(frame, framework, source=str(path))
     if problems:
-        raise ValidationError(problems, hint=f"run 'caseinspect validate {path} --framework {framework.id}' for the full list")
+        raise ValidationError(
+            problems,
+            hint=f"run 'caseinspect validate {path} --framework {framework.id}' for the full list",
+        )
     return frame

@@ -31,8 +31,14 @@ _STATA_FILE_LABEL = 80
 _SPSS_NOTE_WIDTH = 80
 
 
-def export_cases(frame: pd.DataFrame, framework: Framework, path: str | Path, *, format: str | None = None,
-                 provenance: Mapping[str, object] | None = None) -> Path:
+def export_cases(
+    frame: pd.DataFrame,
+    framework: Framework,
+    path: str | Path,
+    *,
+    format: str | None = None,
+    provenance: Mapping[str, object] | None = None,
+) -> Path:
     """Write a case table to ``path`` as CSV, XLSX, Parquet, SPSS ``.sav`` or Stata ``.dta``.
 
     Parameters
@@ -102,8 +108,10 @@ def export_cases(frame: pd.DataFrame, framework: Framework, path: str | Path, *,
     path = Path(path)
     if format is None:
         if path.suffix.lower().lstrip(".") not in EXPORT_FORMATS:
-            raise UsageError(f"cannot tell the export format of '{path}' from its extension",
-                             hint=f"end the file name in .{', .'.join(EXPORT_FORMATS)}")
+            raise UsageError(
+                f"cannot tell the export format of '{path}' from its extension",
+                hint=f"end the file name in .{', .'.join(EXPORT_FORMATS)}",
+            )
         format = path.suffix
     fmt = check_format(format)
     info = _provenance(frame, framework, provenance)
@@ -122,8 +130,13 @@ def export_cases(frame: pd.DataFrame, framework: Framework, path: str | Path, *,
     return path
 
 
-def export_cases_bytes(frame: pd.DataFrame, framework: Framework, format: str, *,
-                       provenance: Mapping[str, object] | None = None) -> bytes:
+def export_cases_bytes(
+    frame: pd.DataFrame,
+    framework: Framework,
+    format: str,
+    *,
+    provenance: Mapping[str, object] | None = None,
+) -> bytes:
     """The file :func:`export_cases` would write, as bytes (for downloads).
 
     Parameters
@@ -160,14 +173,23 @@ def export_cases_bytes(frame: pd.DataFrame, framework: Framework, format: str, *
         return path.read_bytes()
 
 
-def _provenance(frame: pd.DataFrame, framework: Framework, extra: Mapping[str, object] | None) -> dict[str, str]:
-    info = {**framework.provenance, "software": "caseinspect", "software_version": __version__,
-            "cases": str(len(frame)), "data_fingerprint": fingerprint_cases(frame)}
+def _provenance(
+    frame: pd.DataFrame, framework: Framework, extra: Mapping[str, object] | None
+) -> dict[str, str]:
+    info = {
+        **framework.provenance,
+        "software": "caseinspect",
+        "software_version": __version__,
+        "cases": str(len(frame)),
+        "data_fingerprint": fingerprint_cases(frame),
+    }
     info.update({str(k): str(v) for k, v in (extra or {}).items()})
     return info
 
 
-def _plain_bytes(frame: pd.DataFrame, framework: Framework, fmt: str, provenance: dict[str, str]) -> bytes:
+def _plain_bytes(
+    frame: pd.DataFrame, framework: Framework, fmt: str, provenance: dict[str, str]
+) -> bytes:
     table = frame.reset_index(drop=True)
     if fmt == "csv":
         return table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
@@ -177,16 +199,27 @@ def _plain_bytes(frame: pd.DataFrame, framework: Framework, fmt: str, provenance
     return _parquet(table, variables, provenance)
 
 
-def _xlsx(frame: pd.DataFrame, variables: Sequence[ExportVariable], provenance: dict[str, str]) -> bytes:
+def _xlsx(
+    frame: pd.DataFrame, variables: Sequence[ExportVariable], provenance: dict[str, str]
+) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         frame.to_excel(writer, sheet_name="cases", index=False)
-        pd.DataFrame([{"variable": v.column, "label": v.label, "question": v.question,
-                       "values": _value_text(v.values)} for v in variables],
-                     columns=["variable", "label", "question", "values"]).to_excel(
-            writer, sheet_name="variables", index=False)
+        pd.DataFrame(
+            [
+                {
+                    "variable": v.column,
+                    "label": v.label,
+                    "question": v.question,
+                    "values": _value_text(v.values),
+                }
+                for v in variables
+            ],
+            columns=["variable", "label", "question", "values"],
+        ).to_excel(writer, sheet_name="variables", index=False)
         pd.DataFrame(sorted(provenance.items()), columns=["key", "value"]).to_excel(
-            writer, sheet_name="provenance", index=False)
+            writer, sheet_name="provenance", index=False
+        )
         for sheet in writer.book.worksheets:  # free text is text, never a formula
             for row in sheet.iter_rows():
                 for cell in row:
@@ -195,46 +228,81 @@ def _xlsx(frame: pd.DataFrame, variables: Sequence[ExportVariable], provenance: 
     return buffer.getvalue()
 
 
-def _parquet(frame: pd.DataFrame, variables: Sequence[ExportVariable], provenance: dict[str, str]) -> bytes:
+def _parquet(
+    frame: pd.DataFrame, variables: Sequence[ExportVariable], provenance: dict[str, str]
+) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pandas(frame, preserve_index=False)
     meta = dict(table.schema.metadata or {})
-    meta[b"caseinspect"] = json.dumps({
-        "provenance": provenance,
-        "labels": {v.column: v.label for v in variables},
-        "value_labels": {v.column: {str(k): t for k, t in v.values.items()} for v in variables if v.values},
-    }).encode("utf-8")
+    meta[b"caseinspect"] = json.dumps(
+        {
+            "provenance": provenance,
+            "labels": {v.column: v.label for v in variables},
+            "value_labels": {
+                v.column: {str(k): t for k, t in v.values.items()} for v in variables if v.values
+            },
+        }
+    ).encode("utf-8")
     buffer = io.BytesIO()
     pq.write_table(table.replace_schema_metadata(meta), buffer)
     return buffer.getvalue()
 
 
-def _write_readstat(frame: pd.DataFrame, framework: Framework, path: str, fmt: str, provenance: dict[str, str],
-                    *, source: str) -> None:
+def _write_readstat(
+    frame: pd.DataFrame,
+    framework: Framework,
+    path: str,
+    fmt: str,
+    provenance: dict[str, str],
+    *,
+    source: str,
+) -> None:
     import pyreadstat
 
     variables = export_variables(frame, framework, fmt)
     coded = coded_frame(frame, variables, source=source)
     labels = {v.name: v.label for v in variables}
     value_labels = {v.name: dict(v.values) for v in variables if v.values}
-    formats = {v.name: (f"F{len(str(max(v.values)))}.0" if fmt == "sav" else "%8.0g")
-               for v in variables if v.values}
-    head = (f"caseinspect {provenance['software_version']} export; framework {provenance['framework']} "
-            f"{provenance['framework_version']}")
+    formats = {
+        v.name: (f"F{len(str(max(v.values)))}.0" if fmt == "sav" else "%8.0g")
+        for v in variables
+        if v.values
+    }
+    head = (
+        f"caseinspect {provenance['software_version']} export; framework {provenance['framework']} "
+        f"{provenance['framework_version']}"
+    )
     if fmt == "sav":
-        pyreadstat.write_sav(coded, path, file_label=head[:_SPSS_FILE_LABEL], column_labels=labels,
-                             variable_value_labels=value_labels, variable_format=formats,
-                             variable_measure={v.name: "nominal" for v in variables},
-                             note=_note_lines([head, _CODING_NOTE] + [f"{k}: {v}" for k, v in sorted(provenance.items())]))
+        pyreadstat.write_sav(
+            coded,
+            path,
+            file_label=head[:_SPSS_FILE_LABEL],
+            column_labels=labels,
+            variable_value_labels=value_labels,
+            variable_format=formats,
+            variable_measure={v.name: "nominal" for v in variables},
+            note=_note_lines(
+                [head, _CODING_NOTE] + [f"{k}: {v}" for k, v in sorted(provenance.items())]
+            ),
+        )
     else:
-        pyreadstat.write_dta(coded, path, file_label=head[:_STATA_FILE_LABEL], column_labels=labels,
-                             variable_value_labels=value_labels, variable_format=formats, version=15)
+        pyreadstat.write_dta(
+            coded,
+            path,
+            file_label=head[:_STATA_FILE_LABEL],
+            column_labels=labels,
+            variable_value_labels=value_labels,
+            variable_format=formats,
+            version=15,
+        )
 
 
-_CODING_NOTE = ("Answers: 1 = Yes, 0 = No, system-missing = not applicable or not recorded. Profile categories "
-                "1..k in framework order, system-missing = not recorded.")
+_CODING_NOTE = (
+    "Answers: 1 = Yes, 0 = No, system-missing = not applicable or not recorded. Profile categories "
+    "1..k in framework order, system-missing = not recorded."
+)
 
 
 def _note_lines(paragraphs: Sequence[str]) -> list[str]:

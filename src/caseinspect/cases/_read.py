@@ -47,7 +47,9 @@ def read_case_file(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     source = str(path)
     if not path.is_file():
-        raise ValidationError([Problem(source, None, None, None, "file-not-found", "file not found")])
+        raise ValidationError(
+            [Problem(source, None, None, None, "file-not-found", "file not found")]
+        )
     suffix = path.suffix.lower()
     if suffix == ".csv":
         frame = _read_csv(path, source)
@@ -57,8 +59,16 @@ def read_case_file(path: str | Path) -> pd.DataFrame:
         frame = _read_parquet(path, source)
     else:
         raise ValidationError(
-            [Problem(source, None, None, None, "unsupported-format",
-                     f"'{path.suffix}' files are not supported; use one of {', '.join(SUPPORTED_SUFFIXES)}")]
+            [
+                Problem(
+                    source,
+                    None,
+                    None,
+                    None,
+                    "unsupported-format",
+                    f"'{path.suffix}' files are not supported; use one of {', '.join(SUPPORTED_SUFFIXES)}",
+                )
+            ]
         )
     frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
     return frame
@@ -73,19 +83,33 @@ def _read_csv(path: Path, source: str) -> pd.DataFrame:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise ValidationError(
-            [Problem(source, line, None, repr(raw[exc.start:exc.start + 4]), "encoding",
-                     f"the file is not UTF-8 (byte {exc.start} on line {line} cannot be decoded)")],
+            [
+                Problem(
+                    source,
+                    line,
+                    None,
+                    repr(raw[exc.start : exc.start + 4]),
+                    "encoding",
+                    f"the file is not UTF-8 (byte {exc.start} on line {line} cannot be decoded)",
+                )
+            ],
             hint="save the file as 'CSV UTF-8' in your spreadsheet program",
         ) from None
     if not text.strip():
-        raise ValidationError([Problem(source, None, None, None, "empty-file", "the file is empty")])
+        raise ValidationError(
+            [Problem(source, None, None, None, "empty-file", "the file is empty")]
+        )
     header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])))
     _check_header(header, source)
     problems = _check_field_counts(text, len(header), source)
     if problems:
         raise ValidationError(problems, hint="the file looks truncated or has stray separators")
     frame = pd.read_csv(
-        io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False, engine="c",
+        io.StringIO(text),
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        engine="c",
     )
     return _as_object_strings(frame)
 
@@ -101,15 +125,23 @@ def _check_field_counts(text: str, expected: int, source: str) -> list[Problem]:
                 continue  # a blank line; pandas skips it too
             if len(fields) != expected:
                 kind = "fewer" if len(fields) < expected else "more"
-                problems.append(Problem(
-                    source, record, None, None, "field-count",
-                    f"row has {len(fields)} fields, {kind} than the header's {expected}"
-                    + (" (truncated file?)" if kind == "fewer" else ""),
-                ))
+                problems.append(
+                    Problem(
+                        source,
+                        record,
+                        None,
+                        None,
+                        "field-count",
+                        f"row has {len(fields)} fields, {kind} than the header's {expected}"
+                        + (" (truncated file?)" if kind == "fewer" else ""),
+                    )
+                )
                 if len(problems) >= 100:
                     break
     except csv.Error as exc:
-        problems.append(Problem(source, reader.line_num, None, None, "csv-syntax", f"malformed CSV: {exc}"))
+        problems.append(
+            Problem(source, reader.line_num, None, None, "csv-syntax", f"malformed CSV: {exc}")
+        )
     if not text.endswith(("\n", "\r")) and not problems:
         # A file cut off mid-row can still have the right field count on its last line;
         # every tool we know of writes a final newline, so a missing one is worth a warning
@@ -120,9 +152,13 @@ def _check_field_counts(text: str, expected: int, source: str) -> list[Problem]:
 
 def _read_xlsx(path: Path, source: str) -> pd.DataFrame:
     try:
-        frame = pd.read_excel(path, dtype=str, keep_default_na=False, na_filter=False, engine="openpyxl")
+        frame = pd.read_excel(
+            path, dtype=str, keep_default_na=False, na_filter=False, engine="openpyxl"
+        )
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise ValidationError([Problem(source, None, None, None, "unreadable", f"cannot read the workbook: {exc}")]) from None
+        raise ValidationError(
+            [Problem(source, None, None, None, "unreadable", f"cannot read the workbook: {exc}")]
+        ) from None
     _check_header([str(c) for c in frame.columns], source)
     return _as_object_strings(frame.fillna(""))
 
@@ -131,10 +167,18 @@ def _read_parquet(path: Path, source: str) -> pd.DataFrame:
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises many types for damaged files
-        raise ValidationError([Problem(source, None, None, None, "unreadable", f"cannot read the Parquet file: {exc}")]) from None
+        raise ValidationError(
+            [
+                Problem(
+                    source, None, None, None, "unreadable", f"cannot read the Parquet file: {exc}"
+                )
+            ]
+        ) from None
     _check_header([str(c) for c in frame.columns], source)
     for column in frame.columns:
-        frame[column] = frame[column].map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v))
+        frame[column] = frame[column].map(
+            lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v)
+        )
     return _as_object_strings(frame)
 
 
@@ -143,10 +187,20 @@ def _check_header(header: list[str], source: str) -> None:
     seen: dict[str, int] = {}
     for position, name in enumerate(header, start=1):
         if not name.strip() or name.startswith("Unnamed:"):
-            problems.append(Problem(source, 1, None, None, "blank-header", f"column {position} has no name"))
+            problems.append(
+                Problem(source, 1, None, None, "blank-header", f"column {position} has no name")
+            )
         elif name in seen:
-            problems.append(Problem(source, 1, name, name, "duplicate-column",
-                                    f"column '{name}' appears twice (columns {seen[name]} and {position})"))
+            problems.append(
+                Problem(
+                    source,
+                    1,
+                    name,
+                    name,
+                    "duplicate-column",
+                    f"column '{name}' appears twice (columns {seen[name]} and {position})",
+                )
+            )
         seen.setdefault(name, position)
     if problems:
         raise ValidationError(problems)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Iterable, Literal, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,13 @@ import pandas as pd
 from ..errors import Problem
 from ..framework import ANSWER_VALUES, Framework
 
-__all__ = ["validate_cases", "validate_case", "PRACTICE_COLUMNS", "RATIONALE_SUFFIX", "known_columns"]
+__all__ = [
+    "validate_cases",
+    "validate_case",
+    "PRACTICE_COLUMNS",
+    "RATIONALE_SUFFIX",
+    "known_columns",
+]
 
 RATIONALE_SUFFIX = "__rationale"
 PRACTICE_COLUMNS = ("practice_note", "practice_kind", "practice_pseudonym")
@@ -39,7 +46,9 @@ def known_columns(framework: Framework) -> tuple[str, ...]:
     return framework.profile_columns + items + rationales + PRACTICE_COLUMNS
 
 
-def validate_cases(frame: pd.DataFrame, framework: Framework, *, source: str, mode: Mode = "import") -> list[Problem]:
+def validate_cases(
+    frame: pd.DataFrame, framework: Framework, *, source: str, mode: Mode = "import"
+) -> list[Problem]:
     """Check a table of cases against a framework; return every problem found.
 
     Parameters
@@ -155,12 +164,23 @@ def _check_columns(columns: list[str], framework: Framework, source: str) -> lis
     allowed = set(known_columns(framework))
     for required in framework.profile_columns:
         if required not in columns:
-            problems.append(Problem(source, 1, required, None, "missing-column",
-                                    f"the profile column '{required}' is missing"))
+            problems.append(
+                Problem(
+                    source,
+                    1,
+                    required,
+                    None,
+                    "missing-column",
+                    f"the profile column '{required}' is missing",
+                )
+            )
     for column in columns:
         if column in allowed:
             continue
-        if column.endswith(RATIONALE_SUFFIX) and column[: -len(RATIONALE_SUFFIX)] in framework.item_codes:
+        if (
+            column.endswith(RATIONALE_SUFFIX)
+            and column[: -len(RATIONALE_SUFFIX)] in framework.item_codes
+        ):
             message = f"item '{column[: -len(RATIONALE_SUFFIX)]}' takes no rationale in framework '{framework.id}'"
         else:
             message = f"'{column}' is not a column of framework '{framework.id}'{_suggest(column, allowed)}"
@@ -174,7 +194,9 @@ def _check_required_values(table: _Table, source: str) -> list[Problem]:
         if column not in table:
             continue
         for _, row in table.rows_where(table.get(column) == ""):
-            problems.append(Problem(source, row, column, "", "required", f"'{column}' must not be empty"))
+            problems.append(
+                Problem(source, row, column, "", "required", f"'{column}' must not be empty")
+            )
     return problems
 
 
@@ -184,10 +206,20 @@ def _check_ids(table: _Table, source: str) -> list[Problem]:
         if column not in table:
             continue
         values = table.get(column)
-        bad = np.fromiter((v != "" and _ID.match(v) is None for v in values), dtype=bool, count=table.n)
+        bad = np.fromiter(
+            (v != "" and _ID.match(v) is None for v in values), dtype=bool, count=table.n
+        )
         for i, row in table.rows_where(bad):
-            problems.append(Problem(source, row, column, values[i], "pseudonymous-id",
-                                    f"'{values[i]}' is not a pseudonymous id (letters, digits, '.', '_', '/', '-'; no spaces)"))
+            problems.append(
+                Problem(
+                    source,
+                    row,
+                    column,
+                    values[i],
+                    "pseudonymous-id",
+                    f"'{values[i]}' is not a pseudonymous id (letters, digits, '.', '_', '/', '-'; no spaces)",
+                )
+            )
     if "case_id" in table and table.n > 1:
         ids = table.get("case_id")
         duplicated = (ids != "") & pd.Series(ids).duplicated(keep=False).to_numpy()
@@ -195,8 +227,16 @@ def _check_ids(table: _Table, source: str) -> list[Problem]:
         for i, row in table.rows_where(duplicated):
             value = ids[i]
             if value in first_row:
-                problems.append(Problem(source, row, "case_id", value, "duplicate-case-id",
-                                        f"case id '{value}' already used in row {first_row[value]}"))
+                problems.append(
+                    Problem(
+                        source,
+                        row,
+                        "case_id",
+                        value,
+                        "duplicate-case-id",
+                        f"case id '{value}' already used in row {first_row[value]}",
+                    )
+                )
             else:
                 first_row[value] = row
     return problems
@@ -210,9 +250,17 @@ def _check_profile(table: _Table, framework: Framework, source: str) -> list[Pro
         values = table.get(variable.code)
         for i, row in table.rows_where((values != "") & ~_isin(values, variable.categories)):
             value = values[i]
-            problems.append(Problem(source, row, variable.code, value, "unknown-category",
-                                    f"'{value}' is not one of {', '.join(variable.categories)}"
-                                    + _suggest(value, variable.categories)))
+            problems.append(
+                Problem(
+                    source,
+                    row,
+                    variable.code,
+                    value,
+                    "unknown-category",
+                    f"'{value}' is not one of {', '.join(variable.categories)}"
+                    + _suggest(value, variable.categories),
+                )
+            )
     for rule in framework.profile_rules:
         if not (set(rule.when) | set(rule.forbid)) <= set(table.columns):
             continue
@@ -222,7 +270,9 @@ def _check_profile(table: _Table, framework: Framework, source: str) -> list[Pro
         for column, values in rule.forbid.items():
             offending = mask & _isin(table.get(column), values)
             for i, row in table.rows_where(offending):
-                problems.append(Problem(source, row, column, table.get(column)[i], rule.rule, rule.message))
+                problems.append(
+                    Problem(source, row, column, table.get(column)[i], rule.rule, rule.message)
+                )
             mask &= ~offending  # one problem per row and rule
     return problems
 
@@ -239,8 +289,16 @@ def _check_answers(table: _Table, framework: Framework, source: str) -> list[Pro
             hint = ""
             if value.strip().lower() in ANSWER_VALUES:
                 hint = f" (write '{value.strip().lower()}': answers are lower-case with no spaces)"
-            problems.append(Problem(source, row, item.code, value, "bad-answer",
-                                    f"'{value}' is not an answer; use 'yes', 'no', or leave empty{hint}"))
+            problems.append(
+                Problem(
+                    source,
+                    row,
+                    item.code,
+                    value,
+                    "bad-answer",
+                    f"'{value}' is not an answer; use 'yes', 'no', or leave empty{hint}",
+                )
+            )
     return problems
 
 
@@ -256,13 +314,29 @@ def _check_applicability(table: _Table, framework: Framework, source: str) -> li
         missing = [code for code in item.applies_if.items() if code not in table]
         if missing:
             for i, row in table.rows_where(answered):
-                problems.append(Problem(source, row, item.code, values[i], "condition-not-recorded",
-                                        f"answered, but '{missing[0]}' (which decides whether it applies) is not in the file"))
+                problems.append(
+                    Problem(
+                        source,
+                        row,
+                        item.code,
+                        values[i],
+                        "condition-not-recorded",
+                        f"answered, but '{missing[0]}' (which decides whether it applies) is not in the file",
+                    )
+                )
             continue
         ruled_out = ~item.applies_if.mask_arrays(table.columns, table.n)
         for i, row in table.rows_where(answered & ruled_out):
-            problems.append(Problem(source, row, item.code, values[i], "not-applicable",
-                                    f"answered, but this question applies only when {item.applies_if.describe()}"))
+            problems.append(
+                Problem(
+                    source,
+                    row,
+                    item.code,
+                    values[i],
+                    "not-applicable",
+                    f"answered, but this question applies only when {item.applies_if.describe()}",
+                )
+            )
     return problems
 
 
@@ -270,21 +344,53 @@ def _check_practice(table: _Table, source: str) -> list[Problem]:
     problems = []
     kinds = table.get("practice_kind")
     for i, row in table.rows_where((kinds != "") & ~_isin(kinds, PRACTICE_KINDS)):
-        problems.append(Problem(source, row, "practice_kind", kinds[i], "bad-practice-kind",
-                                f"'{kinds[i]}' is not one of {', '.join(PRACTICE_KINDS)}"
-                                + _suggest(kinds[i], PRACTICE_KINDS)))
+        problems.append(
+            Problem(
+                source,
+                row,
+                "practice_kind",
+                kinds[i],
+                "bad-practice-kind",
+                f"'{kinds[i]}' is not one of {', '.join(PRACTICE_KINDS)}"
+                + _suggest(kinds[i], PRACTICE_KINDS),
+            )
+        )
     note = table.get("practice_note") != ""
     kind = kinds != ""
     for _, row in table.rows_where(note & ~kind):
-        problems.append(Problem(source, row, "practice_kind", "", "practice-kind-missing",
-                                "a practice note needs practice_kind 'good' or 'poor'"))
+        problems.append(
+            Problem(
+                source,
+                row,
+                "practice_kind",
+                "",
+                "practice-kind-missing",
+                "a practice note needs practice_kind 'good' or 'poor'",
+            )
+        )
     for _, row in table.rows_where(kind & ~note):
-        problems.append(Problem(source, row, "practice_note", "", "practice-note-missing",
-                                "practice_kind is given but there is no practice note"))
+        problems.append(
+            Problem(
+                source,
+                row,
+                "practice_note",
+                "",
+                "practice-note-missing",
+                "practice_kind is given but there is no practice note",
+            )
+        )
     pseudonym = table.get("practice_pseudonym")
     for i, row in table.rows_where((pseudonym != "") & ~note):
-        problems.append(Problem(source, row, "practice_pseudonym", pseudonym[i], "practice-note-missing",
-                                "a pseudonym is given but there is no practice note"))
+        problems.append(
+            Problem(
+                source,
+                row,
+                "practice_pseudonym",
+                pseudonym[i],
+                "practice-note-missing",
+                "a pseudonym is given but there is no practice note",
+            )
+        )
     return problems
 
 
@@ -300,9 +406,17 @@ def _check_text(table: _Table, framework: Framework, source: str) -> list[Proble
         text = table.get(column)
         ruled_out = ~item.applies_if.mask_arrays(table.columns, table.n)
         for i, row in table.rows_where((text != "") & ruled_out):
-            problems.append(Problem(source, row, column, text[i], "not-applicable",
-                                    f"a rationale is given, but '{item.code}' applies only when "
-                                    f"{item.applies_if.describe()}"))
+            problems.append(
+                Problem(
+                    source,
+                    row,
+                    column,
+                    text[i],
+                    "not-applicable",
+                    f"a rationale is given, but '{item.code}' applies only when "
+                    f"{item.applies_if.describe()}",
+                )
+            )
     return problems
 
 
@@ -310,19 +424,38 @@ def _check_complete(table: _Table, framework: Framework, source: str) -> list[Pr
     problems = []
     for item in framework.items:
         values = table.get(item.code)
-        applies = (item.applies_if.mask_arrays(table.columns, table.n) if item.applies_if is not None
-                   else np.ones(table.n, dtype=bool))
+        applies = (
+            item.applies_if.mask_arrays(table.columns, table.n)
+            if item.applies_if is not None
+            else np.ones(table.n, dtype=bool)
+        )
         if item.not_applicable == "never":
             for _, row in table.rows_where(applies & (values == "")):
-                problems.append(Problem(source, row, item.code, "", "unanswered",
-                                        f"'{item.label}' must be answered before the case is submitted"))
+                problems.append(
+                    Problem(
+                        source,
+                        row,
+                        item.code,
+                        "",
+                        "unanswered",
+                        f"'{item.label}' must be answered before the case is submitted",
+                    )
+                )
         if item.rationale == "required":
             column = item.rationale_column
             text = table.get(column)
             blank = np.fromiter((not str(t).strip() for t in text), dtype=bool, count=table.n)
             for _, row in table.rows_where(_isin(values, ANSWER_VALUES) & blank):
-                problems.append(Problem(source, row, column, "", "rationale-required",
-                                        f"'{item.label}' needs a rationale for its judgement"))
+                problems.append(
+                    Problem(
+                        source,
+                        row,
+                        column,
+                        "",
+                        "rationale-required",
+                        f"'{item.label}' needs a rationale for its judgement",
+                    )
+                )
     return problems
 
 

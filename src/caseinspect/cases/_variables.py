@@ -22,7 +22,14 @@ from ..errors import Problem, UsageError, ValidationError
 from ..framework import Framework
 from ._validate import RATIONALE_SUFFIX
 
-__all__ = ["ANSWER_CODES", "EXPORT_FORMATS", "ExportVariable", "coded_frame", "export_names", "export_variables"]
+__all__ = [
+    "ANSWER_CODES",
+    "EXPORT_FORMATS",
+    "ExportVariable",
+    "coded_frame",
+    "export_names",
+    "export_variables",
+]
 
 #: The formats :func:`caseinspect.cases.export_cases` writes, named by file extension.
 EXPORT_FORMATS: tuple[str, ...] = ("csv", "xlsx", "parquet", "sav", "dta")
@@ -44,11 +51,43 @@ _FIXED_LABELS = {
 # Per format: longest name, longest variable label (characters for Stata, UTF-8 bytes for
 # SPSS, which truncates silently), longest value label (bytes), words a name may not be.
 _LIMITS = {
-    "dta": (32, 80, 32000, frozenset({
-        "_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in", "int", "long", "_n", "_N",
-        "_pi", "_pred", "_rc", "_skip", "strL", "using", "with"})),
-    "sav": (64, 256, 120, frozenset({"all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not", "or",
-                                     "to", "with"})),
+    "dta": (
+        32,
+        80,
+        32000,
+        frozenset(
+            {
+                "_all",
+                "_b",
+                "byte",
+                "_coef",
+                "_cons",
+                "double",
+                "float",
+                "if",
+                "in",
+                "int",
+                "long",
+                "_n",
+                "_N",
+                "_pi",
+                "_pred",
+                "_rc",
+                "_skip",
+                "strL",
+                "using",
+                "with",
+            }
+        ),
+    ),
+    "sav": (
+        64,
+        256,
+        120,
+        frozenset(
+            {"all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not", "or", "to", "with"}
+        ),
+    ),
 }
 _STATA_STR = re.compile(r"str\d+")
 _ELLIPSIS = "..."
@@ -88,7 +127,9 @@ class ExportVariable:
     question: str = ""
 
 
-def export_variables(frame: pd.DataFrame, framework: Framework, format: str = "csv") -> tuple[ExportVariable, ...]:
+def export_variables(
+    frame: pd.DataFrame, framework: Framework, format: str = "csv"
+) -> tuple[ExportVariable, ...]:
     """Name, label and coding of every column of ``frame`` when written as ``format``.
 
     Parameters
@@ -125,28 +166,52 @@ def export_variables(frame: pd.DataFrame, framework: Framework, format: str = "c
     for column in map(str, frame.columns):
         if column in profile and profile[column].categories:
             variable = profile[column]
-            drafts.append((column, variable.label, "category", {n + 1: c for n, c in enumerate(variable.categories)}, ""))
+            drafts.append(
+                (
+                    column,
+                    variable.label,
+                    "category",
+                    {n + 1: c for n, c in enumerate(variable.categories)},
+                    "",
+                )
+            )
         elif column in items:
-            drafts.append((column, items[column].label, "answer", dict(sorted(_ANSWER_LABELS.items())), items[column].text))
+            drafts.append(
+                (
+                    column,
+                    items[column].label,
+                    "answer",
+                    dict(sorted(_ANSWER_LABELS.items())),
+                    items[column].text,
+                )
+            )
         elif column.endswith(RATIONALE_SUFFIX) and column[: -len(RATIONALE_SUFFIX)] in items:
             item = items[column[: -len(RATIONALE_SUFFIX)]]
             drafts.append((column, f"Rationale: {item.label}", "text", None, item.text))
         else:
             drafts.append((column, _FIXED_LABELS.get(column, column), "text", None, ""))
-    names = export_names([d[0] for d in drafts], fmt, labelled=[d[0] for d in drafts if d[3] is not None])
+    names = export_names(
+        [d[0] for d in drafts], fmt, labelled=[d[0] for d in drafts if d[3] is not None]
+    )
     out = []
     for column, label, kind, values, question in drafts:
         name = names[column]
         if name != column:
             label = f"{column}: {label}"
         if fmt in _LIMITS:
-            values = {code: _fit(text, fmt, value_label=True) for code, text in values.items()} if values else values
+            values = (
+                {code: _fit(text, fmt, value_label=True) for code, text in values.items()}
+                if values
+                else values
+            )
             label = _fit(label, fmt)
         out.append(ExportVariable(column, name, label, kind, values, question))
     return tuple(out)
 
 
-def export_names(columns: Sequence[str], format: str, *, labelled: Iterable[str] = ()) -> dict[str, str]:
+def export_names(
+    columns: Sequence[str], format: str, *, labelled: Iterable[str] = ()
+) -> dict[str, str]:
     """The name each column gets in a ``format`` file: unique, valid and deterministic.
 
     A name that is already valid stays as it is. Otherwise characters other than letters,
@@ -205,7 +270,7 @@ def export_names(columns: Sequence[str], format: str, *, labelled: Iterable[str]
         stem, suffix = safe[column], ""
         if column.endswith(RATIONALE_SUFFIX) and stem.endswith(RATIONALE_SUFFIX):
             stem, suffix = stem[: -len(RATIONALE_SUFFIX)], "_r"
-        digest = hashlib.sha1(column.encode("utf-8")).hexdigest()
+        digest = hashlib.sha1(column.encode("utf-8"), usedforsecurity=False).hexdigest()
         for width in range(4, len(digest) + 1):
             head = stem[: max(limit[column] - width - 1 - len(suffix), 1)].rstrip("_") or stem[:1]
             name = f"{head}_{digest[:width]}{suffix}"
@@ -216,7 +281,9 @@ def export_names(columns: Sequence[str], format: str, *, labelled: Iterable[str]
     return {c: names[c] for c in columns}
 
 
-def coded_frame(frame: pd.DataFrame, variables: Sequence[ExportVariable], *, source: str) -> pd.DataFrame:
+def coded_frame(
+    frame: pd.DataFrame, variables: Sequence[ExportVariable], *, source: str
+) -> pd.DataFrame:
     """The table as written to ``.sav`` / ``.dta``: coded columns as numbers, text as text.
 
     Raises
@@ -233,7 +300,11 @@ def coded_frame(frame: pd.DataFrame, variables: Sequence[ExportVariable], *, sou
         if variable.values is None:
             out[variable.name] = pd.Series(values, dtype=object)
             continue
-        lookup = dict(ANSWER_CODES) if variable.kind == "answer" else {t: c for c, t in variable.values.items()}
+        lookup = (
+            dict(ANSWER_CODES)
+            if variable.kind == "answer"
+            else {t: c for c, t in variable.values.items()}
+        )
         codes = np.full(len(values), np.nan)
         for i, value in enumerate(values):
             if value == "":
@@ -241,13 +312,23 @@ def coded_frame(frame: pd.DataFrame, variables: Sequence[ExportVariable], *, sou
             code = lookup.get(value)
             if code is None:
                 allowed = ", ".join(lookup) + " (or empty)"
-                problems.append(Problem(source, rows[i], variable.column, value, "unknown-value",
-                                        f"'{value}' is not one of {allowed}; it cannot be coded."))
+                problems.append(
+                    Problem(
+                        source,
+                        rows[i],
+                        variable.column,
+                        value,
+                        "unknown-value",
+                        f"'{value}' is not one of {allowed}; it cannot be coded.",
+                    )
+                )
             else:
                 codes[i] = code
         out[variable.name] = codes
     if problems:
-        raise ValidationError(problems, hint="validate the cases against the framework before exporting them")
+        raise ValidationError(
+            problems, hint="validate the cases against the framework before exporting them"
+        )
     return pd.DataFrame(out)
 
 
@@ -255,13 +336,19 @@ def check_format(format: str) -> str:
     """``format`` in lower case without a dot; raise :class:`UsageError` if unknown."""
     fmt = str(format).lower().lstrip(".")
     if fmt not in EXPORT_FORMATS:
-        raise UsageError(f"unknown export format {format!r}; choose from {', '.join(EXPORT_FORMATS)}")
+        raise UsageError(
+            f"unknown export format {format!r}; choose from {', '.join(EXPORT_FORMATS)}"
+        )
     return fmt
 
 
 def _safe(column: str, reserved: frozenset[str], fmt: str) -> str:
     name = re.sub(r"[^A-Za-z0-9_]", "_", column)
-    is_reserved = (name in reserved or bool(_STATA_STR.fullmatch(name))) if fmt == "dta" else name.casefold() in reserved
+    is_reserved = (
+        (name in reserved or bool(_STATA_STR.fullmatch(name)))
+        if fmt == "dta"
+        else name.casefold() in reserved
+    )
     if not re.match(r"[A-Za-z]", name) or is_reserved:
         name = "v_" + name
     return name

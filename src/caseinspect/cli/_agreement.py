@@ -25,15 +25,25 @@ from ._common import (
 @click.command("agreement")
 @click.argument("first", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("second", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--framework", "framework_name", required=True,
-              help="Framework name or YAML path; its items are compared.")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print the per-item and overall statistics as JSON.")
-@click.option("--discrepancies", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the discrepant answers (case_id, item, first, second) to this CSV for "
-                   "a moderation meeting.")
-def agreement(first: Path, second: Path, framework_name: str, as_json: bool,
-              discrepancies: Path | None) -> int:
+@click.option(
+    "--framework",
+    "framework_name",
+    required=True,
+    help="Framework name or YAML path; its items are compared.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the per-item and overall statistics as JSON."
+)
+@click.option(
+    "--discrepancies",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the discrepant answers (case_id, item, first, second) to this CSV for "
+    "a moderation meeting.",
+)
+def agreement(
+    first: Path, second: Path, framework_name: str, as_json: bool, discrepancies: Path | None
+) -> int:
     """Agreement between first and second marking of the same cases.
 
     FIRST and SECOND are case files in the interchange format; cases are matched on
@@ -45,8 +55,11 @@ def agreement(first: Path, second: Path, framework_name: str, as_json: bool,
 
     fw = _load_framework(framework_name)
     result = second_marking_agreement(
-        _load_cases(first, fw), _load_cases(second, fw), fw.item_codes,
-        first_source=str(first), second_source=str(second),
+        _load_cases(first, fw),
+        _load_cases(second, fw),
+        fw.item_codes,
+        first_source=str(first),
+        second_source=str(second),
     )
     if discrepancies is not None:
         _write_csv(result.discrepancies, discrepancies)
@@ -58,7 +71,9 @@ def agreement(first: Path, second: Path, framework_name: str, as_json: bool,
     rows = [*result.items.items(), ("overall (pooled)", result.overall)]
     for name, stats in rows:
         c = stats.coefficients
-        click.echo(f"{name:<40} {c.n:>5} {_pct(c.agreement):>7} {_num(c.kappa):>7} {_num(c.ac1):>7}")
+        click.echo(
+            f"{name:<40} {c.n:>5} {_pct(c.agreement):>7} {_num(c.kappa):>7} {_num(c.ac1):>7}"
+        )
     for note in result.notes:
         click.echo(f"Note: {note}")
     where = f"; written to {discrepancies}" if discrepancies else ""

@@ -44,5 +44,3 @@ def _pct(x: float | None, digits: int = 1) -> str:
 
 def _num(x: float | None, digits: int = 3) -> str:
     return "-" if x is None else f"{x:.{digits}f}"
-
-

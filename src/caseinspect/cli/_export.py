@@ -16,13 +16,33 @@ FRAMEWORK_HELP = "Framework name (hmip-2018, qi-2016) or path to a framework YAM
 @click.command("export")
 @click.argument("file", type=click.Path(dir_okay=False), required=False)
 @click.option("--framework", "-f", "framework_name", required=True, help=FRAMEWORK_HELP)
-@click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False),
-              help=f"File to write; its extension picks the format ({', '.join('.' + f for f in EXPORT_FORMATS)}).")
-@click.option("--db", "db_url", default=None,
-              help="Export the cases stored in this database (URL) instead of FILE.")
-@click.option("--inspection", "inspections", multiple=True,
-              help="With --db: only this inspection's cases (code; repeat for several).")
-def export(file: str | None, framework_name: str, out: str, db_url: str | None, inspections: tuple[str, ...]) -> int:
+@click.option(
+    "--out",
+    "-o",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help=f"File to write; its extension picks the format ({', '.join('.' + f for f in EXPORT_FORMATS)}).",
+)
+@click.option(
+    "--db",
+    "db_url",
+    default=None,
+    help="Export the cases stored in this database (URL) instead of FILE.",
+)
+@click.option(
+    "--inspection",
+    "inspections",
+    multiple=True,
+    help="With --db: only this inspection's cases (code; repeat for several).",
+)
+def export(
+    file: str | None,
+    framework_name: str,
+    out: str,
+    db_url: str | None,
+    inspections: tuple[str, ...],
+) -> int:
     """Write cases to OUT with the framework's variable and value labels.
 
     The cases come from FILE (CSV, XLSX or Parquet, checked against the framework first:
@@ -34,8 +54,10 @@ def export(file: str | None, framework_name: str, out: str, db_url: str | None, 
     """
     framework = load_framework(framework_name)
     if (file is None) == (db_url is None):
-        raise UsageError("give either a case FILE or --db URL (not both)",
-                         hint="caseinspect export cases.csv --framework hmip-2018 --out cases.sav")
+        raise UsageError(
+            "give either a case FILE or --db URL (not both)",
+            hint="caseinspect export cases.csv --framework hmip-2018 --out cases.sav",
+        )
     if inspections and db_url is None:
         raise UsageError("--inspection selects stored cases; use it with --db")
     if file is not None:
@@ -48,9 +70,12 @@ def export(file: str | None, framework_name: str, out: str, db_url: str | None, 
     variables = export_variables(frame, framework, Path(out).suffix)
     renamed = sum(v.name != v.column for v in variables)
     labelled = sum(v.values is not None for v in variables)
-    click.echo(f"Wrote {len(frame):,} cases from {source} ({framework.id} {framework.version}) to {path}: "
-               f"{len(variables)} variables, {labelled} with value labels"
-               + (f", {renamed} renamed to fit the format (full name in the label)" if renamed else "") + ".")
+    click.echo(
+        f"Wrote {len(frame):,} cases from {source} ({framework.id} {framework.version}) to {path}: "
+        f"{len(variables)} variables, {labelled} with value labels"
+        + (f", {renamed} renamed to fit the format (full name in the label)" if renamed else "")
+        + "."
+    )
     return 0
 
 

@@ -13,8 +13,10 @@ def frameworks() -> int:
     for name in available_frameworks():
         fw = load_framework(name)
         tables = ", ".join(t.id for t in fw.tables)
-        click.echo(f"{fw.id:<12} {fw.version:<8} {len(fw.items):>3} items, {len(fw.standards):>2} standards, "
-                   f"tables {tables or '-'}  {fw.title}")
+        click.echo(
+            f"{fw.id:<12} {fw.version:<8} {len(fw.items):>3} items, {len(fw.standards):>2} standards, "
+            f"tables {tables or '-'}  {fw.title}"
+        )
     return 0
 
 
@@ -32,10 +34,15 @@ def check_framework(file: str) -> int:
     except FrameworkError as exc:
         for problem in exc.problems:
             click.echo(str(problem))
-        click.echo(f"{len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} found in {file}.", err=True)
+        click.echo(
+            f"{len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} found in {file}.",
+            err=True,
+        )
         return 1
-    click.echo(f"{file}: framework {fw.id} {fw.version} is valid: {len(fw.items)} items, {len(fw.profile)} profile "
-               f"variables, {len(fw.standards)} standards, {len(fw.tables)} tables; fingerprint {fw.fingerprint[:12]}.")
+    click.echo(
+        f"{file}: framework {fw.id} {fw.version} is valid: {len(fw.items)} items, {len(fw.profile)} profile "
+        f"variables, {len(fw.standards)} standards, {len(fw.tables)} tables; fingerprint {fw.fingerprint[:12]}."
+    )
     return 0
 
 

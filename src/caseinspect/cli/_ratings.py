@@ -22,20 +22,37 @@ from ._common import (
 
 @click.command("ratings")
 @click.argument("cases", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--framework", "framework_name", required=True,
-              help="Framework name (e.g. hmip-2018) or YAML path; its ratings: block gives the "
-                   "thresholds, scores and overall bands.")
-@click.option("--domain-one", "judgements", type=click.Path(dir_okay=False, path_type=Path),
-              default=None,
-              help="CSV of inspectors' judgements of the judgement-based standards (domain one, "
-                   "and domain three): provider, standard, rating, reasons (reasons required).")
-@click.option("--overrides", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="CSV of ratings panel overrides: provider, standard, rating, reason (reason "
-                   "required).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Directory for key_questions.csv, ratings.csv, overall.csv and ratings.png.")
-def ratings(cases: Path, framework_name: str, judgements: Path | None, overrides: Path | None,
-            out_dir: Path) -> int:
+@click.option(
+    "--framework",
+    "framework_name",
+    required=True,
+    help="Framework name (e.g. hmip-2018) or YAML path; its ratings: block gives the "
+    "thresholds, scores and overall bands.",
+)
+@click.option(
+    "--domain-one",
+    "judgements",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV of inspectors' judgements of the judgement-based standards (domain one, "
+    "and domain three): provider, standard, rating, reasons (reasons required).",
+)
+@click.option(
+    "--overrides",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV of ratings panel overrides: provider, standard, rating, reason (reason required).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory for key_questions.csv, ratings.csv, overall.csv and ratings.png.",
+)
+def ratings(
+    cases: Path, framework_name: str, judgements: Path | None, overrides: Path | None, out_dir: Path
+) -> int:
     """Rate each provider per standard and overall from a case file.
 
     Case-based standards take the level of their lowest key question (% of applicable
@@ -51,8 +68,13 @@ def ratings(cases: Path, framework_name: str, judgements: Path | None, overrides
     case_table = _load_cases(cases, fw)
     judgement_table = _read_table(judgements) if judgements else None
     override_table = _read_table(overrides) if overrides else None
-    result = rate_providers(case_table, fw, judgement_table, override_table,
-                            sources=(str(cases), str(judgements), str(overrides)))
+    result = rate_providers(
+        case_table,
+        fw,
+        judgement_table,
+        override_table,
+        sources=(str(cases), str(judgements), str(overrides)),
+    )
     write_ratings(result, fw, out_dir)
     click.echo(result.overall.to_string(index=False, na_rep="-"))
     for note in result.notes:

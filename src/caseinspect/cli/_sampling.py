@@ -26,17 +26,32 @@ from ._common import (
 
 
 @click.command("sample-size")
-@click.option("--population", "-N", type=int, required=True,
-              help="Number of eligible cases (N).")
-@click.option("--confidence", type=float, default=0.80, show_default=True,
-              help="Two-sided confidence level, as a fraction.")
-@click.option("--margin", type=float, default=0.05, show_default=True,
-              help="Margin of error, as a fraction (0.05 = ±5 percentage points).")
-@click.option("--proportion", type=float, default=0.5, show_default=True,
-              help="Expected proportion; 0.5 gives the largest (safest) size.")
+@click.option("--population", "-N", type=int, required=True, help="Number of eligible cases (N).")
+@click.option(
+    "--confidence",
+    type=float,
+    default=0.80,
+    show_default=True,
+    help="Two-sided confidence level, as a fraction.",
+)
+@click.option(
+    "--margin",
+    type=float,
+    default=0.05,
+    show_default=True,
+    help="Margin of error, as a fraction (0.05 = ±5 percentage points).",
+)
+@click.option(
+    "--proportion",
+    type=float,
+    default=0.5,
+    show_default=True,
+    help="Expected proportion; 0.5 gives the largest (safest) size.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def sample_size(population: int, confidence: float, margin: float, proportion: float,
-                as_json: bool) -> int:
+def sample_size(
+    population: int, confidence: float, margin: float, proportion: float, as_json: bool
+) -> int:
     """Cases to sample from N eligible cases to estimate a proportion.
 
     n0 = z²·p(1−p)/e² (z two-sided), then the finite population correction
@@ -50,10 +65,14 @@ def sample_size(population: int, confidence: float, margin: float, proportion: f
         click.echo(json.dumps(dataclasses.asdict(result)))
         return 0
     click.echo(f"Sample size: {result.n} of {population} eligible cases")
-    click.echo(f"  {confidence:.0%} confidence (z = {result.z:.4f}), margin ±{100 * margin:g} points, "
-               f"p = {proportion:g}")
-    click.echo(f"  n0 = {result.n0:.2f} for an infinite population; "
-               f"{result.n_corrected:.2f} after the finite population correction")
+    click.echo(
+        f"  {confidence:.0%} confidence (z = {result.z:.4f}), margin ±{100 * margin:g} points, "
+        f"p = {proportion:g}"
+    )
+    click.echo(
+        f"  n0 = {result.n0:.2f} for an infinite population; "
+        f"{result.n_corrected:.2f} after the finite population correction"
+    )
     return 0
 
 
@@ -66,9 +85,11 @@ def _parse_minimum(text: str):
     column, sep, rest = text.partition("=")
     cats, sep2, count = rest.rpartition(":")
     if not sep or not sep2 or not column.strip() or not cats.strip():
-        raise UsageError(f"--minimum expects COLUMN=CATEGORY[/CATEGORY...]:COUNT, got '{text}'.",
-                         hint="e.g. --minimum gender=Female:10 "
-                              "--minimum ethnic_group=Black/Asian/Mixed/Other:12")
+        raise UsageError(
+            f"--minimum expects COLUMN=CATEGORY[/CATEGORY...]:COUNT, got '{text}'.",
+            hint="e.g. --minimum gender=Female:10 "
+            "--minimum ethnic_group=Black/Asian/Mixed/Other:12",
+        )
     try:
         number = int(count)
     except ValueError:
@@ -81,6 +102,7 @@ def _parse_minimum(text: str):
 
 def _merge_minimums(from_framework, from_cli):
     """Command-line minimums replace the framework's for the same column and categories."""
+
     def key(m):
         return (m.column, tuple(sorted(c.lower() for c in m.categories)))
 
@@ -90,29 +112,72 @@ def _merge_minimums(from_framework, from_cli):
 
 @click.command("draw")
 @click.argument("eligible", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--framework", "framework_name", required=True,
-              help="Framework name (e.g. hmip-2018) or YAML path; its sampling: block gives "
-                   "the eligibility rules, strata, minimums, spread and reserve.")
-@click.option("--size", type=int, default=None,
-              help="Sample size. Default: computed from the eligible cases left after screening "
-                   "(see sample-size).")
-@click.option("--confidence", type=float, default=None,
-              help="Confidence level for the computed size (default: the framework's, 0.80).")
-@click.option("--margin", type=float, default=None,
-              help="Margin of error for the computed size (default: the framework's, 0.05).")
-@click.option("--seed", type=int, required=True,
-              help="Random seed: the same list, framework and seed give byte-identical outputs.")
-@click.option("--reference-date", type=_DATE, default=None,
-              help="Date (YYYY-MM-DD) at which months under supervision are counted. Default: today.")
-@click.option("--minimum", "minimums", multiple=True, metavar="COLUMN=CAT[/CAT]:COUNT",
-              help="A minimum number of sampled cases with COLUMN in the categories, taking "
-                   "precedence over proportionality (repeatable; replaces a framework minimum "
-                   "on the same column and categories).")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Sample file to write (CSV). Beside it: OUT.exclusions.csv, OUT.reserve.csv, "
-                   "OUT.report.csv, OUT.allocation.csv and OUT.provenance.json.")
-def draw(eligible: Path, framework_name: str, size: int | None, confidence: float | None,
-         margin: float | None, seed: int, reference_date, minimums: tuple[str, ...], out: Path) -> int:
+@click.option(
+    "--framework",
+    "framework_name",
+    required=True,
+    help="Framework name (e.g. hmip-2018) or YAML path; its sampling: block gives "
+    "the eligibility rules, strata, minimums, spread and reserve.",
+)
+@click.option(
+    "--size",
+    type=int,
+    default=None,
+    help="Sample size. Default: computed from the eligible cases left after screening "
+    "(see sample-size).",
+)
+@click.option(
+    "--confidence",
+    type=float,
+    default=None,
+    help="Confidence level for the computed size (default: the framework's, 0.80).",
+)
+@click.option(
+    "--margin",
+    type=float,
+    default=None,
+    help="Margin of error for the computed size (default: the framework's, 0.05).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    required=True,
+    help="Random seed: the same list, framework and seed give byte-identical outputs.",
+)
+@click.option(
+    "--reference-date",
+    type=_DATE,
+    default=None,
+    help="Date (YYYY-MM-DD) at which months under supervision are counted. Default: today.",
+)
+@click.option(
+    "--minimum",
+    "minimums",
+    multiple=True,
+    metavar="COLUMN=CAT[/CAT]:COUNT",
+    help="A minimum number of sampled cases with COLUMN in the categories, taking "
+    "precedence over proportionality (repeatable; replaces a framework minimum "
+    "on the same column and categories).",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Sample file to write (CSV). Beside it: OUT.exclusions.csv, OUT.reserve.csv, "
+    "OUT.report.csv, OUT.allocation.csv and OUT.provenance.json.",
+)
+def draw(
+    eligible: Path,
+    framework_name: str,
+    size: int | None,
+    confidence: float | None,
+    margin: float | None,
+    seed: int,
+    reference_date,
+    minimums: tuple[str, ...],
+    out: Path,
+) -> int:
     """Screen an eligible-case list and draw a stratified case sample with a reserve list.
 
     ELIGIBLE is a CSV (or XLSX) with one row per case and the columns case_id,
@@ -140,8 +205,16 @@ def draw(eligible: Path, framework_name: str, size: int | None, confidence: floa
     ref = reference_date.date() if reference_date is not None else date.today()
     chosen = _merge_minimums(rules.minimums, [_parse_minimum(m) for m in minimums])
     table = _read_table(eligible)
-    result = draw_sample(table, rules, size, seed, ref, minimums=chosen,
-                         categories={v.code: v.categories for v in fw.profile}, source=str(eligible))
+    result = draw_sample(
+        table,
+        rules,
+        size,
+        seed,
+        ref,
+        minimums=chosen,
+        categories={v.code: v.categories for v in fw.profile},
+        source=str(eligible),
+    )
 
     provenance = {
         **fw.provenance,
@@ -163,18 +236,24 @@ def draw(eligible: Path, framework_name: str, size: int | None, confidence: floa
 def _print_draw_summary(result, out: Path) -> None:
     from ..sampling import sample_paths
 
-    click.echo(f"Listed {result.listed} cases; excluded {result.excluded} "
-               f"(see {sample_paths(out)['exclusions'].name}); {result.eligible} eligible "
-               f"at {result.reference_date}.")
+    click.echo(
+        f"Listed {result.listed} cases; excluded {result.excluded} "
+        f"(see {sample_paths(out)['exclusions'].name}); {result.eligible} eligible "
+        f"at {result.reference_date}."
+    )
     if result.size_basis is not None:
         b = result.size_basis
-        click.echo(f"Sample size {result.size}: {b.confidence:.0%} confidence, ±{100 * b.margin:g} "
-                   f"points, N = {b.population} (n0 = {b.n0:.2f}).")
+        click.echo(
+            f"Sample size {result.size}: {b.confidence:.0%} confidence, ±{100 * b.margin:g} "
+            f"points, N = {b.population} (n0 = {b.n0:.2f})."
+        )
     else:
         click.echo(f"Sample size {result.size} (given).")
-    click.echo(f"Drawn {len(result.sample)} cases (seed {result.seed}) and a reserve of "
-               f"{len(result.reserve)}; officers covered {result.officers[0]} of "
-               f"{result.officers[1]}, offices {result.offices[0]} of {result.offices[1]}.")
+    click.echo(
+        f"Drawn {len(result.sample)} cases (seed {result.seed}) and a reserve of "
+        f"{len(result.reserve)}; officers covered {result.officers[0]} of "
+        f"{result.officers[1]}, offices {result.offices[0]} of {result.offices[1]}."
+    )
     click.echo("")
     click.echo(result.allocation.to_string(index=False))
     click.echo("")

@@ -55,26 +55,59 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 @click.option("--outcome", required=True, help="Outcome column.")
 @click.option("--event", required=True, help="Value of the outcome counted as the event (1).")
 @click.option("--terms", required=True, help="Comma-separated predictor columns.")
-@click.option("--categorical", default=None, help="Comma-separated terms that are categorical; "
-              "the other terms must be numeric.")
-@click.option("--reference", "references", multiple=True, metavar="TERM=LEVEL",
-              help="Reference level of a categorical term (repeatable). Default: the first "
-              "of --levels, else the most frequent level.")
-@click.option("--levels", "level_orders", multiple=True, metavar="TERM=L1,L2,...",
-              help="Level order of a categorical term (repeatable); the first is the reference.")
-@click.option("--method", type=click.Choice(["enter", "fstep-lr", "fstep-wald"]),
-              default="enter", show_default=True,
-              help="All terms at once, or SPSS-style forward stepwise (LR or Wald removal).")
+@click.option(
+    "--categorical",
+    default=None,
+    help="Comma-separated terms that are categorical; the other terms must be numeric.",
+)
+@click.option(
+    "--reference",
+    "references",
+    multiple=True,
+    metavar="TERM=LEVEL",
+    help="Reference level of a categorical term (repeatable). Default: the first "
+    "of --levels, else the most frequent level.",
+)
+@click.option(
+    "--levels",
+    "level_orders",
+    multiple=True,
+    metavar="TERM=L1,L2,...",
+    help="Level order of a categorical term (repeatable); the first is the reference.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["enter", "fstep-lr", "fstep-wald"]),
+    default="enter",
+    show_default=True,
+    help="All terms at once, or SPSS-style forward stepwise (LR or Wald removal).",
+)
 @click.option("--pin", type=float, default=0.05, show_default=True, help="Entry p threshold.")
 @click.option("--pout", type=float, default=0.10, show_default=True, help="Removal p threshold.")
-@click.option("--cluster", default=None, help="Cluster column (e.g. provider): cluster-robust "
-              "inference.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--cluster", default=None, help="Cluster column (e.g. provider): cluster-robust inference."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 def regress(
-    file: Path, outcome: str, event: str, terms: str, categorical: str | None,
-    references: tuple[str, ...], level_orders: tuple[str, ...], method: str, pin: float,
-    pout: float, cluster: str | None, fmt: str,
+    file: Path,
+    outcome: str,
+    event: str,
+    terms: str,
+    categorical: str | None,
+    references: tuple[str, ...],
+    level_orders: tuple[str, ...],
+    method: str,
+    pin: float,
+    pout: float,
+    cluster: str | None,
+    fmt: str,
 ) -> int:
     """Binary logistic regression of OUTCOME on TERMS for the cases in FILE.
 
@@ -88,9 +121,17 @@ def regress(
     reference = _pairs(references, "--reference")
     levels = {term: _split(value) for term, value in _pairs(level_orders, "--levels").items()}
     result = fit_logistic(
-        data, outcome, event, _split(terms),
-        categorical=_split(categorical), levels=levels or None, reference=reference or None,
-        method=method, pin=pin, pout=pout, cluster=cluster,
+        data,
+        outcome,
+        event,
+        _split(terms),
+        categorical=_split(categorical),
+        levels=levels or None,
+        reference=reference or None,
+        method=method,
+        pin=pin,
+        pout=pout,
+        cluster=cluster,
     )
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))

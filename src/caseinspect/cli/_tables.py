@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from ..analysis import SIGNIFICANCE_METHODS, build_report, check_tables, read_tables_csv, suppress_report
+from ..analysis import (
+    SIGNIFICANCE_METHODS,
+    build_report,
+    check_tables,
+    read_tables_csv,
+    suppress_report,
+)
 from ..cases import load_cases
 from ..framework import load_framework
 from ..reports import FORMATS, write_report
@@ -16,20 +22,49 @@ from ._cases import FRAMEWORK_HELP
 @click.command("tables")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--framework", "-f", "framework_name", required=True, help=FRAMEWORK_HELP)
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Directory to write into.")
-@click.option("--significance", type=click.Choice(SIGNIFICANCE_METHODS), default="stepwise", show_default=True,
-              help="How sub-group differences are tested: the bulletins' forward stepwise logistic regression, "
-                   "a full model, a provider-clustered GEE model, or none.")
-@click.option("--fdr", is_flag=True, help="Benjamini-Hochberg adjustment across all tests of the report.")
-@click.option("--pin", type=float, default=0.05, show_default=True, help="Stepwise entry threshold.")
-@click.option("--pout", type=float, default=0.10, show_default=True, help="Stepwise removal threshold.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="Output formats (repeatable; default csv, xlsx and html).")
-@click.option("--suppress", "suppress_below", type=click.IntRange(min=1), default=None,
-              help="Statistical disclosure control: suppress cells with fewer than this many applicable "
-                   "cases (and, secondarily, cells that would reveal them); drops the model appendix.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory to write into.",
+)
+@click.option(
+    "--significance",
+    type=click.Choice(SIGNIFICANCE_METHODS),
+    default="stepwise",
+    show_default=True,
+    help="How sub-group differences are tested: the bulletins' forward stepwise logistic regression, "
+    "a full model, a provider-clustered GEE model, or none.",
+)
+@click.option(
+    "--fdr", is_flag=True, help="Benjamini-Hochberg adjustment across all tests of the report."
+)
+@click.option(
+    "--pin", type=float, default=0.05, show_default=True, help="Stepwise entry threshold."
+)
+@click.option(
+    "--pout", type=float, default=0.10, show_default=True, help="Stepwise removal threshold."
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
+    help="Output formats (repeatable; default csv, xlsx and html).",
+)
+@click.option(
+    "--suppress",
+    "suppress_below",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Statistical disclosure control: suppress cells with fewer than this many applicable "
+    "cases (and, secondarily, cells that would reveal them); drops the model appendix.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
-def tables(file, framework_name, out_dir, significance, fdr, pin, pout, formats, suppress_below, quiet) -> int:
+def tables(
+    file, framework_name, out_dir, significance, fdr, pin, pout, formats, suppress_below, quiet
+) -> int:
     """Compute the framework's annex tables from the cases in FILE.
 
     Writes OUT/tables.csv in the tidy layout of the published annex CSVs
@@ -45,8 +80,9 @@ def tables(file, framework_name, out_dir, significance, fdr, pin, pout, formats,
         if not quiet and (done == total or done % 10 == 0):
             click.echo(f"  models {done}/{total}: {label}", err=True)
 
-    report = build_report(cases, framework, significance=significance, fdr=fdr, pin=pin, pout=pout,
-                          progress=progress)
+    report = build_report(
+        cases, framework, significance=significance, fdr=fdr, pin=pin, pout=pout, progress=progress
+    )
     if suppress_below:
         report = suppress_report(report, suppress_below)
     written = write_report(report, out_dir, tuple(formats) or ("csv", "xlsx", "html"))
@@ -69,7 +105,10 @@ def check_tables_command(file: str) -> int:
     for inconsistency in found:
         click.echo(str(inconsistency))
     if found:
-        click.echo(f"{len(found)} inconsistenc{'ies' if len(found) != 1 else 'y'} found in {file}.", err=True)
+        click.echo(
+            f"{len(found)} inconsistenc{'ies' if len(found) != 1 else 'y'} found in {file}.",
+            err=True,
+        )
         return 1
     click.echo(f"{file}: no inconsistencies found.")
     return 0

@@ -76,7 +76,9 @@ def _report(problems, file) -> int:
     for problem in problems:
         click.echo(str(problem))
     n = len(problems)
-    click.echo(f"{n} problem{'s' if n != 1 else ''} found in {file}; nothing was imported.", err=True)
+    click.echo(
+        f"{n} problem{'s' if n != 1 else ''} found in {file}; nothing was imported.", err=True
+    )
     return 1
 
 
@@ -93,13 +95,22 @@ def migrate_command(db_url: str | None) -> int:
 
 @click.command("createuser")
 @click.argument("username")
-@click.option("--role", required=True,
-              type=click.Choice(["administrator", "lead_inspector", "inspector", "analyst", "provider_qa"]),
-              help="The user's one role.")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["administrator", "lead_inspector", "inspector", "analyst", "provider_qa"]),
+    help="The user's one role.",
+)
 @click.option("--provider", default=None, help="Provider name (provider_qa users only).")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of prompting.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from standard input instead of prompting.",
+)
 @click.option("--db", "db_url", default=None, help=DB_HELP)
-def createuser_command(username: str, role: str, provider: str | None, password_stdin: bool, db_url: str | None) -> int:
+def createuser_command(
+    username: str, role: str, provider: str | None, password_stdin: bool, db_url: str | None
+) -> int:
     """Create USERNAME with ROLE. Usernames are pseudonymous staff ids, never personal names.
 
     The password must pass the strong-password rules (12+ characters, not common, not all
@@ -124,7 +135,13 @@ def createuser_command(username: str, role: str, provider: str | None, password_
 
 @click.command("serve")
 @click.option("--db", "db_url", default=None, help=DB_HELP)
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port on 127.0.0.1.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port on 127.0.0.1.",
+)
 def serve_command(db_url: str | None, port: int) -> int:
     """Run the development web server on 127.0.0.1 (for the demo and development only).
 
@@ -136,7 +153,9 @@ def serve_command(db_url: str | None, port: int) -> int:
         demo = Path("demo-output") / "demo.sqlite3"
         if demo.is_file() and not Path("caseinspect.sqlite3").exists():
             db_url = f"sqlite:///{demo.resolve()}"
-            click.echo(f"Serving the demo database {demo} (sign in with an account `make demo` printed).")
+            click.echo(
+                f"Serving the demo database {demo} (sign in with an account `make demo` printed)."
+            )
     _setup(db_url, debug=True)
     from django.core.management import call_command
 

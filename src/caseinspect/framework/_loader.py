@@ -7,6 +7,7 @@ returned, so an author fixes the file in one pass: :class:`FrameworkError` lists
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from importlib.resources import files
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import Problem, ValidationError
+from ..errors import ExitCode, Problem, ValidationError
 from ._model import (
     PROFILE_ID_COLUMNS,
     Condition,
@@ -42,7 +43,13 @@ _RESERVED_SUFFIX = "__"
 
 
 class FrameworkError(ValidationError):
-    """A framework file is not valid; ``problems`` lists every problem with its location."""
+    """A framework file is not valid; ``problems`` lists every problem with its location.
+
+    Exit code 2: a command cannot be used without a valid framework (``check-framework``,
+    whose input the framework is, reports its problems with exit code 1).
+    """
+
+    exit_code = ExitCode.UNUSABLE
 
 
 def available_frameworks() -> tuple[str, ...]:
@@ -57,15 +64,32 @@ def framework_path(name_or_path: str | Path) -> Path:
     if candidate.suffix in {".yaml", ".yml"} or candidate.exists():
         if not candidate.is_file():
             raise FrameworkError(
-                [Problem(str(candidate), None, None, None, "file-not-found", "framework file not found")]
+                [
+                    Problem(
+                        str(candidate),
+                        None,
+                        None,
+                        None,
+                        "file-not-found",
+                        "framework file not found",
+                    )
+                ]
             )
         return candidate
     shipped = Path(str(files(__package__).joinpath("data", f"{name_or_path}.yaml")))
     if not shipped.is_file():
         known = ", ".join(available_frameworks())
         raise FrameworkError(
-            [Problem(str(name_or_path), None, None, None, "unknown-framework",
-                     f"no framework named '{name_or_path}'; shipped frameworks: {known}")],
+            [
+                Problem(
+                    str(name_or_path),
+                    None,
+                    None,
+                    None,
+                    "unknown-framework",
+                    f"no framework named '{name_or_path}'; shipped frameworks: {known}",
+                )
+            ],
             hint="pass a shipped framework name or the path of a framework YAML file",
         )
     return shipped
@@ -107,17 +131,30 @@ def load_framework(name_or_path: str | Path) -> Framework:
     try:
         document = yaml.load(raw_bytes.decode("utf-8"), Loader=_LineLoader)  # noqa: S506 - safe subclass
     except UnicodeDecodeError as exc:
-        raise FrameworkError([Problem(str(path), None, None, None, "encoding", f"not UTF-8: {exc}")]) from None
+        raise FrameworkError(
+            [Problem(str(path), None, None, None, "encoding", f"not UTF-8: {exc}")]
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise FrameworkError(
-            [Problem(str(path), line, None, None, "yaml-syntax", f"not valid YAML: {getattr(exc, 'problem', exc)}")]
+            [
+                Problem(
+                    str(path),
+                    line,
+                    None,
+                    None,
+                    "yaml-syntax",
+                    f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                )
+            ]
         ) from None
     builder = _Builder(str(path), fingerprint)
     framework = builder.build(document)
     if builder.problems:
-        raise FrameworkError(builder.problems, hint="fix the framework file; every problem is listed")
+        raise FrameworkError(
+            builder.problems, hint="fix the framework file; every problem is listed"
+        )
     _CACHE[key] = framework
     return framework
 
@@ -156,7 +193,8 @@ _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 # Plain YAML 1.1 would read yes/no/on/off as booleans; answers are the strings "yes"/"no".
 for _first in list(_LineLoader.yaml_implicit_resolvers):
     _LineLoader.yaml_implicit_resolvers[_first] = [
-        (tag, regexp) for tag, regexp in _LineLoader.yaml_implicit_resolvers[_first]
+        (tag, regexp)
+        for tag, regexp in _LineLoader.yaml_implicit_resolvers[_first]
         if tag != "tag:yaml.org,2002:bool"
     ]
 _LineLoader.add_implicit_resolver(
@@ -179,19 +217,37 @@ class _Builder:
             Problem(self.source, line, path, None if value is None else str(value), rule, message)
         )
 
-    def get(self, node: dict, key: str, path: str, kind: type | tuple, *, required: bool = True, default=None):
+    def get(
+        self,
+        node: dict,
+        key: str,
+        path: str,
+        kind: type | tuple,
+        *,
+        required: bool = True,
+        default=None,
+    ):
         if not isinstance(node, dict):
             self.problem(node, path, "wrong-type", "expected a mapping")
             return default
         if key not in node or node[key] is None:
             if required:
-                self.problem(node, f"{path}.{key}" if path else key, "missing-key", f"'{key}' is required")
+                self.problem(
+                    node, f"{path}.{key}" if path else key, "missing-key", f"'{key}' is required"
+                )
             return default
         value = node[key]
-        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool) and bool not in _as_tuple(kind)):
+        if not isinstance(value, kind) or (
+            kind is not bool and isinstance(value, bool) and bool not in _as_tuple(kind)
+        ):
             names = " or ".join(t.__name__ for t in _as_tuple(kind))
-            self.problem(node, f"{path}.{key}" if path else key, "wrong-type",
-                         f"'{key}' must be {names}, not {type(value).__name__}", value)
+            self.problem(
+                node,
+                f"{path}.{key}" if path else key,
+                "wrong-type",
+                f"'{key}' must be {names}, not {type(value).__name__}",
+                value,
+            )
             return default
         return value
 
@@ -199,10 +255,16 @@ class _Builder:
         if isinstance(node, dict):
             for key in node:
                 if key not in allowed:
-                    self.problem(node, f"{path}.{key}" if path else str(key), "unknown-key",
-                                 f"unknown key '{key}'; allowed: {', '.join(sorted(allowed))}")
+                    self.problem(
+                        node,
+                        f"{path}.{key}" if path else str(key),
+                        "unknown-key",
+                        f"unknown key '{key}'; allowed: {', '.join(sorted(allowed))}",
+                    )
 
-    def str_list(self, node: dict, key: str, path: str, *, required: bool = True) -> tuple[str, ...]:
+    def str_list(
+        self, node: dict, key: str, path: str, *, required: bool = True
+    ) -> tuple[str, ...]:
         values = self.get(node, key, path, list, required=required, default=[])
         out = []
         for i, value in enumerate(values):
@@ -215,30 +277,71 @@ class _Builder:
     # --- the document ---------------------------------------------------------------------
     def build(self, doc: Any) -> Framework:
         if not isinstance(doc, dict):
-            self.problem(doc, "", "wrong-type", "a framework file must be a mapping at the top level")
+            self.problem(
+                doc, "", "wrong-type", "a framework file must be a mapping at the top level"
+            )
             doc = _LineDict()
-        self.unknown_keys(doc, "", {"id", "version", "title", "round", "profile", "profile_rules", "sections",
-                                    "items", "domains", "ratings", "sampling", "tables"})
+        self.unknown_keys(
+            doc,
+            "",
+            {
+                "id",
+                "version",
+                "title",
+                "round",
+                "profile",
+                "profile_rules",
+                "sections",
+                "items",
+                "domains",
+                "ratings",
+                "sampling",
+                "tables",
+            },
+        )
         fid = self.get(doc, "id", "", str, default="")
         version = self.get(doc, "version", "", (str, int, float), default="")
         title = self.get(doc, "title", "", str, default="")
         round_ = self.get(doc, "round", "", str, required=False)
         profile = self.build_profile(self.get(doc, "profile", "", list, default=[]))
         sections = self.build_sections(self.get(doc, "sections", "", list, default=[]))
-        items = self.build_items(self.get(doc, "items", "", list, default=[]), {s.code for s in sections})
+        items = self.build_items(
+            self.get(doc, "items", "", list, default=[]), {s.code for s in sections}
+        )
         items_by_code = {item.code: item for item in items}
         self.check_conditions(items, items_by_code)
-        profile_rules = self.build_profile_rules(self.get(doc, "profile_rules", "", list, required=False, default=[]), profile)
-        domains = self.build_domains(self.get(doc, "domains", "", list, required=False, default=[]), items_by_code)
+        profile_rules = self.build_profile_rules(
+            self.get(doc, "profile_rules", "", list, required=False, default=[]), profile
+        )
+        domains = self.build_domains(
+            self.get(doc, "domains", "", list, required=False, default=[]), items_by_code
+        )
         ratings = self.build_ratings(doc.get("ratings")) if doc.get("ratings") is not None else None
-        sampling = self.build_sampling(doc.get("sampling")) if doc.get("sampling") is not None else None
-        tables = self.build_tables(self.get(doc, "tables", "", list, required=False, default=[]), profile, items_by_code)
+        sampling = (
+            self.build_sampling(doc.get("sampling")) if doc.get("sampling") is not None else None
+        )
+        tables = self.build_tables(
+            self.get(doc, "tables", "", list, required=False, default=[]), profile, items_by_code
+        )
         if any(s.basis == "cases" for d in domains for s in d.standards) and ratings is None:
-            self.problem(doc, "ratings", "missing-key", "case-based standards need a 'ratings' block")
+            self.problem(
+                doc, "ratings", "missing-key", "case-based standards need a 'ratings' block"
+            )
         return Framework(
-            id=fid, version=str(version), title=title, round=round_, fingerprint=self.fingerprint,
-            source=self.source, profile=profile, profile_rules=profile_rules, sections=sections,
-            items=items, domains=domains, ratings=ratings, sampling=sampling, tables=tables,
+            id=fid,
+            version=str(version),
+            title=title,
+            round=round_,
+            fingerprint=self.fingerprint,
+            source=self.source,
+            profile=profile,
+            profile_rules=profile_rules,
+            sections=sections,
+            items=items,
+            domains=domains,
+            ratings=ratings,
+            sampling=sampling,
+            tables=tables,
             _items_by_code=items_by_code,
         )
 
@@ -249,25 +352,49 @@ class _Builder:
             self.unknown_keys(node, path, {"code", "label", "table_variable", "categories"})
             code = self.get(node, "code", path, str, default="")
             if code in PROFILE_ID_COLUMNS[:3]:
-                self.problem(node, f"{path}.code", "reserved-code", f"'{code}' is an identifying column, not a sub-group")
+                self.problem(
+                    node,
+                    f"{path}.code",
+                    "reserved-code",
+                    f"'{code}' is an identifying column, not a sub-group",
+                )
             if code in seen:
-                self.problem(node, f"{path}.code", "duplicate-code", f"profile variable '{code}' defined twice", code)
+                self.problem(
+                    node,
+                    f"{path}.code",
+                    "duplicate-code",
+                    f"profile variable '{code}' defined twice",
+                    code,
+                )
             seen.add(code)
             categories = self.str_list(node, "categories", path)
             if len(set(categories)) != len(categories):
-                self.problem(node, f"{path}.categories", "duplicate-category", "a category is listed twice")
+                self.problem(
+                    node, f"{path}.categories", "duplicate-category", "a category is listed twice"
+                )
             if not categories:
-                self.problem(node, f"{path}.categories", "empty", "a profile variable needs categories")
-            out.append(ProfileVariable(
-                code=code, label=self.get(node, "label", path, str, default=code),
-                table_variable=self.get(node, "table_variable", path, str, required=False, default=code),
-                categories=categories,
-            ))
+                self.problem(
+                    node, f"{path}.categories", "empty", "a profile variable needs categories"
+                )
+            out.append(
+                ProfileVariable(
+                    code=code,
+                    label=self.get(node, "label", path, str, default=code),
+                    table_variable=self.get(
+                        node, "table_variable", path, str, required=False, default=code
+                    ),
+                    categories=categories,
+                )
+            )
         if "provider_type" not in seen:
-            self.problem(nodes, "profile", "missing-profile", "the profile must define 'provider_type'")
+            self.problem(
+                nodes, "profile", "missing-profile", "the profile must define 'provider_type'"
+            )
         return tuple(out)
 
-    def build_profile_rules(self, nodes: list, profile: tuple[ProfileVariable, ...]) -> tuple[ProfileRule, ...]:
+    def build_profile_rules(
+        self, nodes: list, profile: tuple[ProfileVariable, ...]
+    ) -> tuple[ProfileRule, ...]:
         cats = {v.code: set(v.categories) for v in profile}
         out = []
         for i, node in enumerate(nodes):
@@ -278,19 +405,36 @@ class _Builder:
                 mapping = self.get(node, key, path, dict, default={})
                 parsed = {}
                 for column, values in mapping.items():
-                    values = tuple(str(v) for v in (values if isinstance(values, list) else [values]))
+                    values = tuple(
+                        str(v) for v in (values if isinstance(values, list) else [values])
+                    )
                     if column not in cats:
-                        self.problem(mapping, f"{path}.{key}.{column}", "unknown-profile", f"no profile variable '{column}'")
+                        self.problem(
+                            mapping,
+                            f"{path}.{key}.{column}",
+                            "unknown-profile",
+                            f"no profile variable '{column}'",
+                        )
                     else:
                         for v in values:
                             if v not in cats[column]:
-                                self.problem(mapping, f"{path}.{key}.{column}", "unknown-category",
-                                             f"'{v}' is not a category of '{column}'", v)
+                                self.problem(
+                                    mapping,
+                                    f"{path}.{key}.{column}",
+                                    "unknown-category",
+                                    f"'{v}' is not a category of '{column}'",
+                                    v,
+                                )
                     parsed[column] = values
                 parts[key] = parsed
-            out.append(ProfileRule(rule=self.get(node, "rule", path, str, default=""),
-                                   message=self.get(node, "message", path, str, default=""),
-                                   when=parts["when"], forbid=parts["forbid"]))
+            out.append(
+                ProfileRule(
+                    rule=self.get(node, "rule", path, str, default=""),
+                    message=self.get(node, "message", path, str, default=""),
+                    when=parts["when"],
+                    forbid=parts["forbid"],
+                )
+            )
         return tuple(out)
 
     def build_sections(self, nodes: list) -> tuple[Section, ...]:
@@ -300,66 +444,127 @@ class _Builder:
             self.unknown_keys(node, path, {"code", "title", "hint"})
             code = str(self.get(node, "code", path, (str, int, float), default=""))
             if code in seen:
-                self.problem(node, f"{path}.code", "duplicate-code", f"section '{code}' defined twice", code)
+                self.problem(
+                    node, f"{path}.code", "duplicate-code", f"section '{code}' defined twice", code
+                )
             seen.add(code)
-            out.append(Section(code=code, title=self.get(node, "title", path, str, default=code),
-                               hint=self.get(node, "hint", path, str, required=False)))
+            out.append(
+                Section(
+                    code=code,
+                    title=self.get(node, "title", path, str, default=code),
+                    hint=self.get(node, "hint", path, str, required=False),
+                )
+            )
         return tuple(out)
 
     def build_items(self, nodes: list, section_codes: set[str]) -> tuple[Item, ...]:
         out, seen = [], set()
         for i, node in enumerate(nodes):
             path = f"items[{i}]"
-            self.unknown_keys(node, path, {"code", "label", "text", "section", "kind", "group", "applies_if",
-                                           "not_applicable", "rationale"})
+            self.unknown_keys(
+                node,
+                path,
+                {
+                    "code",
+                    "label",
+                    "text",
+                    "section",
+                    "kind",
+                    "group",
+                    "applies_if",
+                    "not_applicable",
+                    "rationale",
+                },
+            )
             code = self.get(node, "code", path, str, default="")
             if code and (not _CODE.match(code) or _RESERVED_SUFFIX in code):
-                self.problem(node, f"{path}.code", "bad-code",
-                             "item codes are lower-case letters, digits and single underscores", code)
+                self.problem(
+                    node,
+                    f"{path}.code",
+                    "bad-code",
+                    "item codes are lower-case letters, digits and single underscores",
+                    code,
+                )
             if code in seen:
-                self.problem(node, f"{path}.code", "duplicate-code", f"item '{code}' defined twice", code)
+                self.problem(
+                    node, f"{path}.code", "duplicate-code", f"item '{code}' defined twice", code
+                )
             if code in PROFILE_ID_COLUMNS:
-                self.problem(node, f"{path}.code", "reserved-code", f"'{code}' is a profile column", code)
+                self.problem(
+                    node, f"{path}.code", "reserved-code", f"'{code}' is a profile column", code
+                )
             seen.add(code)
             section = str(self.get(node, "section", path, (str, int, float), default=""))
             if section and section not in section_codes:
-                self.problem(node, f"{path}.section", "unknown-section", f"no section '{section}'", section)
+                self.problem(
+                    node, f"{path}.section", "unknown-section", f"no section '{section}'", section
+                )
             kind = self.choice(node, "kind", path, ("identified", "judgement"), "judgement")
             na = self.choice(node, "not_applicable", path, ("allowed", "never"), "allowed")
-            rationale = self.choice(node, "rationale", path, ("none", "optional", "required"), "optional")
+            rationale = self.choice(
+                node, "rationale", path, ("none", "optional", "required"), "optional"
+            )
             applies_if = None
             if node.get("applies_if") is not None:
                 applies_if = self.build_condition(node["applies_if"], f"{path}.applies_if")
-            out.append(Item(code=code, label=self.get(node, "label", path, str, default=code),
-                            text=self.get(node, "text", path, str, default=""), section=section, kind=kind,
-                            group=self.get(node, "group", path, str, required=False), applies_if=applies_if,
-                            not_applicable=na, rationale=rationale))
+            out.append(
+                Item(
+                    code=code,
+                    label=self.get(node, "label", path, str, default=code),
+                    text=self.get(node, "text", path, str, default=""),
+                    section=section,
+                    kind=kind,
+                    group=self.get(node, "group", path, str, required=False),
+                    applies_if=applies_if,
+                    not_applicable=na,
+                    rationale=rationale,
+                )
+            )
         if not out:
             self.problem(nodes, "items", "empty", "a framework needs at least one item")
         return tuple(out)
 
-    def choice(self, node: dict, key: str, path: str, allowed: tuple[str, ...], default: str) -> str:
+    def choice(
+        self, node: dict, key: str, path: str, allowed: tuple[str, ...], default: str
+    ) -> str:
         value = self.get(node, key, path, str, required=False, default=default)
         if value not in allowed:
-            self.problem(node, f"{path}.{key}", "bad-value", f"'{key}' must be one of {', '.join(allowed)}", value)
+            self.problem(
+                node,
+                f"{path}.{key}",
+                "bad-value",
+                f"'{key}' must be one of {', '.join(allowed)}",
+                value,
+            )
             return default
         return value
 
     def build_condition(self, node: Any, path: str) -> Condition:
         if not isinstance(node, dict):
-            self.problem(node, path, "wrong-type", "a condition is a mapping like {item: X, equals: \"yes\"}")
+            self.problem(
+                node, path, "wrong-type", 'a condition is a mapping like {item: X, equals: "yes"}'
+            )
             return Condition()
         self.unknown_keys(node, path, {"item", "equals", "all"})
-        subs = tuple(self.build_condition(sub, f"{path}.all[{j}]") for j, sub in enumerate(node.get("all") or []))
+        subs = tuple(
+            self.build_condition(sub, f"{path}.all[{j}]")
+            for j, sub in enumerate(node.get("all") or [])
+        )
         item = node.get("item")
         equals = node.get("equals")
         if item is not None and equals is None:
             self.problem(node, f"{path}.equals", "missing-key", "'equals' is required with 'item'")
         if equals is not None and str(equals) not in ("yes", "no"):
-            self.problem(node, f"{path}.equals", "bad-value", "'equals' must be \"yes\" or \"no\"", equals)
+            self.problem(
+                node, f"{path}.equals", "bad-value", '\'equals\' must be "yes" or "no"', equals
+            )
         if item is None and not subs:
             self.problem(node, path, "empty", "a condition needs 'item' or 'all'")
-        return Condition(item=None if item is None else str(item), equals=None if equals is None else str(equals), all=subs)
+        return Condition(
+            item=None if item is None else str(item),
+            equals=None if equals is None else str(equals),
+            all=subs,
+        )
 
     def check_conditions(self, items: tuple[Item, ...], by_code: dict[str, Item]) -> None:
         order = {item.code: i for i, item in enumerate(items)}
@@ -368,11 +573,18 @@ class _Builder:
                 continue
             for code in item.applies_if.items():
                 if code not in by_code:
-                    self.problem(None, f"items[{i}].applies_if", "unknown-item", f"no item '{code}'", code)
+                    self.problem(
+                        None, f"items[{i}].applies_if", "unknown-item", f"no item '{code}'", code
+                    )
                 elif order[code] >= i:
                     # Forms show items in order; a rule may only look back, which also rules out cycles.
-                    self.problem(None, f"items[{i}].applies_if", "forward-reference",
-                                 f"'{item.code}' depends on '{code}', which comes after it", code)
+                    self.problem(
+                        None,
+                        f"items[{i}].applies_if",
+                        "forward-reference",
+                        f"'{item.code}' depends on '{code}', which comes after it",
+                        code,
+                    )
 
     def build_domains(self, nodes: list, items: dict[str, Item]) -> tuple[Domain, ...]:
         out = []
@@ -384,16 +596,28 @@ class _Builder:
             standards = []
             for j, snode in enumerate(self.get(node, "standards", path, list, default=[])):
                 spath = f"{path}.standards[{j}]"
-                self.unknown_keys(snode, spath, {"code", "title", "statement", "basis", "provider_types", "key_questions"})
+                self.unknown_keys(
+                    snode,
+                    spath,
+                    {"code", "title", "statement", "basis", "provider_types", "key_questions"},
+                )
                 scode = str(self.get(snode, "code", spath, (str, int, float), default=""))
                 ptypes = self.str_list(snode, "provider_types", spath, required=False)
                 for ptype in ptypes or ("*",):
                     if (scode, ptype) in seen:
-                        self.problem(snode, f"{spath}.code", "duplicate-code", f"standard '{scode}' defined twice", scode)
+                        self.problem(
+                            snode,
+                            f"{spath}.code",
+                            "duplicate-code",
+                            f"standard '{scode}' defined twice",
+                            scode,
+                        )
                     seen.add((scode, ptype))
                 basis = self.choice(snode, "basis", spath, ("cases", "judgement"), "judgement")
                 kqs = []
-                for k, knode in enumerate(self.get(snode, "key_questions", spath, list, required=False, default=[])):
+                for k, knode in enumerate(
+                    self.get(snode, "key_questions", spath, list, required=False, default=[])
+                ):
                     kpath = f"{spath}.key_questions[{k}]"
                     self.unknown_keys(knode, kpath, {"code", "item", "lens", "prompts"})
                     item_code = self.get(knode, "item", kpath, str, default="")
@@ -401,103 +625,231 @@ class _Builder:
                     for code in (item_code, *prompts):
                         if code and code not in items:
                             self.problem(knode, kpath, "unknown-item", f"no item '{code}'", code)
-                    kqs.append(KeyQuestion(code=str(self.get(knode, "code", kpath, (str, int, float), default="")),
-                                           item=item_code, lens=self.get(knode, "lens", kpath, str, default=""),
-                                           text=items[item_code].text if item_code in items else "", prompts=prompts))
+                    kqs.append(
+                        KeyQuestion(
+                            code=str(self.get(knode, "code", kpath, (str, int, float), default="")),
+                            item=item_code,
+                            lens=self.get(knode, "lens", kpath, str, default=""),
+                            text=items[item_code].text if item_code in items else "",
+                            prompts=prompts,
+                        )
+                    )
                 if basis == "cases" and not kqs:
-                    self.problem(snode, spath, "missing-key", "a case-based standard needs key_questions")
-                standards.append(Standard(code=scode, title=self.get(snode, "title", spath, str, default=""),
-                                          statement=self.get(snode, "statement", spath, str, required=False, default=""),
-                                          domain=dcode, basis=basis, provider_types=ptypes, key_questions=tuple(kqs)))
-            out.append(Domain(code=dcode, title=self.get(node, "title", path, str, default=""), standards=tuple(standards)))
+                    self.problem(
+                        snode, spath, "missing-key", "a case-based standard needs key_questions"
+                    )
+                standards.append(
+                    Standard(
+                        code=scode,
+                        title=self.get(snode, "title", spath, str, default=""),
+                        statement=self.get(
+                            snode, "statement", spath, str, required=False, default=""
+                        ),
+                        domain=dcode,
+                        basis=basis,
+                        provider_types=ptypes,
+                        key_questions=tuple(kqs),
+                    )
+                )
+            out.append(
+                Domain(
+                    code=dcode,
+                    title=self.get(node, "title", path, str, default=""),
+                    standards=tuple(standards),
+                )
+            )
         return tuple(out)
 
     def build_ratings(self, node: Any) -> RatingsRules:
         path = "ratings"
-        self.unknown_keys(node, path, {"standard_rule", "pct_rounding", "override_requires_reason", "levels", "overall_bands"})
+        self.unknown_keys(
+            node,
+            path,
+            {
+                "standard_rule",
+                "pct_rounding",
+                "override_requires_reason",
+                "levels",
+                "overall_bands",
+            },
+        )
         levels = []
         for i, lnode in enumerate(self.get(node, "levels", path, list, default=[])):
             lpath = f"{path}.levels[{i}]"
-            levels.append(RatingLevel(name=self.get(lnode, "name", lpath, str, default=""),
-                                      score=self.get(lnode, "score", lpath, int, default=0),
-                                      min_pct=float(self.get(lnode, "min_pct", lpath, (int, float), default=0))))
+            levels.append(
+                RatingLevel(
+                    name=self.get(lnode, "name", lpath, str, default=""),
+                    score=self.get(lnode, "score", lpath, int, default=0),
+                    min_pct=float(self.get(lnode, "min_pct", lpath, (int, float), default=0)),
+                )
+            )
         if [lv.min_pct for lv in levels] != sorted((lv.min_pct for lv in levels), reverse=True):
-            self.problem(node, f"{path}.levels", "order", "levels must be listed highest first (min_pct descending)")
+            self.problem(
+                node,
+                f"{path}.levels",
+                "order",
+                "levels must be listed highest first (min_pct descending)",
+            )
         if levels and levels[-1].min_pct != 0:
             self.problem(node, f"{path}.levels", "gap", "the lowest level must start at min_pct 0")
         bands = []
         for i, bnode in enumerate(self.get(node, "overall_bands", path, list, default=[])):
             bpath = f"{path}.overall_bands[{i}]"
-            bands.append(OverallBand(name=self.get(bnode, "name", bpath, str, default=""),
-                                     min_score=self.get(bnode, "min_score", bpath, int, default=0),
-                                     max_score=self.get(bnode, "max_score", bpath, int, default=0)))
-        for a, b in zip(bands, bands[1:]):
+            bands.append(
+                OverallBand(
+                    name=self.get(bnode, "name", bpath, str, default=""),
+                    min_score=self.get(bnode, "min_score", bpath, int, default=0),
+                    max_score=self.get(bnode, "max_score", bpath, int, default=0),
+                )
+            )
+        for a, b in itertools.pairwise(bands):
             if b.min_score != a.max_score + 1:
-                self.problem(node, f"{path}.overall_bands", "gap", f"bands '{a.name}' and '{b.name}' leave a gap or overlap")
-        rule = self.choice(node, "standard_rule", path, ("lowest_key_question",), "lowest_key_question")
-        rounding = self.choice(node, "pct_rounding", path, ("round_half_up_integer", "none"), "round_half_up_integer")
-        return RatingsRules(standard_rule=rule, pct_rounding=rounding,
-                            override_requires_reason=bool(node.get("override_requires_reason", True)),
-                            levels=tuple(levels), overall_bands=tuple(bands))
+                self.problem(
+                    node,
+                    f"{path}.overall_bands",
+                    "gap",
+                    f"bands '{a.name}' and '{b.name}' leave a gap or overlap",
+                )
+        rule = self.choice(
+            node, "standard_rule", path, ("lowest_key_question",), "lowest_key_question"
+        )
+        rounding = self.choice(
+            node, "pct_rounding", path, ("round_half_up_integer", "none"), "round_half_up_integer"
+        )
+        return RatingsRules(
+            standard_rule=rule,
+            pct_rounding=rounding,
+            override_requires_reason=bool(node.get("override_requires_reason", True)),
+            levels=tuple(levels),
+            overall_bands=tuple(bands),
+        )
 
     def build_sampling(self, node: Any) -> SamplingRules:
         path = "sampling"
-        fields = {"confidence", "margin", "proportion", "months_min", "months_max", "exclude_if_only_requirements",
-                  "exclude_flags", "min_delivery_weeks", "strata", "minimums", "spread_by", "reserve_fraction"}
+        fields = {
+            "confidence",
+            "margin",
+            "proportion",
+            "months_min",
+            "months_max",
+            "exclude_if_only_requirements",
+            "exclude_flags",
+            "min_delivery_weeks",
+            "strata",
+            "minimums",
+            "spread_by",
+            "reserve_fraction",
+        }
         self.unknown_keys(node, path, fields)
         if not isinstance(node, dict):
             self.problem(node, path, "wrong-type", "expected a mapping")
             return SamplingRules()
         number = (int, float)
         minimums = []
-        for i, mnode in enumerate(self.get(node, "minimums", path, list, required=False, default=[])):
+        for i, mnode in enumerate(
+            self.get(node, "minimums", path, list, required=False, default=[])
+        ):
             mpath = f"{path}.minimums[{i}]"
-            minimums.append(SampleMinimum(column=self.get(mnode, "column", mpath, str, default=""),
-                                          categories=self.str_list(mnode, "categories", mpath),
-                                          count=self.get(mnode, "count", mpath, int, default=0)))
+            minimums.append(
+                SampleMinimum(
+                    column=self.get(mnode, "column", mpath, str, default=""),
+                    categories=self.str_list(mnode, "categories", mpath),
+                    count=self.get(mnode, "count", mpath, int, default=0),
+                )
+            )
         rules = SamplingRules(
-            confidence=float(self.get(node, "confidence", path, number, required=False, default=0.80)),
+            confidence=float(
+                self.get(node, "confidence", path, number, required=False, default=0.80)
+            ),
             margin=float(self.get(node, "margin", path, number, required=False, default=0.05)),
-            proportion=float(self.get(node, "proportion", path, number, required=False, default=0.5)),
-            months_min=float(self.get(node, "months_min", path, number, required=False, default=6.0)),
-            months_max=float(self.get(node, "months_max", path, number, required=False, default=7.0)),
-            exclude_if_only_requirements=self.str_list(node, "exclude_if_only_requirements", path, required=False),
+            proportion=float(
+                self.get(node, "proportion", path, number, required=False, default=0.5)
+            ),
+            months_min=float(
+                self.get(node, "months_min", path, number, required=False, default=6.0)
+            ),
+            months_max=float(
+                self.get(node, "months_max", path, number, required=False, default=7.0)
+            ),
+            exclude_if_only_requirements=self.str_list(
+                node, "exclude_if_only_requirements", path, required=False
+            ),
             exclude_flags=self.str_list(node, "exclude_flags", path, required=False),
-            min_delivery_weeks=self.get(node, "min_delivery_weeks", path, int, required=False, default=4),
+            min_delivery_weeks=self.get(
+                node, "min_delivery_weeks", path, int, required=False, default=4
+            ),
             strata=self.str_list(node, "strata", path, required=False),
             minimums=tuple(minimums),
             spread_by=self.str_list(node, "spread_by", path, required=False),
-            reserve_fraction=float(self.get(node, "reserve_fraction", path, number, required=False, default=0.2)),
+            reserve_fraction=float(
+                self.get(node, "reserve_fraction", path, number, required=False, default=0.2)
+            ),
         )
         for key in ("confidence", "margin", "proportion"):
             if not 0 < getattr(rules, key) < 1:
-                self.problem(node, f"{path}.{key}", "out-of-range", f"'{key}' must be between 0 and 1", getattr(rules, key))
+                self.problem(
+                    node,
+                    f"{path}.{key}",
+                    "out-of-range",
+                    f"'{key}' must be between 0 and 1",
+                    getattr(rules, key),
+                )
         if rules.months_min > rules.months_max:
-            self.problem(node, f"{path}.months_min", "out-of-range", "months_min is above months_max")
+            self.problem(
+                node, f"{path}.months_min", "out-of-range", "months_min is above months_max"
+            )
         return rules
 
-    def build_tables(self, nodes: list, profile: tuple[ProfileVariable, ...], items: dict[str, Item]) -> tuple[TableSpec, ...]:
+    def build_tables(
+        self, nodes: list, profile: tuple[ProfileVariable, ...], items: dict[str, Item]
+    ) -> tuple[TableSpec, ...]:
         profile_codes = {v.code for v in profile}
         provider_types = next((v.categories for v in profile if v.code == "provider_type"), ())
         out, seen = [], set()
         for i, node in enumerate(nodes):
             path = f"tables[{i}]"
-            self.unknown_keys(node, path, {"id", "title", "kind", "print_n", "breakdowns", "provider_splits",
-                                           "columns", "mean_row", "note"})
+            self.unknown_keys(
+                node,
+                path,
+                {
+                    "id",
+                    "title",
+                    "kind",
+                    "print_n",
+                    "breakdowns",
+                    "provider_splits",
+                    "columns",
+                    "mean_row",
+                    "note",
+                },
+            )
             tid = str(self.get(node, "id", path, (str, int), default=""))
             if tid in seen:
-                self.problem(node, f"{path}.id", "duplicate-code", f"table '{tid}' defined twice", tid)
+                self.problem(
+                    node, f"{path}.id", "duplicate-code", f"table '{tid}' defined twice", tid
+                )
             seen.add(tid)
             kind = self.choice(node, "kind", path, ("prevalence", "sufficiency"), "sufficiency")
             breakdowns = self.str_list(node, "breakdowns", path, required=False)
             for b in breakdowns:
                 if b not in profile_codes:
-                    self.problem(node, f"{path}.breakdowns", "unknown-profile", f"no profile variable '{b}'", b)
+                    self.problem(
+                        node,
+                        f"{path}.breakdowns",
+                        "unknown-profile",
+                        f"no profile variable '{b}'",
+                        b,
+                    )
             splits = self.str_list(node, "provider_splits", path, required=False) or ("all",)
             for s in splits:
                 if s != "all" and s not in provider_types:
-                    self.problem(node, f"{path}.provider_splits", "unknown-category",
-                                 f"'{s}' is neither 'all' nor a provider type", s)
+                    self.problem(
+                        node,
+                        f"{path}.provider_splits",
+                        "unknown-category",
+                        f"'{s}' is neither 'all' nor a provider type",
+                        s,
+                    )
             columns = []
             for j, cnode in enumerate(self.get(node, "columns", path, list, default=[])):
                 cpath = f"{path}.columns[{j}]"
@@ -505,19 +857,41 @@ class _Builder:
                 item = self.get(cnode, "item", cpath, str, default="")
                 if item not in items:
                     self.problem(cnode, f"{cpath}.item", "unknown-item", f"no item '{item}'", item)
-                columns.append(TableColumn(question=self.get(cnode, "question", cpath, str, default=item),
-                                           item=item, label=self.get(cnode, "label", cpath, str, default=item)))
+                columns.append(
+                    TableColumn(
+                        question=self.get(cnode, "question", cpath, str, default=item),
+                        item=item,
+                        label=self.get(cnode, "label", cpath, str, default=item),
+                    )
+                )
             mean_row = None
             if node.get("mean_row") is not None:
                 mnode = node["mean_row"]
                 if kind != "prevalence":
-                    self.problem(mnode, f"{path}.mean_row", "bad-value", "only prevalence tables have a mean row")
-                mean_row = TableColumn(question=self.get(mnode, "question", f"{path}.mean_row", str, default=""),
-                                       item="", label=self.get(mnode, "label", f"{path}.mean_row", str, default=""))
-            out.append(TableSpec(id=tid, title=self.get(node, "title", path, str, default=tid), kind=kind,
-                                 print_n=bool(node.get("print_n", True)), breakdowns=breakdowns,
-                                 provider_splits=splits, columns=tuple(columns), mean_row=mean_row,
-                                 note=self.get(node, "note", path, str, required=False)))
+                    self.problem(
+                        mnode,
+                        f"{path}.mean_row",
+                        "bad-value",
+                        "only prevalence tables have a mean row",
+                    )
+                mean_row = TableColumn(
+                    question=self.get(mnode, "question", f"{path}.mean_row", str, default=""),
+                    item="",
+                    label=self.get(mnode, "label", f"{path}.mean_row", str, default=""),
+                )
+            out.append(
+                TableSpec(
+                    id=tid,
+                    title=self.get(node, "title", path, str, default=tid),
+                    kind=kind,
+                    print_n=bool(node.get("print_n", True)),
+                    breakdowns=breakdowns,
+                    provider_splits=splits,
+                    columns=tuple(columns),
+                    mean_row=mean_row,
+                    note=self.get(node, "note", path, str, required=False),
+                )
+            )
         return tuple(out)
 
 

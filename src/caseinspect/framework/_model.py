@@ -7,8 +7,10 @@ so no raw YAML dict ever leaves the loader.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Mapping
+from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -86,7 +88,7 @@ class Condition:
 
     item: str | None = None
     equals: str | None = None
-    all: tuple["Condition", ...] = ()
+    all: tuple[Condition, ...] = ()
 
     def items(self) -> tuple[str, ...]:
         """Item codes this condition reads."""
@@ -111,7 +113,7 @@ class Condition:
             result &= sub.mask(frame)
         return result
 
-    def mask_arrays(self, columns: Mapping[str, "np.ndarray"], n: int) -> "np.ndarray":
+    def mask_arrays(self, columns: Mapping[str, np.ndarray], n: int) -> np.ndarray:
         """:meth:`holds` over columns given as arrays of strings (missing columns never hold)."""
         result = np.ones(n, dtype=bool)
         if self.item is not None:
@@ -373,5 +375,20 @@ class Framework:
         return tuple(i for i in self.items if i.applies_if and code in i.applies_if.items())
 
     @property
+    def companion_dir(self) -> Path:
+        """The folder of files that go with this framework (bulletin templates, codebook).
+
+        ``<folder of the YAML>/<YAML file name without .yaml>/``: for the shipped
+        ``data/hmip-2018.yaml`` that is ``data/hmip-2018/``. The folder need not exist;
+        each part that reads from it says what it looked for.
+        """
+        source = Path(self.source)
+        return source.parent / source.stem
+
+    @property
     def provenance(self) -> dict[str, str]:
-        return {"framework": self.id, "framework_version": self.version, "framework_fingerprint": self.fingerprint}
+        return {
+            "framework": self.id,
+            "framework_version": self.version,
+            "framework_fingerprint": self.fingerprint,
+        }

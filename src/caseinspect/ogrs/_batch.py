@@ -72,22 +72,39 @@ def score_table(
     c = coefficients or load_coefficients()
     missing = [col for col in BATCH_COLUMNS if col not in table.columns]
     if missing:
-        raise ValidationError([
-            Problem(source, None, col, None, "missing-column",
-                    f"required column is missing (need {', '.join(BATCH_COLUMNS)})")
-            for col in missing
-        ])
+        raise ValidationError(
+            [
+                Problem(
+                    source,
+                    None,
+                    col,
+                    None,
+                    "missing-column",
+                    f"required column is missing (need {', '.join(BATCH_COLUMNS)})",
+                )
+                for col in missing
+            ]
+        )
     clash = [col for col in RESULT_COLUMNS if col in table.columns]
     if clash:
-        raise ValidationError([
-            Problem(source, None, col, None, "reserved-column",
-                    "the output adds this column; rename or drop it in the input")
-            for col in clash
-        ])
+        raise ValidationError(
+            [
+                Problem(
+                    source,
+                    None,
+                    col,
+                    None,
+                    "reserved-column",
+                    "the output adds this column; rename or drop it in the input",
+                )
+                for col in clash
+            ]
+        )
     problems: list[Problem] = []
     inputs: list[Ogrs3Input] = []
-    for i, record in zip(_row_numbers(table), table[list(BATCH_COLUMNS)].itertuples(index=False),
-                         strict=True):
+    for i, record in zip(
+        _row_numbers(table), table[list(BATCH_COLUMNS)].itertuples(index=False), strict=True
+    ):
         parsed, row_problems = _parse_row(record._asdict(), source, i)
         problems.extend(row_problems)
         if parsed is not None:
@@ -104,30 +121,52 @@ def score_table(
     return out
 
 
-def _parse_row(raw: dict[str, object], source: str, row: int) -> tuple[Ogrs3Input | None, list[Problem]]:
+def _parse_row(
+    raw: dict[str, object], source: str, row: int
+) -> tuple[Ogrs3Input | None, list[Problem]]:
     problems: list[Problem] = []
-    text = {k: ("" if v is None or (isinstance(v, float) and v != v) else str(v).strip())
-            for k, v in raw.items()}
+    text = {
+        k: ("" if v is None or (isinstance(v, float) and v != v) else str(v).strip())
+        for k, v in raw.items()
+    }
     dates: dict[str, date] = {}
     for col in _DATE_COLUMNS:
         value = text[col]
         if not value:
-            problems.append(Problem(source, row, col, value, "missing-value", "a date is required."))
+            problems.append(
+                Problem(source, row, col, value, "missing-value", "a date is required.")
+            )
             continue
         try:
             if not _ISO_DATE.match(value):
                 raise ValueError
             dates[col] = date.fromisoformat(value)
         except ValueError:
-            problems.append(Problem(source, row, col, value, "bad-date",
-                                    f"'{value}' is not a date in the form YYYY-MM-DD."))
+            problems.append(
+                Problem(
+                    source,
+                    row,
+                    col,
+                    value,
+                    "bad-date",
+                    f"'{value}' is not a date in the form YYYY-MM-DD.",
+                )
+            )
     k_text = text["previous_sanctions"]
     k: int | None = None
     if re.fullmatch(r"[+-]?\d+", k_text):
         k = int(k_text)
     else:
-        problems.append(Problem(source, row, "previous_sanctions", k_text, "not-a-whole-number",
-                                f"'{k_text}' is not a whole number."))
+        problems.append(
+            Problem(
+                source,
+                row,
+                "previous_sanctions",
+                k_text,
+                "not-a-whole-number",
+                f"'{k_text}' is not a whole number.",
+            )
+        )
     for col in ("sex", "offence"):
         if not text[col]:
             problems.append(Problem(source, row, col, "", "missing-value", "a value is required."))

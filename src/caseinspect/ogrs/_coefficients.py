@@ -131,7 +131,11 @@ def _load(path: Path) -> Ogrs3Coefficients:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ValidationError(
-            [Problem(str(path), None, None, None, "unreadable-file", f"cannot read the file: {exc}")]
+            [
+                Problem(
+                    str(path), None, None, None, "unreadable-file", f"cannot read the file: {exc}"
+                )
+            ]
         ) from exc
     problems: list[Problem] = []
 
@@ -139,12 +143,16 @@ def _load(path: Path) -> Ogrs3Coefficients:
         node: Any = raw
         for part in key.split("."):
             if not isinstance(node, dict) or part not in node:
-                problems.append(Problem(str(path), None, key, None, "missing-key", "key is missing"))
+                problems.append(
+                    Problem(str(path), None, key, None, "missing-key", "key is missing")
+                )
                 return None
             node = node[part]
         if not isinstance(node, kind) or isinstance(node, bool):
             problems.append(
-                Problem(str(path), None, key, repr(node), "wrong-type", f"expected {_kind_name(kind)}")
+                Problem(
+                    str(path), None, key, repr(node), "wrong-type", f"expected {_kind_name(kind)}"
+                )
             )
             return None
         return node
@@ -165,37 +173,78 @@ def _load(path: Path) -> Ogrs3Coefficients:
         ok = all(isinstance(b, int) and not isinstance(b, bool) for b in bands_lower)
         if not ok or not bands_lower or sorted(set(bands_lower)) != bands_lower:
             problems.append(
-                Problem(str(path), None, "age_bands", repr(bands_lower), "bad-age-bands",
-                        "age bands must be ascending whole numbers")
+                Problem(
+                    str(path),
+                    None,
+                    "age_bands",
+                    repr(bands_lower),
+                    "bad-age-bands",
+                    "age bands must be ascending whole numbers",
+                )
             )
     if age_gender is not None and bands_lower is not None:
         for sex in ("male", "female"):
             weights = age_gender.get(sex)
-            if not isinstance(weights, list) or len(weights) != len(bands_lower) or not all(
-                _is_number(w) for w in weights
+            if (
+                not isinstance(weights, list)
+                or len(weights) != len(bands_lower)
+                or not all(_is_number(w) for w in weights)
             ):
                 problems.append(
-                    Problem(str(path), None, f"age_gender.{sex}", repr(weights), "bad-weights",
-                            f"need {len(bands_lower)} numbers, one per age band")
+                    Problem(
+                        str(path),
+                        None,
+                        f"age_gender.{sex}",
+                        repr(weights),
+                        "bad-weights",
+                        f"need {len(bands_lower)} numbers, one per age band",
+                    )
                 )
     if offence is not None:
         for name, weight in offence.items():
             if not _is_number(weight):
-                problems.append(Problem(str(path), None, f"offence.{name}", repr(weight),
-                                        "wrong-type", "expected a number"))
+                problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        f"offence.{name}",
+                        repr(weight),
+                        "wrong-type",
+                        "expected a number",
+                    )
+                )
     parsed_bands: list[Ogrs3Band] = []
     if bands is not None:
         for i, band in enumerate(bands):
-            if not (isinstance(band, dict) and isinstance(band.get("name"), str)
-                    and _is_number(band.get("min_pct"))):
-                problems.append(Problem(str(path), None, f"bands[{i}]", repr(band), "bad-band",
-                                        "each band needs a name and a numeric min_pct"))
+            if not (
+                isinstance(band, dict)
+                and isinstance(band.get("name"), str)
+                and _is_number(band.get("min_pct"))
+            ):
+                problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        f"bands[{i}]",
+                        repr(band),
+                        "bad-band",
+                        "each band needs a name and a numeric min_pct",
+                    )
+                )
                 continue
             parsed_bands.append(Ogrs3Band(band["name"], float(band["min_pct"])))
         pcts = [b.min_pct for b in parsed_bands]
         if parsed_bands and (pcts != sorted(set(pcts)) or pcts[0] != 0):
-            problems.append(Problem(str(path), None, "bands", repr(pcts), "bad-bands",
-                                    "band lower bounds must ascend from 0"))
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    "bands",
+                    repr(pcts),
+                    "bad-bands",
+                    "band lower bounds must ascend from 0",
+                )
+            )
     if problems:
         raise ValidationError(problems)
     return Ogrs3Coefficients(

@@ -124,15 +124,23 @@ def check_input(
     if values.sex not in SEXES:
         bad("sex", values.sex, "unknown-sex", f"'{values.sex}' is not one of {', '.join(SEXES)}.")
     if values.offence not in c.offence:
-        bad("offence", values.offence, "unknown-offence",
+        bad(
+            "offence",
+            values.offence,
+            "unknown-offence",
             f"'{values.offence}' is not an OGRS3 offence category; use one of "
-            f"{', '.join(c.offence_categories)}.")
+            f"{', '.join(c.offence_categories)}.",
+        )
     k = values.previous_sanctions
     if not isinstance(k, int) or isinstance(k, bool):
         bad("previous_sanctions", k, "not-a-whole-number", f"'{k}' is not a whole number.")
     elif k < 0:
-        bad("previous_sanctions", k, "negative-sanctions",
-            f"{k} previous sanctions: the number cannot be negative.")
+        bad(
+            "previous_sanctions",
+            k,
+            "negative-sanctions",
+            f"{k} previous sanctions: the number cannot be negative.",
+        )
 
     dates = ("birth_date", "conviction_date", "first_sanction_date", "assessment_date")
     not_dates = [name for name in dates if not isinstance(getattr(values, name), date)]
@@ -144,19 +152,35 @@ def check_input(
     conviction, assessment = values.conviction_date, values.assessment_date
     age_first = completed_years(birth, first)
     if age_first < MIN_AGE_AT_FIRST_SANCTION:
-        bad("first_sanction_date", first.isoformat(), "first-sanction-under-10",
+        bad(
+            "first_sanction_date",
+            first.isoformat(),
+            "first-sanction-under-10",
             f"first sanction on {first} is at age {age_first} (born {birth}); "
-            f"a sanction needs age {MIN_AGE_AT_FIRST_SANCTION} or over.")
+            f"a sanction needs age {MIN_AGE_AT_FIRST_SANCTION} or over.",
+        )
     if first > conviction:
-        bad("first_sanction_date", first.isoformat(), "first-sanction-after-conviction",
-            f"first sanction on {first} is after the current conviction on {conviction}.")
+        bad(
+            "first_sanction_date",
+            first.isoformat(),
+            "first-sanction-after-conviction",
+            f"first sanction on {first} is after the current conviction on {conviction}.",
+        )
     if conviction > assessment:
-        bad("assessment_date", assessment.isoformat(), "assessment-before-conviction",
-            f"assessment on {assessment} is before the current conviction on {conviction}.")
-    if (isinstance(k, int) and k == 0 and first < conviction):
-        bad("first_sanction_date", first.isoformat(), "first-sanction-inconsistent",
+        bad(
+            "assessment_date",
+            assessment.isoformat(),
+            "assessment-before-conviction",
+            f"assessment on {assessment} is before the current conviction on {conviction}.",
+        )
+    if isinstance(k, int) and k == 0 and first < conviction:
+        bad(
+            "first_sanction_date",
+            first.isoformat(),
+            "first-sanction-inconsistent",
             f"with no previous sanctions the current conviction ({conviction}) is the first "
-            f"sanction, but the first sanction date is {first}; check the count or the date.")
+            f"sanction, but the first sanction date is {first}; check the count or the date.",
+        )
     return problems
 
 

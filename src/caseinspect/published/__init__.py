@@ -18,5 +18,7 @@ def published_path(round_id: str) -> Path:
     try:
         name = PUBLISHED_FILES[round_id]
     except KeyError:
-        raise ValueError(f"no published tables for round {round_id!r}; known: {sorted(PUBLISHED_FILES)}") from None
+        raise ValueError(
+            f"no published tables for round {round_id!r}; known: {sorted(PUBLISHED_FILES)}"
+        ) from None
     return Path(str(files(__name__).joinpath(name)))

@@ -69,29 +69,50 @@ def ratings_figure(result: RatingsResult, framework: Framework) -> Figure:
 
     heights = [len(rows) for _, _, rows in panels] or [1]
     fig = Figure(figsize=(10, 1.6 + 0.42 * sum(heights) + 0.6 * len(heights)), layout="constrained")
-    axes = fig.subplots(len(heights), 1, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
+    axes = fig.subplots(len(heights), 1, squeeze=False, gridspec_kw={"height_ratios": heights})[
+        :, 0
+    ]
     has_unrated = False
-    for ax, (ptype, n_providers, rows) in zip(axes, panels, strict=False):
+    for ax, (ptype, n_providers, rows) in zip(axes, panels, strict=True):
         labels = ["\n".join(textwrap.wrap(label, 34)) for label, _ in rows]
         left = [0] * len(rows)
         for level in [*levels, NOT_RATED]:
-            counts = [counts.get(level, 0) + (counts.get(WITHHELD, 0) if level == NOT_RATED else 0)
-                      for _, counts in rows]
+            counts = [
+                counts.get(level, 0) + (counts.get(WITHHELD, 0) if level == NOT_RATED else 0)
+                for _, counts in rows
+            ]
             if not any(counts):
                 continue
             colour = colours.get(level, _UNRATED_COLOUR)
             has_unrated |= level == NOT_RATED
-            bars = ax.barh(range(len(rows)), counts, left=left, color=colour, edgecolor="white",
-                           linewidth=0.8, hatch="//" if level == NOT_RATED else None, label=level)
-            ax.bar_label(bars, labels=[str(c) if c else "" for c in counts], label_type="center",
-                         color="white" if colour in _DARK else "black", fontsize=9)
+            bars = ax.barh(
+                range(len(rows)),
+                counts,
+                left=left,
+                color=colour,
+                edgecolor="white",
+                linewidth=0.8,
+                hatch="//" if level == NOT_RATED else None,
+                label=level,
+            )
+            ax.bar_label(
+                bars,
+                labels=[str(c) if c else "" for c in counts],
+                label_type="center",
+                color="white" if colour in _DARK else "black",
+                fontsize=9,
+            )
             left = [a + b for a, b in zip(left, counts, strict=True)]
         ax.set_yticks(range(len(rows)), labels, fontsize=9)
         ax.invert_yaxis()
         ax.set_xlim(0, max(n_providers, 1))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_title(f"{ptype} ({n_providers} provider{'s' if n_providers != 1 else ''})",
-                     loc="left", fontsize=11, fontweight="bold")
+        ax.set_title(
+            f"{ptype} ({n_providers} provider{'s' if n_providers != 1 else ''})",
+            loc="left",
+            fontsize=11,
+            fontweight="bold",
+        )
         ax.spines[["top", "right"]].set_visible(False)
         ax.get_yticklabels()[-1].set_fontweight("bold")
         ax.axhline(len(rows) - 1.5, color="#555555", linewidth=0.6)  # sets Overall apart
@@ -99,10 +120,14 @@ def ratings_figure(result: RatingsResult, framework: Framework) -> Figure:
     handles = [_patch(colours[lv], lv) for lv in levels]
     if has_unrated:
         handles.append(_patch(_UNRATED_COLOUR, "Not rated / withheld", hatch="//"))
-    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False,
-               fontsize=9)
-    fig.suptitle(f"Provider ratings by standard ({framework.id}, version {framework.version})",
-                 fontsize=12, fontweight="bold")
+    fig.legend(
+        handles=handles, loc="outside lower center", ncol=len(handles), frameon=False, fontsize=9
+    )
+    fig.suptitle(
+        f"Provider ratings by standard ({framework.id}, version {framework.version})",
+        fontsize=12,
+        fontweight="bold",
+    )
     return fig
 
 

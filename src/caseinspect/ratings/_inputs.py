@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..cases._rows import cell_text as _text, row_numbers as _row_numbers
+from ..cases._rows import cell_text as _text
+from ..cases._rows import row_numbers as _row_numbers
 from ..errors import Problem, ValidationError
 from ..framework import ANSWER_VALUES, Framework, Standard
 
@@ -26,42 +27,76 @@ class Decision:
     reason: str
 
 
-def check_cases(cases: pd.DataFrame, fw: Framework, source: str) -> tuple[pd.DataFrame, dict[str, str]]:
+def check_cases(
+    cases: pd.DataFrame, fw: Framework, source: str
+) -> tuple[pd.DataFrame, dict[str, str]]:
     """Return the key-question answers (lower case, '' for empty) and each provider's type."""
     kq_items = [kq.item for s in fw.standards if s.basis == "cases" for kq in s.key_questions]
     needed = ["provider", "provider_type", *dict.fromkeys(kq_items)]
     missing = [c for c in needed if c not in cases.columns]
     if missing:
-        raise ValidationError([Problem(source, None, c, None, "missing-column",
-                                       "required column is missing") for c in missing])
+        raise ValidationError(
+            [
+                Problem(source, None, c, None, "missing-column", "required column is missing")
+                for c in missing
+            ]
+        )
     allowed_types = _provider_types(fw)
     by_lower = {t.lower(): t for t in allowed_types}
     problems: list[Problem] = []
     types: dict[str, tuple[str, int]] = {}
     columns = {c: [_text(v) for v in cases[c]] for c in needed}
     rows = _row_numbers(cases)
-    for i, (provider, ptype) in enumerate(zip(columns["provider"], columns["provider_type"], strict=True)):
+    for i, (provider, ptype) in enumerate(
+        zip(columns["provider"], columns["provider_type"], strict=True)
+    ):
         row = rows[i]
         if not provider:
-            problems.append(Problem(source, row, "provider", "", "missing-value", "a provider is required."))
+            problems.append(
+                Problem(source, row, "provider", "", "missing-value", "a provider is required.")
+            )
         canonical = by_lower.get(ptype.lower())
         if canonical is None:
-            problems.append(Problem(source, row, "provider_type", ptype, "unknown-category",
-                                    f"'{ptype}' is not one of {', '.join(allowed_types)}."))
+            problems.append(
+                Problem(
+                    source,
+                    row,
+                    "provider_type",
+                    ptype,
+                    "unknown-category",
+                    f"'{ptype}' is not one of {', '.join(allowed_types)}.",
+                )
+            )
             continue
         columns["provider_type"][i] = canonical
         if provider:
             first = types.setdefault(provider, (canonical, row))
             if first[0] != canonical:
-                problems.append(Problem(source, row, "provider_type", ptype, "inconsistent-provider-type",
-                                        f"provider '{provider}' is {first[0]} on row {first[1]}."))
+                problems.append(
+                    Problem(
+                        source,
+                        row,
+                        "provider_type",
+                        ptype,
+                        "inconsistent-provider-type",
+                        f"provider '{provider}' is {first[0]} on row {first[1]}.",
+                    )
+                )
     for item in dict.fromkeys(kq_items):
         values = columns[item]
         for i, value in enumerate(values):
             answer = value.lower()
             if answer and answer not in ANSWER_VALUES:
-                problems.append(Problem(source, rows[i], item, value, "unknown-answer",
-                                        f"'{value}' is not one of yes, no or empty."))
+                problems.append(
+                    Problem(
+                        source,
+                        rows[i],
+                        item,
+                        value,
+                        "unknown-answer",
+                        f"'{value}' is not one of yes, no or empty.",
+                    )
+                )
             values[i] = answer
     if problems:
         raise ValidationError(problems)
@@ -84,8 +119,12 @@ def check_decisions(
     columns = JUDGEMENT_COLUMNS if kind == "judgement" else OVERRIDE_COLUMNS
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValidationError([Problem(source, None, c, None, "missing-column",
-                                       "required column is missing") for c in missing])
+        raise ValidationError(
+            [
+                Problem(source, None, c, None, "missing-column", "required column is missing")
+                for c in missing
+            ]
+        )
     levels = {lv.name.lower(): lv.name for lv in fw.ratings.levels}
     problems: list[Problem] = []
     out: list[Decision] = []
@@ -95,33 +134,49 @@ def check_decisions(
         record = {k: _text(v) for k, v in raw.items()}
 
         def bad(column: str, rule: str, message: str) -> None:
-            problems.append(Problem(source, row, column, record[column], rule, message))
+            problems.append(Problem(source, row, column, record[column], rule, message))  # noqa: B023 - called only within this iteration
 
         provider, code = record["provider"], record["standard"]
         standard: Standard | None = None
         if provider not in provider_types:
-            bad("provider", "unknown-provider",
+            bad(
+                "provider",
+                "unknown-provider",
                 f"'{provider}' is not a provider in the case file "
-                f"({', '.join(sorted(provider_types)) or 'none'}).")
+                f"({', '.join(sorted(provider_types)) or 'none'}).",
+            )
         else:
             ptype = provider_types[provider]
             standard = next((s for s in fw.standards_for(ptype) if s.code == code), None)
             if standard is None:
                 codes = ", ".join(s.code for s in fw.standards_for(ptype))
-                bad("standard", "unknown-standard",
-                    f"'{code}' is not a standard rated for a {ptype} ({codes}).")
+                bad(
+                    "standard",
+                    "unknown-standard",
+                    f"'{code}' is not a standard rated for a {ptype} ({codes}).",
+                )
             elif kind == "judgement" and standard.basis != "judgement":
-                bad("standard", "rated-from-cases",
+                bad(
+                    "standard",
+                    "rated-from-cases",
                     f"standard {code} is rated from the case sample; to change its rating "
-                    "record a panel override with a reason.")
+                    "record a panel override with a reason.",
+                )
         rating = levels.get(record["rating"].lower())
         if rating is None:
-            bad("rating", "unknown-rating",
-                f"'{record['rating']}' is not one of {', '.join(lv.name for lv in fw.ratings.levels)}.")
+            bad(
+                "rating",
+                "unknown-rating",
+                f"'{record['rating']}' is not one of {', '.join(lv.name for lv in fw.ratings.levels)}.",
+            )
         if not record[reason_column] and (kind == "judgement" or reason_required):
-            bad(reason_column, "missing-reason",
-                "a judgement needs its reasons." if kind == "judgement"
-                else "an override needs a recorded reason.")
+            bad(
+                reason_column,
+                "missing-reason",
+                "a judgement needs its reasons."
+                if kind == "judgement"
+                else "an override needs a recorded reason.",
+            )
         key = (provider, code)
         if key in seen:
             bad("standard", "duplicate", f"{provider} {code} is already rated on row {seen[key]}.")

@@ -111,12 +111,22 @@ def rate_providers(
     'withheld'
     """
     if framework.ratings is None:
-        raise CaseinspectError(f"framework {framework.id!r} has no ratings rules (no ratings: block).")
+        raise CaseinspectError(
+            f"framework {framework.id!r} has no ratings rules (no ratings: block)."
+        )
     rules = framework.ratings
     table, provider_types = check_cases(cases, framework, sources[0])
-    judged = check_decisions(judgements, framework, provider_types, kind="judgement", source=sources[1])
-    overridden = check_decisions(overrides, framework, provider_types, kind="override",
-                                 source=sources[2], reason_required=rules.override_requires_reason)
+    judged = check_decisions(
+        judgements, framework, provider_types, kind="judgement", source=sources[1]
+    )
+    overridden = check_decisions(
+        overrides,
+        framework,
+        provider_types,
+        kind="override",
+        source=sources[2],
+        reason_required=rules.override_requires_reason,
+    )
     by_judgement = {(d.provider, d.standard): d for d in judged}
     by_override = {(d.provider, d.standard): d for d in overridden}
     scores = {lv.name: lv.score for lv in rules.levels}
@@ -135,8 +145,11 @@ def rate_providers(
                 rating, basis = _rate_from_cases(standard, mine, rules, provider, kq_rows, notes)
             else:
                 decision = by_judgement.get((provider, standard.code))
-                rating, basis = (decision.rating, f"judgement: {decision.reason}") if decision else (
-                    NOT_RATED, "no judgement recorded")
+                rating, basis = (
+                    (decision.rating, f"judgement: {decision.reason}")
+                    if decision
+                    else (NOT_RATED, "no judgement recorded")
+                )
             override = by_override.get((provider, standard.code))
             if override is not None:
                 basis = f"panel override (computed: {rating}): {override.reason}"
@@ -147,21 +160,30 @@ def rate_providers(
             else:
                 score = scores[rating]
                 total += score
-            rating_rows.append((provider, standard.code, rating, score, basis, standard.title, ptype))
+            rating_rows.append(
+                (provider, standard.code, rating, score, basis, standard.title, ptype)
+            )
         if unrated:
-            note = (f"overall rating withheld: {len(unrated)} standard(s) not rated "
-                    f"({', '.join(unrated)})")
+            note = (
+                f"overall rating withheld: {len(unrated)} standard(s) not rated "
+                f"({', '.join(unrated)})"
+            )
             notes.append(f"{provider}: {note}")
             overall_rows.append((provider, None, WITHHELD, note))
         else:
             band = band_for_score(rules, total, framework.id)
             overall_rows.append((provider, total, band.name, ""))
     return RatingsResult(
-        key_questions=pd.DataFrame(kq_rows, columns=["provider", "key_question", "n", "sufficient", "pct"]),
-        ratings=pd.DataFrame(rating_rows, columns=["provider", "standard", "rating", "score", "basis",
-                                                   "title", "provider_type"]).astype({"score": "Int64"}),
+        key_questions=pd.DataFrame(
+            kq_rows, columns=["provider", "key_question", "n", "sufficient", "pct"]
+        ),
+        ratings=pd.DataFrame(
+            rating_rows,
+            columns=["provider", "standard", "rating", "score", "basis", "title", "provider_type"],
+        ).astype({"score": "Int64"}),
         overall=pd.DataFrame(overall_rows, columns=["provider", "score", "rating", "note"]).astype(
-            {"score": "Int64"}),
+            {"score": "Int64"}
+        ),
         notes=tuple(notes),
         provenance=dict(framework.provenance),
     )
@@ -184,8 +206,10 @@ def _rate_from_cases(
         if lowest is None or pct < lowest[0]:
             lowest = (pct, kq.code, yes, n)
     if empty:
-        notes.append(f"{provider} {standard.code}: no applicable case for key question(s) "
-                     f"{', '.join(empty)}; left out of the rating")
+        notes.append(
+            f"{provider} {standard.code}: no applicable case for key question(s) "
+            f"{', '.join(empty)}; left out of the rating"
+        )
     if lowest is None:
         return NOT_RATED, "no applicable cases"
     pct, code, yes, n = lowest

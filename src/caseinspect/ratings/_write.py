@@ -11,7 +11,9 @@ from ._rate import RatingsResult
 __all__ = ["write_ratings"]
 
 
-def write_ratings(result: RatingsResult, framework: Framework, out_dir: str | Path) -> dict[str, Path]:
+def write_ratings(
+    result: RatingsResult, framework: Framework, out_dir: str | Path
+) -> dict[str, Path]:
     """Write ``key_questions.csv``, ``ratings.csv``, ``overall.csv`` and ``ratings.png``.
 
     Returns the paths by name. Identical results give identical CSV files.
@@ -26,7 +28,8 @@ def write_ratings(result: RatingsResult, framework: Framework, out_dir: str | Pa
     }
     result.key_questions.to_csv(paths["key_questions"], index=False, lineterminator="\n")
     result.ratings[["provider", "standard", "rating", "score", "basis", "title"]].to_csv(
-        paths["ratings"], index=False, lineterminator="\n")
+        paths["ratings"], index=False, lineterminator="\n"
+    )
     result.overall.to_csv(paths["overall"], index=False, lineterminator="\n")
     figure = ratings_figure(result, framework)
     figure.savefig(paths["figure"], dpi=150, metadata={"Software": None})

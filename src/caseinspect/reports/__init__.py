@@ -45,7 +45,9 @@ __all__ = [
 FORMATS = ("csv", "xlsx", "html", "pdf", "figures")
 
 
-def write_report(report: TablesReport, out_dir: str | Path, formats: tuple[str, ...] = ("csv", "xlsx", "html")) -> dict[str, Path]:
+def write_report(
+    report: TablesReport, out_dir: str | Path, formats: tuple[str, ...] = ("csv", "xlsx", "html")
+) -> dict[str, Path]:
     """Write the report into ``out_dir`` (created if needed); return the paths by format.
 
     Always writes ``provenance.json`` beside the tables. ``formats`` may add ``pdf`` and
@@ -92,7 +94,9 @@ def write_pdf(report: TablesReport, path: str | Path, **options) -> Path:
     return _write(report, path, **options)
 
 
-def write_figures(report: TablesReport, out_dir: str | Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
+def write_figures(
+    report: TablesReport, out_dir: str | Path, formats: tuple[str, ...] = ("png", "svg")
+) -> list[Path]:
     """Write the bulletin figures as ``figure-NN-<slug>.png`` (and ``.svg``); return the paths."""
     from ._figures import write_figures as _write
 

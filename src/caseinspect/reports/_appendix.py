@@ -40,31 +40,54 @@ _METHODS = {
 
 def model_blocks(report: TablesReport) -> tuple[ModelBlock, ...]:
     """The models behind the shading, formatted for the appendix (XLSX and HTML)."""
-    labels = {(spec.id, c.question): c.label for spec in report.framework.tables for c in spec.columns}
+    labels = {
+        (spec.id, c.question): c.label for spec in report.framework.tables for c in spec.columns
+    }
     names = {v.code: v.label for v in report.framework.profile}
     blocks = []
     for model in report.models:
         result = model.result or {}
         fitted = result.get("model") or {}
         steps = tuple(
-            (str(s.get("step", "")), str(s.get("action", "")), names.get(s.get("term"), str(s.get("term"))),
-             str(s.get("test", "")).upper(), _num(s.get("statistic"), 2), str(s.get("df", "")), _p(s.get("p")))
+            (
+                str(s.get("step", "")),
+                str(s.get("action", "")),
+                names.get(s.get("term"), str(s.get("term"))),
+                str(s.get("test", "")).upper(),
+                _num(s.get("statistic"), 2),
+                str(s.get("df", "")),
+                _p(s.get("p")),
+            )
             for s in fitted.get("steps", ())
         )
         references = {c.get("name"): c.get("reference") for c in fitted.get("codings", ())}
         coefficients = tuple(
-            (_coefficient_name(c.get("name", ""), names, references), _num(c.get("odds_ratio"), 2),
-             f"{_num(c.get('or_ci_low'), 2)} to {_num(c.get('or_ci_high'), 2)}", _p(c.get("p")))
+            (
+                _coefficient_name(c.get("name", ""), names, references),
+                _num(c.get("odds_ratio"), 2),
+                f"{_num(c.get('or_ci_low'), 2)} to {_num(c.get('or_ci_high'), 2)}",
+                _p(c.get("p")),
+            )
             for c in fitted.get("coefficients", ())
         )
-        heading = (f"Table {table_number(model.table)} ({split_label(model.provider_split)}): "
-                   f"{labels.get((model.table, model.question), model.question)}")
+        heading = (
+            f"Table {table_number(model.table)} ({split_label(model.provider_split)}): "
+            f"{labels.get((model.table, model.question), model.question)}"
+        )
         method = _METHODS.get(fitted.get("method"), str(result.get("method", model.method)))
         if fitted.get("cluster"):
             method += f", standard errors clustered by {fitted['cluster']}"
-        blocks.append(ModelBlock(heading, method, result.get("n"),
-                                 tuple(names.get(t, t) for t in model.retained), steps, coefficients,
-                                 tuple(str(w) for w in result.get("warnings", ()))))
+        blocks.append(
+            ModelBlock(
+                heading,
+                method,
+                result.get("n"),
+                tuple(names.get(t, t) for t in model.retained),
+                steps,
+                coefficients,
+                tuple(str(w) for w in result.get("warnings", ())),
+            )
+        )
     return tuple(blocks)
 
 

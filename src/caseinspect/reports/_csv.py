@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..analysis import TABLE_COLUMNS, TablesReport
@@ -46,7 +45,9 @@ def write_csv(report: TablesReport, path: str | Path) -> Path:
 def write_provenance(report: TablesReport, path: str | Path) -> Path:
     """Write ``provenance.json``: software, framework and data fingerprints, settings."""
     path = Path(path)
-    path.write_text(json.dumps(report.provenance.as_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(report.provenance.as_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     return path
 
 

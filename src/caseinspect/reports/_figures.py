@@ -32,8 +32,17 @@ import pandas as pd
 from ..analysis import TablesReport
 from ..framework import Framework, TableSpec
 
-__all__ = ["CellRef", "FigureData", "FigureSpec", "figure_png", "plan_figures", "render_figure",
-           "report_figures", "table_number", "write_figures"]
+__all__ = [
+    "CellRef",
+    "FigureData",
+    "FigureSpec",
+    "figure_png",
+    "plan_figures",
+    "render_figure",
+    "report_figures",
+    "table_number",
+    "write_figures",
+]
 
 #: Profile variables the bulletins call "risk levels".
 RISK_VARIABLES = ("likelihood_of_reoffending", "rosh")
@@ -41,8 +50,11 @@ RISK_VARIABLES = ("likelihood_of_reoffending", "rosh")
 #: Okabe & Ito's colour-blind-safe palette (blue, orange) for unordered series; a single
 #: blue ramp for ordered ones (Low → High), which stays readable in greyscale too.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
-ORDERED = {2: ("#6BAED6", "#08519C"), 3: ("#9ECAE1", "#4292C6", "#08306B"),
-           4: ("#C6DBEF", "#6BAED6", "#2171B5", "#08306B")}
+ORDERED = {
+    2: ("#6BAED6", "#08519C"),
+    3: ("#9ECAE1", "#4292C6", "#08306B"),
+    4: ("#C6DBEF", "#6BAED6", "#2171B5", "#08306B"),
+}
 
 # Titles the tables cannot give, as the bulletin printed them (keyed by framework id).
 _TITLES = {("qi-2016", "by-split"): "Quality and sufficiency of assessment - CRC vs NPS cases"}
@@ -107,8 +119,10 @@ class FigureData:
         kind = "Horizontal" if spec.orientation == "horizontal" else "Vertical"
         parts = [f"{kind} bar chart. {spec.title}."]
         for g, group in enumerate(spec.groups):
-            shown = [f"{series} {self._label(s, g)}" if len(spec.series) > 1 else self._label(s, g)
-                     for s, series in enumerate(spec.series)]
+            shown = [
+                f"{series} {self._label(s, g)}" if len(spec.series) > 1 else self._label(s, g)
+                for s, series in enumerate(spec.series)
+            ]
             parts.append(f"{group}: {', '.join(shown)}.")
         if any("*" in row for row in self.markers):
             parts.append("* suppressed to protect confidentiality.")
@@ -134,19 +148,29 @@ def plan_figures(framework: Framework) -> tuple[FigureSpec, ...]:
     for a, b in pairs:
         drafts.append(_stages_figure(framework, a, b))
     for spec in tables:
-        if spec.kind == "sufficiency" and spec.provider_splits == ("all",) and spec.id not in paired:
+        if (
+            spec.kind == "sufficiency"
+            and spec.provider_splits == ("all",)
+            and spec.id not in paired
+        ):
             drafts.append(_all_cases_figure(framework, spec))
     for a, b in pairs:
         for spec in (a, b):
             if "provider_type" in spec.breakdowns:
                 drafts.append(_stages_by_provider(framework, spec))
     for a, b in pairs:
-        if "likelihood_of_reoffending" in a.breakdowns and "likelihood_of_reoffending" in b.breakdowns:
+        if (
+            "likelihood_of_reoffending" in a.breakdowns
+            and "likelihood_of_reoffending" in b.breakdowns
+        ):
             drafts.append(_last_stage_by_likelihood(framework, a, b))
     split_tables = [s for s in tables if "all" in s.provider_splits and len(s.provider_splits) >= 3]
     if split_tables:
         drafts.append(_by_split_figure(framework, split_tables))
-    return tuple(FigureSpec(id=f"figure-{i:02d}", number=i, **draft) for i, draft in enumerate(drafts, start=1))
+    return tuple(
+        FigureSpec(id=f"figure-{i:02d}", number=i, **draft)
+        for i, draft in enumerate(drafts, start=1)
+    )
 
 
 def _prevalence_figures(framework: Framework, spec: TableSpec) -> list[dict]:
@@ -154,23 +178,44 @@ def _prevalence_figures(framework: Framework, spec: TableSpec) -> list[dict]:
     thing = _mean_noun(spec)
     if "provider_type" in spec.breakdowns:
         provider = framework.profile_variable("provider_type")
-        drafts.append(dict(
-            title=f"Prevalence of {thing} by provider ({' vs '.join(reversed(provider.categories))})",
-            orientation="horizontal", measure="pct",
-            groups=tuple(c.label for c in spec.columns), series=provider.categories,
-            refs=tuple(tuple(CellRef(spec.id, c.question, "all", provider.table_variable, cat) for c in spec.columns)
-                       for cat in provider.categories),
-            source=f"Table {table_number(spec.id)}"))
+        drafts.append(
+            dict(
+                title=f"Prevalence of {thing} by provider ({' vs '.join(reversed(provider.categories))})",
+                orientation="horizontal",
+                measure="pct",
+                groups=tuple(c.label for c in spec.columns),
+                series=provider.categories,
+                refs=tuple(
+                    tuple(
+                        CellRef(spec.id, c.question, "all", provider.table_variable, cat)
+                        for c in spec.columns
+                    )
+                    for cat in provider.categories
+                ),
+                source=f"Table {table_number(spec.id)}",
+            )
+        )
     risks = [framework.profile_variable(code) for code in RISK_VARIABLES if code in spec.breakdowns]
     if spec.mean_row is not None and risks:
         levels = risks[0].categories
         risks = [v for v in risks if v.categories == levels]
-        drafts.append(dict(
-            title=f"{spec.mean_row.label} by risk levels – {' and '.join(v.label.lower() for v in risks)}",
-            orientation="vertical", measure="mean", groups=levels, series=tuple(v.label for v in risks),
-            refs=tuple(tuple(CellRef(spec.id, spec.mean_row.question, "all", v.table_variable, cat) for cat in levels)
-                       for v in risks),
-            source=f"Table {table_number(spec.id)}"))
+        drafts.append(
+            dict(
+                title=f"{spec.mean_row.label} by risk levels – {' and '.join(v.label.lower() for v in risks)}",
+                orientation="vertical",
+                measure="mean",
+                groups=levels,
+                series=tuple(v.label for v in risks),
+                refs=tuple(
+                    tuple(
+                        CellRef(spec.id, spec.mean_row.question, "all", v.table_variable, cat)
+                        for cat in levels
+                    )
+                    for v in risks
+                ),
+                source=f"Table {table_number(spec.id)}",
+            )
+        )
     return drafts
 
 
@@ -193,7 +238,9 @@ def _stages(framework: Framework, spec: TableSpec) -> tuple[str, ...] | None:
 
 
 def _stage_pairs(framework: Framework) -> list[tuple[TableSpec, TableSpec]]:
-    candidates = [s for s in framework.tables if s.kind == "sufficiency" and s.provider_splits == ("all",)]
+    candidates = [
+        s for s in framework.tables if s.kind == "sufficiency" and s.provider_splits == ("all",)
+    ]
     pairs = []
     i = 0
     while i < len(candidates) - 1:
@@ -211,33 +258,61 @@ def _pair_titles(a: TableSpec, b: TableSpec) -> tuple[str, str, str]:
     head_a, sep_a, tail_a = a.title.rpartition(" in ")
     head_b, sep_b, tail_b = b.title.rpartition(" in ")
     if sep_a and sep_b and head_a == head_b:
-        return f"{head_a} in {tail_a} and {tail_b}", tail_a[:1].upper() + tail_a[1:], tail_b[:1].upper() + tail_b[1:]
+        return (
+            f"{head_a} in {tail_a} and {tail_b}",
+            tail_a[:1].upper() + tail_a[1:],
+            tail_b[:1].upper() + tail_b[1:],
+        )
     return f"{a.title}; {b.title}", f"Table {a.id}", f"Table {b.id}"
 
 
 def _stages_figure(framework: Framework, a: TableSpec, b: TableSpec) -> dict:
     title, label_a, label_b = _pair_titles(a, b)
     return dict(
-        title=title, orientation="vertical", measure="pct", groups=_stages(framework, a), series=(label_a, label_b),
-        refs=tuple(tuple(CellRef(t.id, c.question, "all", "all", "All cases") for c in t.columns) for t in (a, b)),
-        source=f"Tables {table_number(a.id)} and {table_number(b.id)}")
+        title=title,
+        orientation="vertical",
+        measure="pct",
+        groups=_stages(framework, a),
+        series=(label_a, label_b),
+        refs=tuple(
+            tuple(CellRef(t.id, c.question, "all", "all", "All cases") for c in t.columns)
+            for t in (a, b)
+        ),
+        source=f"Tables {table_number(a.id)} and {table_number(b.id)}",
+    )
 
 
 def _all_cases_figure(framework: Framework, spec: TableSpec) -> dict:
     return dict(
-        title=spec.title, orientation="horizontal", measure="pct", groups=tuple(c.label for c in spec.columns),
-        series=("All cases",), refs=(tuple(CellRef(spec.id, c.question, "all", "all", "All cases") for c in spec.columns),),
-        source=f"Table {table_number(spec.id)}")
+        title=spec.title,
+        orientation="horizontal",
+        measure="pct",
+        groups=tuple(c.label for c in spec.columns),
+        series=("All cases",),
+        refs=(
+            tuple(CellRef(spec.id, c.question, "all", "all", "All cases") for c in spec.columns),
+        ),
+        source=f"Table {table_number(spec.id)}",
+    )
 
 
 def _stages_by_provider(framework: Framework, spec: TableSpec) -> dict:
     provider = framework.profile_variable("provider_type")
     return dict(
-        title=f"{spec.title}, by provider ({' vs '.join(provider.categories)})", orientation="vertical", measure="pct",
-        groups=_stages(framework, spec), series=provider.categories,
-        refs=tuple(tuple(CellRef(spec.id, c.question, "all", provider.table_variable, cat) for c in spec.columns)
-                   for cat in provider.categories),
-        source=f"Table {table_number(spec.id)}")
+        title=f"{spec.title}, by provider ({' vs '.join(provider.categories)})",
+        orientation="vertical",
+        measure="pct",
+        groups=_stages(framework, spec),
+        series=provider.categories,
+        refs=tuple(
+            tuple(
+                CellRef(spec.id, c.question, "all", provider.table_variable, cat)
+                for c in spec.columns
+            )
+            for cat in provider.categories
+        ),
+        source=f"Table {table_number(spec.id)}",
+    )
 
 
 def _last_stage_by_likelihood(framework: Framework, a: TableSpec, b: TableSpec) -> dict:
@@ -245,24 +320,45 @@ def _last_stage_by_likelihood(framework: Framework, a: TableSpec, b: TableSpec) 
     _, label_a, label_b = _pair_titles(a, b)
     stage = _stages(framework, a)[-1].lower()
     return dict(
-        title=f"Tailoring of {stage} by service user's {variable.label.lower()}", orientation="vertical", measure="pct",
-        groups=(label_a, label_b), series=variable.categories, ordered=True,
-        refs=tuple(tuple(CellRef(t.id, t.columns[-1].question, "all", variable.table_variable, cat) for t in (a, b))
-                   for cat in variable.categories),
-        source=f"Tables {table_number(a.id)} and {table_number(b.id)}")
+        title=f"Tailoring of {stage} by service user's {variable.label.lower()}",
+        orientation="vertical",
+        measure="pct",
+        groups=(label_a, label_b),
+        series=variable.categories,
+        ordered=True,
+        refs=tuple(
+            tuple(
+                CellRef(t.id, t.columns[-1].question, "all", variable.table_variable, cat)
+                for t in (a, b)
+            )
+            for cat in variable.categories
+        ),
+        source=f"Tables {table_number(a.id)} and {table_number(b.id)}",
+    )
 
 
 def _by_split_figure(framework: Framework, specs: list[TableSpec]) -> dict:
     splits = tuple(s for s in specs[0].provider_splits if s != "all")
     columns = [(spec, c) for spec in specs for c in spec.columns]
-    title = _TITLES.get((framework.id, "by-split"), f"Sufficiency by provider - {' vs '.join(splits)} cases")
+    title = _TITLES.get(
+        (framework.id, "by-split"), f"Sufficiency by provider - {' vs '.join(splits)} cases"
+    )
     return dict(
-        title=title, orientation="horizontal", measure="pct",
-        groups=tuple(framework.item(c.item).label for _, c in columns), series=splits,
-        refs=tuple(tuple(CellRef(spec.id, c.question, split, "all", "All cases") for spec, c in columns)
-                   for split in splits),
-        source=(f"Tables {table_number(specs[0].id)}–{table_number(specs[-1].id)}" if len(specs) > 1
-                else f"Table {table_number(specs[0].id)}"))
+        title=title,
+        orientation="horizontal",
+        measure="pct",
+        groups=tuple(framework.item(c.item).label for _, c in columns),
+        series=splits,
+        refs=tuple(
+            tuple(CellRef(spec.id, c.question, split, "all", "All cases") for spec, c in columns)
+            for split in splits
+        ),
+        source=(
+            f"Tables {table_number(specs[0].id)}–{table_number(specs[-1].id)}"
+            if len(specs) > 1
+            else f"Table {table_number(specs[0].id)}"
+        ),
+    )
 
 
 # --- the numbers ---------------------------------------------------------------------------
@@ -297,15 +393,19 @@ def report_figures(report: TablesReport) -> tuple[FigureData, ...]:
     >>> figure.spec.series, len(figure.values[0]) == len(figure.spec.groups)
     (('CRC', 'NPS'), True)
     """
-    lookup = {(r.table, r.question, r.provider_split, r.variable, r.category): r
-              for r in report.cells.itertuples(index=False)}
+    lookup = {
+        (r.table, r.question, r.provider_split, r.variable, r.category): r
+        for r in report.cells.itertuples(index=False)
+    }
     figures = []
     for spec in plan_figures(report.framework):
         values, markers = [], []
         for series_refs in spec.refs:
             row_values, row_markers = [], []
             for ref in series_refs:
-                value, marker = _read(lookup.get((ref.table, ref.question, ref.split, ref.variable, ref.category)))
+                value, marker = _read(
+                    lookup.get((ref.table, ref.question, ref.split, ref.variable, ref.category))
+                )
                 row_values.append(value)
                 row_markers.append(marker)
             values.append(tuple(row_values))
@@ -371,8 +471,10 @@ def _draw(data: FigureData, title: bool = True):
             bars = ax.barh(offsets, heights, height=width * 0.92, color=colour, label=label)
         else:
             bars = ax.bar(offsets, heights, width=width * 0.92, color=colour, label=label)
-        texts = [data.markers[s][g] if v is None else _value_label(v, spec.measure)
-                 for g, v in enumerate(data.values[s])]
+        texts = [
+            data.markers[s][g] if v is None else _value_label(v, spec.measure)
+            for g, v in enumerate(data.values[s])
+        ]
         ax.bar_label(bars, labels=texts, padding=3, fontsize=8.5 if n_series > 2 else 9)
     labels = [textwrap.fill(g, 28 if horizontal else 22) for g in spec.groups]
     if horizontal:
@@ -391,13 +493,19 @@ def _draw(data: FigureData, title: bool = True):
         ax.spines[side].set_visible(False)
     ax.tick_params(length=0)
     if n_series > 1:
-        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=n_series, frameon=False, fontsize=9)
+        ax.legend(
+            loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=n_series, frameon=False, fontsize=9
+        )
     if title:
-        fig.suptitle(textwrap.fill(data.caption, 80), fontsize=11.5, fontweight="bold", x=0.01, ha="left")
+        fig.suptitle(
+            textwrap.fill(data.caption, 80), fontsize=11.5, fontweight="bold", x=0.01, ha="left"
+        )
     if spec.source:
         # supxlabel, not fig.text: the constrained layout then makes room for it.
         suppressed = " (* suppressed)" if any("*" in m for m in data.markers) else ""
-        fig.supxlabel(f"Source: {spec.source}{suppressed}", x=0.01, ha="left", fontsize=7.5, color="#555555")
+        fig.supxlabel(
+            f"Source: {spec.source}{suppressed}", x=0.01, ha="left", fontsize=7.5, color="#555555"
+        )
     return fig
 
 
@@ -446,15 +554,26 @@ def _save(data: FigureData, fmt: str, title: bool = True) -> bytes:
     with matplotlib.rc_context(_RC):
         fig = _draw(data, title)
         if fmt == "png":
-            metadata = {"Title": data.caption, "Description": data.alt_text, "Software": "caseinspect"}
+            metadata = {
+                "Title": data.caption,
+                "Description": data.alt_text,
+                "Software": "caseinspect",
+            }
         else:
             # No date, and a fixed creator: the file must not change from run to run.
-            metadata = {"Title": data.caption, "Description": data.alt_text, "Date": None, "Creator": "caseinspect"}
+            metadata = {
+                "Title": data.caption,
+                "Description": data.alt_text,
+                "Date": None,
+                "Creator": "caseinspect",
+            }
         fig.savefig(buffer, format=fmt, metadata=metadata)
     return buffer.getvalue()
 
 
-def write_figures(report: TablesReport, out_dir: str | Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
+def write_figures(
+    report: TablesReport, out_dir: str | Path, formats: tuple[str, ...] = ("png", "svg")
+) -> list[Path]:
     """Write every figure of ``report`` into ``out_dir`` as ``figure-NN-<slug>.<fmt>``.
 
     Parameters

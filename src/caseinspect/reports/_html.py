@@ -21,7 +21,9 @@ from ._layout import crown_copyright as _crown_copyright
 __all__ = ["OGL_NOTE", "annex_layout", "render_html", "write_html"]
 
 
-def render_html(report: TablesReport, *, figures: bool = True, crown_copyright: bool | None = None) -> str:
+def render_html(
+    report: TablesReport, *, figures: bool = True, crown_copyright: bool | None = None
+) -> str:
     """The report as one self-contained HTML page (no external assets, no JavaScript).
 
     Parameters
@@ -76,7 +78,12 @@ def _figure_context(report: TablesReport) -> tuple[dict, ...]:
     from ._figures import figure_png, report_figures
 
     return tuple(
-        {"id": data.spec.id, "caption": data.caption, "alt": data.alt_text,
-         "src": "data:image/png;base64," + base64.b64encode(figure_png(data, title=False)).decode("ascii")}
+        {
+            "id": data.spec.id,
+            "caption": data.caption,
+            "alt": data.alt_text,
+            "src": "data:image/png;base64,"
+            + base64.b64encode(figure_png(data, title=False)).decode("ascii"),
+        }
         for data in report_figures(report)
     )

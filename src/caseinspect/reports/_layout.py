@@ -34,11 +34,15 @@ __all__ = [
 ]
 
 #: Printed under reproduced published figures (never needed for synthetic or own data).
-OGL_NOTE = ("Contains public sector information licensed under the Open Government Licence v3.0 "
-            "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/). © Crown copyright.")
+OGL_NOTE = (
+    "Contains public sector information licensed under the Open Government Licence v3.0 "
+    "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/). © Crown copyright."
+)
 
-_SIGNIFICANCE_NOTE = ("Shaded cells indicate that the sub-group differences were significant "
-                      "(based upon logistic regression analysis).")
+_SIGNIFICANCE_NOTE = (
+    "Shaded cells indicate that the sub-group differences were significant "
+    "(based upon logistic regression analysis)."
+)
 
 CellKind = Literal["n", "pct", "mean"]
 CellStatus = Literal["value", "empty", "suppressed"]
@@ -190,12 +194,17 @@ def annex_layout(report: TablesReport) -> tuple[AnnexTable, ...]:
     settings = dict(report.provenance.settings)
     tested = settings.get("significance", "none") != "none"
     threshold = settings.get("suppress")
-    return tuple(_layout_table(spec, report, lookup, tested, threshold) for spec in report.framework.tables)
+    return tuple(
+        _layout_table(spec, report, lookup, tested, threshold) for spec in report.framework.tables
+    )
 
 
 def _index_cells(cells: pd.DataFrame) -> dict[tuple[str, str, str, str, str], dict]:
     records = cells.to_dict("records")
-    return {(r["table"], r["question"], r["provider_split"], r["variable"], r["category"]): r for r in records}
+    return {
+        (r["table"], r["question"], r["provider_split"], r["variable"], r["category"]): r
+        for r in records
+    }
 
 
 def _row_keys(report: TablesReport, spec: TableSpec):
@@ -207,14 +216,16 @@ def _row_keys(report: TablesReport, spec: TableSpec):
             yield variable.label, category, variable.table_variable, category
 
 
-def _layout_table(spec: TableSpec, report: TablesReport, lookup, tested: bool, threshold) -> AnnexTable:
+def _layout_table(
+    spec: TableSpec, report: TablesReport, lookup, tested: bool, threshold
+) -> AnnexTable:
     prevalence = spec.kind == "prevalence"
     groups: list[RowGroup] = []
     current: tuple[str | None, list[GridRow]] | None = None
     for group, label, variable, category in _row_keys(report, spec):
         cells: list[GridCell] = []
         for split in spec.provider_splits:
-            get = lambda question: lookup.get((spec.id, question, split, variable, category))  # noqa: E731
+            get = lambda question: lookup.get((spec.id, question, split, variable, category))  # noqa: E731, B023 - used only within this iteration
             if prevalence:
                 cells += _prevalence_cells(spec, get)
             else:
@@ -232,7 +243,9 @@ def _layout_table(spec: TableSpec, report: TablesReport, lookup, tested: bool, t
     if current is not None:
         groups.append(RowGroup(current[0], tuple(current[1])))
     header, kinds = _header(spec)
-    table = AnnexTable(spec.id, table_number(spec.id), spec.title, spec.kind, header, kinds, tuple(groups), ())
+    table = AnnexTable(
+        spec.id, table_number(spec.id), spec.title, spec.kind, header, kinds, tuple(groups), ()
+    )
     return _with_notes(table, spec, tested, threshold)
 
 
@@ -276,7 +289,9 @@ def _missing(value) -> bool:
 def _header(spec: TableSpec) -> tuple[tuple[tuple[HeaderCell, ...], ...], tuple[CellKind, ...]]:
     splits = spec.provider_splits
     if spec.kind == "prevalence":
-        block: list[HeaderCell] = [HeaderCell("n", 1)] + [HeaderCell(c.label, 1) for c in spec.columns]
+        block: list[HeaderCell] = [HeaderCell("n", 1)] + [
+            HeaderCell(c.label, 1) for c in spec.columns
+        ]
         kinds: list[CellKind] = ["n"] + ["pct"] * len(spec.columns)
         if spec.mean_row is not None:
             block.append(HeaderCell(spec.mean_row.label, 1))
@@ -293,10 +308,15 @@ def _header(spec: TableSpec) -> tuple[tuple[tuple[HeaderCell, ...], ...], tuple[
         rows = [columns]
     elif len(spec.columns) == 1:
         # As 2018/01 prints it: the question over everything, then a block per split.
-        rows = [(HeaderCell(spec.columns[0].label, width * len(splits)),),
-                tuple(HeaderCell(split_label(s), width) for s in splits)]
+        rows = [
+            (HeaderCell(spec.columns[0].label, width * len(splits)),),
+            tuple(HeaderCell(split_label(s), width) for s in splits),
+        ]
     else:
-        rows = [tuple(HeaderCell(split_label(s), width * len(spec.columns)) for s in splits), columns * len(splits)]
+        rows = [
+            tuple(HeaderCell(split_label(s), width * len(spec.columns)) for s in splits),
+            columns * len(splits),
+        ]
     if sub:
         rows.append(tuple(sub * len(spec.columns) * len(splits)))
     return tuple(rows), tuple(sub_kinds * len(spec.columns) * len(splits))
@@ -312,9 +332,21 @@ def _with_notes(table: AnnexTable, spec: TableSpec, tested: bool, threshold) -> 
     if "suppressed" in statuses:
         from ..analysis._disclosure import suppression_note
 
-        notes.append(suppression_note(int(threshold)) if threshold else "* Suppressed to protect confidentiality.")
-    return AnnexTable(table.id, table.number, table.title, table.kind, table.header, table.column_kinds,
-                      table.groups, tuple(notes))
+        notes.append(
+            suppression_note(int(threshold))
+            if threshold
+            else "* Suppressed to protect confidentiality."
+        )
+    return AnnexTable(
+        table.id,
+        table.number,
+        table.title,
+        table.kind,
+        table.header,
+        table.column_kinds,
+        table.groups,
+        tuple(notes),
+    )
 
 
 def crown_copyright(report: TablesReport, explicit: bool | None = None) -> bool:

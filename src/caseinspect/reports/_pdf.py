@@ -16,18 +16,24 @@ from ._html import render_html
 __all__ = ["write_pdf", "render_pdf"]
 
 
-def render_pdf(report: TablesReport, *, figures: bool = True, crown_copyright: bool | None = None) -> bytes:
+def render_pdf(
+    report: TablesReport, *, figures: bool = True, crown_copyright: bool | None = None
+) -> bytes:
     """The report as PDF bytes (see :func:`caseinspect.reports._html.render_html` for the options)."""
     try:
         from weasyprint import HTML
     except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise ImportError("PDF output needs WeasyPrint: pip install weasyprint "
-                          "(and the Pango libraries, see https://doc.courtbouillon.org/weasyprint)") from exc
+        raise ImportError(
+            "PDF output needs WeasyPrint: pip install weasyprint "
+            "(and the Pango libraries, see https://doc.courtbouillon.org/weasyprint)"
+        ) from exc
 
     html = render_html(report, figures=figures, crown_copyright=crown_copyright)
     # A fixed identifier: by default it would be derived from the output's own content,
     # which is fine, but stating it keeps the bytes independent of WeasyPrint's choice.
-    return HTML(string=html, base_url=None).write_pdf(pdf_tags=True, pdf_identifier=b"caseinspect-tables")
+    return HTML(string=html, base_url=None).write_pdf(
+        pdf_tags=True, pdf_identifier=b"caseinspect-tables"
+    )
 
 
 def write_pdf(report: TablesReport, path: str | Path, **options) -> Path:

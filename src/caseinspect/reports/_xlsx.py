@@ -30,12 +30,14 @@ __all__ = ["write_xlsx", "FIXED_TIMESTAMP"]
 FIXED_TIMESTAMP = datetime(2000, 1, 1, 0, 0, 0)
 
 _NUMBER_FORMATS = {"n": "#,##0", "pct": "0.0%", "mean": "0.0"}
-_SHADE = "C9DCF0"   # light blue, as the HTML; printed greys vanish on some screens
+_SHADE = "C9DCF0"  # light blue, as the HTML; printed greys vanish on some screens
 _HEAD = "E8ECF2"
 _DATA_WIDTH = {"n": 8.0, "pct": 9.5, "mean": 11.0}
 
 
-def write_xlsx(report: TablesReport, path: str | Path, *, crown_copyright: bool | None = None) -> Path:
+def write_xlsx(
+    report: TablesReport, path: str | Path, *, crown_copyright: bool | None = None
+) -> Path:
     """Write the report as ``tables.xlsx``.
 
     Parameters
@@ -96,7 +98,9 @@ def _table_sheet(sheet, table: AnnexTable) -> None:
                 target.fill, target.border, target.font = head_fill, box, bold
             cell.alignment = Alignment(horizontal="center", vertical="bottom", wrap_text=True)
             if head.span > 1:
-                sheet.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + head.span - 1)
+                sheet.merge_cells(
+                    start_row=row, start_column=col, end_row=row, end_column=col + head.span - 1
+                )
             col += head.span
         sheet.row_dimensions[row].height = _header_height(header_row, table)
         row += 1
@@ -119,10 +123,16 @@ def _table_sheet(sheet, table: AnnexTable) -> None:
         sheet.cell(row=row, column=1, value=note).font = Font(italic=True, size=9)
         row += 1
     sheet.freeze_panes = freeze
-    sheet.column_dimensions["A"].width = max(12, *(len(g.label or "All cases") + 2 for g in table.groups))
-    sheet.column_dimensions["B"].width = max(10, *(len(r.label) + 2 for g in table.groups if g.label for r in g.rows))
+    sheet.column_dimensions["A"].width = max(
+        12, *(len(g.label or "All cases") + 2 for g in table.groups)
+    )
+    sheet.column_dimensions["B"].width = max(
+        10, *(len(r.label) + 2 for g in table.groups if g.label for r in g.rows)
+    )
     for offset, kind in enumerate(table.column_kinds):
-        sheet.column_dimensions[get_column_letter(first_data_col + offset)].width = _column_width(table, offset, kind)
+        sheet.column_dimensions[get_column_letter(first_data_col + offset)].width = _column_width(
+            table, offset, kind
+        )
     # Printed as the annexes are: landscape A4, the whole table one page wide.
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -168,7 +178,10 @@ def _header_height(header_row, table: AnnexTable) -> float:
     lines = 1
     position = 0
     for head in header_row:
-        width = sum(_column_width(table, position + i, table.column_kinds[position + i]) for i in range(head.span))
+        width = sum(
+            _column_width(table, position + i, table.column_kinds[position + i])
+            for i in range(head.span)
+        )
         lines = max(lines, math.ceil(len(head.label) * 1.1 / max(width - 1, 1)))
         position += head.span
     return 15.0 * min(lines, 8)
@@ -182,29 +195,51 @@ def _models_sheet(sheet, report: TablesReport) -> None:
     head_fill = PatternFill("solid", fgColor=_HEAD)
     sheet["A1"] = "Models behind the significance shading"
     sheet["A1"].font = Font(bold=True, size=12)
-    sheet["A2"] = ("Per table column: the sub-group variables entered and removed step by step, and the final "
-                   "model's odds ratios (against each variable's reference category) with 95% confidence intervals.")
+    sheet["A2"] = (
+        "Per table column: the sub-group variables entered and removed step by step, and the final "
+        "model's odds ratios (against each variable's reference category) with 95% confidence intervals."
+    )
     row = 4
     blocks = model_blocks(report)
     if not blocks:
-        sheet.cell(row=row, column=1, value="No models: significance was not tested, or model details are withheld.")
+        sheet.cell(
+            row=row,
+            column=1,
+            value="No models: significance was not tested, or model details are withheld.",
+        )
     for block in blocks:
         sheet.cell(row=row, column=1, value=block.heading).font = bold
         row += 1
         n = f"; {block.n:,} cases in the model" if block.n is not None else ""
-        sheet.cell(row=row, column=1, value=f"Method: {block.method}{n}. "
-                                            f"Significant: {', '.join(block.retained) or 'none'}.")
+        sheet.cell(
+            row=row,
+            column=1,
+            value=f"Method: {block.method}{n}. Significant: {', '.join(block.retained) or 'none'}.",
+        )
         row += 1
         for warning in block.warnings:
             sheet.cell(row=row, column=1, value=f"Warning: {warning}").font = Font(italic=True)
             row += 1
         if block.steps:
-            row = _small_table(sheet, row, ("Step", "Action", "Variable", "Test", "Statistic", "df", "p"),
-                               block.steps, bold, head_fill)
+            row = _small_table(
+                sheet,
+                row,
+                ("Step", "Action", "Variable", "Test", "Statistic", "df", "p"),
+                block.steps,
+                bold,
+                head_fill,
+            )
         if block.coefficients:
-            row = _small_table(sheet, row, ("Term", "Odds ratio", "95% CI", "p"), block.coefficients, bold, head_fill)
+            row = _small_table(
+                sheet,
+                row,
+                ("Term", "Odds ratio", "95% CI", "p"),
+                block.coefficients,
+                bold,
+                head_fill,
+            )
         row += 1
-    for letter, width in zip("ABCDEFG", (44, 12, 26, 10, 11, 6, 9)):
+    for letter, width in zip("ABCDEFG", (44, 12, 26, 10, 11, 6, 9), strict=True):
         sheet.column_dimensions[letter].width = width
 
 
@@ -268,8 +303,11 @@ def _fixed_dates(data: bytes) -> bytes:
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                                 rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    content,
+                )
             entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIMESTAMP.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16

@@ -147,23 +147,29 @@ def allocate(
         available = sum(q.values())
         target = min(count, available, total)
         if target < count:
-            notes.append(f"minimum {label}: {count} asked, only {target} possible "
-                         f"({available} eligible case(s) qualify, sample of {total})")
+            notes.append(
+                f"minimum {label}: {count} asked, only {target} possible "
+                f"({available} eligible case(s) qualify, sample of {total})"
+            )
 
         def cap(k: Hashable) -> int:
-            return min(q[k], alloc[k] - committed[k])
+            return min(q[k], alloc[k] - committed[k])  # noqa: B023 - used only within this iteration
 
         while sum(cap(k) for k in keys) < target:
             receivers = [k for k in keys if q[k] > alloc[k] - committed[k] and alloc[k] < sizes[k]]
             donors = [k for k in keys if alloc[k] - committed[k] > q[k]]
             if not receivers or not donors:
                 reached = sum(cap(k) for k in keys)
-                notes.append(f"minimum {label}: only {reached} of {target} reachable "
-                             "without dropping an earlier minimum")
+                notes.append(
+                    f"minimum {label}: only {reached} of {target} reachable "
+                    "without dropping an earlier minimum"
+                )
                 target = reached
                 break
-            receiver = max(receivers, key=lambda k: (Fraction(q[k] * target, available) - cap(k),
-                                                     q[k], -index[k]))
+            receiver = max(
+                receivers,
+                key=lambda k: (Fraction(q[k] * target, available) - cap(k), q[k], -index[k]),
+            )
             donor = max(donors, key=lambda k: (alloc[k] - exact[k], -index[k]))
             alloc[receiver] += 1
             alloc[donor] -= 1

@@ -150,14 +150,18 @@ def draw_sample(
     prepared = prepare_eligible(eligible, rules, categories=categories, source=source)
     pool, excluded = screen(prepared, rules, reference_date)
     if pool.empty:
-        raise UsageError(f"{source}: none of the {len(prepared)} listed cases is eligible "
-                         f"at {reference_date}; see the exclusions for the reasons.")
+        raise UsageError(
+            f"{source}: none of the {len(prepared)} listed cases is eligible "
+            f"at {reference_date}; see the exclusions for the reasons."
+        )
     basis = None
     if size is None:
         basis = sample_size(len(pool), rules.confidence, rules.margin, rules.proportion)
         size = basis.n
     if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= len(pool):
-        raise UsageError(f"sample size must be between 1 and the {len(pool)} eligible cases, not {size!r}.")
+        raise UsageError(
+            f"sample size must be between 1 and the {len(pool)} eligible cases, not {size!r}."
+        )
 
     pool = pool.sort_values("case_id", kind="stable").reset_index(drop=True)
     rng = np.random.default_rng(seed)
@@ -168,38 +172,54 @@ def draw_sample(
     alloc = allocate(
         sizes,
         size,
-        [(_minimum_label(m), m.count, _counts([s for s, ok in zip(strata, q, strict=True) if ok]))
-         for m, q in zip(minimums, qualifies, strict=True)],
+        [
+            (
+                _minimum_label(m),
+                m.count,
+                _counts([s for s, ok in zip(strata, q, strict=True) if ok]),
+            )
+            for m, q in zip(minimums, qualifies, strict=True)
+        ],
     )
 
-    picker = _Picker(pool, strata, rank, rules.spread_by, qualifies,
-                     [f"minimum: {m.column} {'/'.join(m.categories)}" for m in minimums])
+    picker = _Picker(
+        pool,
+        strata,
+        rank,
+        rules.spread_by,
+        qualifies,
+        [f"minimum: {m.column} {'/'.join(m.categories)}" for m in minimums],
+    )
     sample_rows = picker.pick(alloc.allocated, alloc.quotas)
     reserve_total = min(int(np.ceil(rules.reserve_fraction * size - 1e-9)), len(pool) - size)
     keys = list(sizes)
     room = [sizes[k] - alloc.allocated[k] for k in keys]
-    reserve_counts = dict(zip(keys, largest_remainder([sizes[k] for k in keys], reserve_total, room),
-                              strict=True))
+    reserve_counts = dict(
+        zip(keys, largest_remainder([sizes[k] for k in keys], reserve_total, room), strict=True)
+    )
     reserve_rows = picker.pick(reserve_counts, ())
 
     labels = [_label(s) for s in strata]
     text = _as_text(pool.drop(columns=["months_under_supervision"]))
-    sample = _frame(text, sample_rows, labels, "sample_order",
-                    [picker.reason[i] for i, _ in sample_rows])
+    sample = _frame(
+        text, sample_rows, labels, "sample_order", [picker.reason[i] for i, _ in sample_rows]
+    )
     reserve = _frame(text, reserve_rows, labels, "reserve_order", None)
-    allocation = pd.DataFrame({
-        "stratum": [_label(k) for k in keys],
-        "eligible": [sizes[k] for k in keys],
-        "exact_share": [round(size * sizes[k] / len(pool), 2) for k in keys],
-        "proportional": [alloc.proportional[k] for k in keys],
-        "allocated": [alloc.allocated[k] for k in keys],
-        "sampled": [sum(1 for i, _ in sample_rows if strata[i] == k) for k in keys],
-        "reserve": [reserve_counts[k] for k in keys],
-    })
+    allocation = pd.DataFrame(
+        {
+            "stratum": [_label(k) for k in keys],
+            "eligible": [sizes[k] for k in keys],
+            "exact_share": [round(size * sizes[k] / len(pool), 2) for k in keys],
+            "proportional": [alloc.proportional[k] for k in keys],
+            "allocated": [alloc.allocated[k] for k in keys],
+            "sampled": [sum(1 for i, _ in sample_rows if strata[i] == k) for k in keys],
+            "reserve": [reserve_counts[k] for k in keys],
+        }
+    )
     picked = [i for i, _ in sample_rows]
-    report_columns = list(dict.fromkeys(
-        list(rules.strata) + [m.column for m in minimums] + list(_REPORT_EXTRA)
-    ))
+    report_columns = list(
+        dict.fromkeys(list(rules.strata) + [m.column for m in minimums] + list(_REPORT_EXTRA))
+    )
     return SampleResult(
         sample=sample,
         reserve=reserve,
@@ -237,8 +257,7 @@ class _Picker:
 
     def pick(self, counts: Mapping[Hashable, int], quotas) -> list[tuple[int, Hashable]]:
         queue = {
-            k: [j for j, quota in enumerate(quotas) for _ in range(quota.get(k, 0))]
-            for k in counts
+            k: [j for j, quota in enumerate(quotas) for _ in range(quota.get(k, 0))] for k in counts
         }
         done_quota = {k: [0] * len(self.qualifies) for k in counts}
         picks = []
@@ -335,5 +354,15 @@ def _report(pool: pd.DataFrame, picked: list[int], columns: Sequence[str]) -> pd
             pa = round(100 * a / n_pop, 1)
             pb = round(100 * b / n_sample, 1)
             rows.append((column, category, a, pa, b, pb, round(pb - pa, 1)))
-    return pd.DataFrame(rows, columns=["variable", "category", "eligible_n", "eligible_pct",
-                                       "sample_n", "sample_pct", "difference_pts"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "variable",
+            "category",
+            "eligible_n",
+            "eligible_pct",
+            "sample_n",
+            "sample_pct",
+            "difference_pts",
+        ],
+    )

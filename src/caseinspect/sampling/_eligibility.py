@@ -16,7 +16,8 @@ from datetime import date
 
 import pandas as pd
 
-from ..cases._rows import cell_text as _text, row_numbers as _row_numbers
+from ..cases._rows import cell_text as _text
+from ..cases._rows import row_numbers as _row_numbers
 from ..errors import Problem, ValidationError
 from ..framework import SamplingRules
 
@@ -64,8 +65,16 @@ REQUIREMENTS = (
     "supervision",
     "activity",
 )
-FLAG_VALUES = {"yes": True, "no": False, "y": True, "n": False, "true": True,
-               "false": False, "1": True, "0": False}
+FLAG_VALUES = {
+    "yes": True,
+    "no": False,
+    "y": True,
+    "n": False,
+    "true": True,
+    "false": False,
+    "1": True,
+    "0": False,
+}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: Columns whose empty cells mean "not recorded" rather than a mistake.
 _MAY_BE_EMPTY = ("gender", "ethnic_group", "rosh", "termination_or_recall_date", "requirements")
@@ -79,7 +88,7 @@ REASONS = {
     "sfo_or_scr": "subject to a serious further offence review or serious case review",
     "transferred": "transferred in or out since sentence or release",
     "short-delivery": "terminated or recalled after {weeks:.1f} weeks of delivery "
-                      "(minimum {min_weeks})",
+    "(minimum {min_weeks})",
 }
 
 
@@ -154,16 +163,24 @@ def prepare_eligible(
         Every problem in every row.
     """
     cats = {k: tuple(v) for k, v in (categories or {}).items()}
-    required = list(dict.fromkeys(
-        list(ELIGIBLE_COLUMNS) + list(rules.exclude_flags) + list(rules.strata)
-        + list(rules.spread_by) + [m.column for m in rules.minimums]
-    ))
+    required = list(
+        dict.fromkeys(
+            list(ELIGIBLE_COLUMNS)
+            + list(rules.exclude_flags)
+            + list(rules.strata)
+            + list(rules.spread_by)
+            + [m.column for m in rules.minimums]
+        )
+    )
     missing = [c for c in required if c not in eligible.columns]
     if missing:
-        raise ValidationError([
-            Problem(source, None, c, None, "missing-column", "required column is missing")
-            for c in missing
-        ], hint="see docs/sampling.md for the columns of an eligible-case list")
+        raise ValidationError(
+            [
+                Problem(source, None, c, None, "missing-column", "required column is missing")
+                for c in missing
+            ],
+            hint="see docs/sampling.md for the columns of an eligible-case list",
+        )
 
     problems: list[Problem] = []
     raw_records = eligible.to_dict("records")
@@ -179,7 +196,7 @@ def prepare_eligible(
         row = row_numbers[i]
 
         def bad(column: str, rule: str, message: str) -> None:
-            problems.append(Problem(source, row, column, record.get(column), rule, message))
+            problems.append(Problem(source, row, column, record.get(column), rule, message))  # noqa: B023 - called only within this iteration
 
         for column in required:
             if column not in _MAY_BE_EMPTY and column not in cats and not record[column]:
@@ -191,48 +208,79 @@ def prepare_eligible(
         case_id = record["case_id"]
         if case_id:
             if case_id in seen:
-                bad("case_id", "duplicate-case", f"case '{case_id}' already appears on row {seen[case_id]}.")
+                bad(
+                    "case_id",
+                    "duplicate-case",
+                    f"case '{case_id}' already appears on row {seen[case_id]}.",
+                )
             else:
                 seen[case_id] = row
 
         start = _parse_date(record["sentence_or_release_date"])
         if record["sentence_or_release_date"] and start is None:
-            bad("sentence_or_release_date", "bad-date",
-                f"'{record['sentence_or_release_date']}' is not a date in the form YYYY-MM-DD.")
+            bad(
+                "sentence_or_release_date",
+                "bad-date",
+                f"'{record['sentence_or_release_date']}' is not a date in the form YYYY-MM-DD.",
+            )
         columns["sentence_or_release_date"][i] = start
         end_text = record["termination_or_recall_date"]
         end = _parse_date(end_text)
         if end_text and end is None:
-            bad("termination_or_recall_date", "bad-date",
-                f"'{end_text}' is not a date in the form YYYY-MM-DD.")
+            bad(
+                "termination_or_recall_date",
+                "bad-date",
+                f"'{end_text}' is not a date in the form YYYY-MM-DD.",
+            )
         elif end is not None and start is not None and end < start:
-            bad("termination_or_recall_date", "date-order",
-                f"terminated or recalled on {end}, before the sentence or release on {start}.")
+            bad(
+                "termination_or_recall_date",
+                "date-order",
+                f"terminated or recalled on {end}, before the sentence or release on {start}.",
+            )
         columns["termination_or_recall_date"][i] = end
 
         disposal = record["disposal_type"]
         if disposal and disposal not in DISPOSAL_TYPES:
-            bad("disposal_type", "unknown-category",
-                f"'{disposal}' is not one of {', '.join(DISPOSAL_TYPES)}{_did_you_mean(disposal, DISPOSAL_TYPES)}.")
+            bad(
+                "disposal_type",
+                "unknown-category",
+                f"'{disposal}' is not one of {', '.join(DISPOSAL_TYPES)}{_did_you_mean(disposal, DISPOSAL_TYPES)}.",
+            )
 
         # Spaces around the ';' separators are layout, not part of a code.
         codes = tuple(t.strip() for t in record["requirements"].split(";") if t.strip())
         unknown = [c for c in codes if c not in known_requirements]
         if unknown:
-            hints = [f"'{_requirement_code(u)}'" for u in unknown if _requirement_code(u) in known_requirements]
-            bad("requirements", "unknown-requirement",
+            hints = [
+                f"'{_requirement_code(u)}'"
+                for u in unknown
+                if _requirement_code(u) in known_requirements
+            ]
+            bad(
+                "requirements",
+                "unknown-requirement",
                 f"{', '.join(repr(u) for u in unknown)} not known; use "
                 f"{', '.join(sorted(known_requirements))} separated by ';'"
-                + (f" (did you mean {', '.join(hints)}?)" if hints else "") + ".")
+                + (f" (did you mean {', '.join(hints)}?)" if hints else "")
+                + ".",
+            )
         if disposal == "community" and not codes:
-            bad("requirements", "missing-value",
-                "a community disposal needs its requirements (separated by ';').")
+            bad(
+                "requirements",
+                "missing-value",
+                "a community disposal needs its requirements (separated by ';').",
+            )
         columns["requirements"][i] = codes
 
         for flag in rules.exclude_flags:
             value = record[flag]
             if value and value not in FLAG_VALUES:
-                bad(flag, "bad-flag", f"'{value}' is not yes or no{_did_you_mean(value, tuple(FLAG_VALUES))}.")
+                bad(
+                    flag,
+                    "bad-flag",
+                    f"'{value}' is not yes or no{_did_you_mean(value, tuple(FLAG_VALUES))}.",
+                )
             columns[flag][i] = FLAG_VALUES.get(value, False)
 
         for column, allowed in cats.items():
@@ -242,11 +290,16 @@ def prepare_eligible(
             if not value:
                 continue
             if value not in allowed:
-                bad(column, "unknown-category",
+                bad(
+                    column,
+                    "unknown-category",
                     f"'{value}' is not one of {', '.join(allowed)} (or empty for not recorded)"
-                    f"{_did_you_mean(value, allowed)}.")
+                    f"{_did_you_mean(value, allowed)}.",
+                )
     if problems:
-        raise ValidationError(problems, hint="see docs/sampling.md for the columns of an eligible-case list")
+        raise ValidationError(
+            problems, hint="see docs/sampling.md for the columns of an eligible-case list"
+        )
     return pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in columns.items()})
 
 
@@ -280,8 +333,8 @@ def screen(
         words: list[str] = []
 
         def add(code: str, **fmt: object) -> None:
-            codes.append(code)
-            words.append(REASONS.get(code, code).format(**fmt))
+            codes.append(code)  # noqa: B023 - called only within this iteration
+            words.append(REASONS.get(code, code).format(**fmt))  # noqa: B023
 
         if m < rules.months_min:
             add("too-recent", min=_fmt_months(rules.months_min), months=m)
@@ -315,7 +368,9 @@ def _fmt_months(value: float) -> str:
 
 def _did_you_mean(value: str, allowed: tuple[str, ...]) -> str:
     folded = {a.lower(): a for a in allowed}
-    match = folded.get(_requirement_code(value).replace("_", " ")) or folded.get(value.strip().lower())
+    match = folded.get(_requirement_code(value).replace("_", " ")) or folded.get(
+        value.strip().lower()
+    )
     return f" (did you mean '{match}'?)" if match and match != value else ""
 
 

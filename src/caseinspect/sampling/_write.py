@@ -31,7 +31,9 @@ def sample_paths(out: str | Path) -> dict[str, Path]:
     return paths
 
 
-def write_sample(result: SampleResult, out: str | Path, *, provenance: Mapping[str, object] | None = None) -> dict[str, Path]:
+def write_sample(
+    result: SampleResult, out: str | Path, *, provenance: Mapping[str, object] | None = None
+) -> dict[str, Path]:
     """Write a drawn sample: ``out`` and its companion files (see docs/sampling.md).
 
     Parameters
@@ -51,11 +53,18 @@ def write_sample(result: SampleResult, out: str | Path, *, provenance: Mapping[s
     """
     paths = sample_paths(out)
     paths["sample"].parent.mkdir(parents=True, exist_ok=True)
-    for kind, frame in (("sample", result.sample), ("exclusions", result.exclusions), ("reserve", result.reserve),
-                        ("report", result.report), ("allocation", result.allocation)):
+    for kind, frame in (
+        ("sample", result.sample),
+        ("exclusions", result.exclusions),
+        ("reserve", result.reserve),
+        ("report", result.report),
+        ("allocation", result.allocation),
+    ):
         frame.to_csv(paths[kind], index=False, lineterminator="\n")
     if provenance is None:
         del paths["provenance"]
     else:
-        paths["provenance"].write_text(json.dumps(dict(provenance), indent=2) + "\n", encoding="utf-8")
+        paths["provenance"].write_text(
+            json.dumps(dict(provenance), indent=2) + "\n", encoding="utf-8"
+        )
     return paths

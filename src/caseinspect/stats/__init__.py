@@ -19,6 +19,7 @@ wilson_interval, benjamini_hochberg
     Intervals for percentages; false discovery rate adjustment.
 """
 
+from ._engine import METHODS
 from ._format import format_result
 from ._intervals import benjamini_hochberg, wilson_interval
 from ._regress import fit_logistic
@@ -32,7 +33,6 @@ from ._results import (
     TermTest,
 )
 from ._significance import SIGNIFICANCE_METHODS, significance_table, subgroup_significance
-from ._engine import METHODS
 
 __all__ = [
     "METHODS",

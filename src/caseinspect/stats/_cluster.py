@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from ._logistic import GLMFit, BlockTest, wald_test
+from ._logistic import BlockTest, GLMFit, wald_test
 
 __all__ = ["robust_cov", "robust_wald_test", "t_quantile", "t_p"]
 
@@ -40,7 +40,10 @@ def robust_cov(
     resid = events - trials * fit.mu
     scores = exog * resid[:, None]
     sums = np.column_stack(
-        [np.bincount(groups, weights=scores[:, j], minlength=n_groups) for j in range(exog.shape[1])]
+        [
+            np.bincount(groups, weights=scores[:, j], minlength=n_groups)
+            for j in range(exog.shape[1])
+        ]
     )
     meat = sums.T @ sums
     bread = fit.cov

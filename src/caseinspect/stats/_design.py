@@ -164,7 +164,12 @@ def _code_categorical(
             f"values are: {', '.join(labels)}."
         )
     return CodedTerm(
-        name, "categorical", codes, labels, None, order is not None,
+        name,
+        "categorical",
+        codes,
+        labels,
+        None,
+        order is not None,
         None if reference is None else str(reference),
     )
 
@@ -293,7 +298,9 @@ def build_design(
         if term.kind == "numeric":
             x = term.values[codes]
             if n_rows and np.ptp(x) == 0:
-                notes.append(f"Term '{term.name}' has the same value in every case; it is left out.")
+                notes.append(
+                    f"Term '{term.name}' has the same value in every case; it is left out."
+                )
             else:
                 columns.append(x)
                 names.append(term.name)
@@ -336,9 +343,13 @@ def build_design(
             for i in present:
                 lab = term.labels[i]
                 if level_events[i] == 0:
-                    problems.append(f"level '{lab}' has no events among its {int(level_trials[i])} cases")
+                    problems.append(
+                        f"level '{lab}' has no events among its {int(level_trials[i])} cases"
+                    )
                 elif level_events[i] == level_trials[i]:
-                    problems.append(f"level '{lab}' has only events among its {int(level_trials[i])} cases")
+                    problems.append(
+                        f"level '{lab}' has only events among its {int(level_trials[i])} cases"
+                    )
             if problems and len(present) >= 2:
                 level_problems[term.name] = tuple(problems)
             codings.append(
@@ -357,6 +368,14 @@ def build_design(
         uniq, groups = np.unique(groups, return_inverse=True)
         n_groups = len(uniq)
     return Design(
-        X, tuple(names), blocks, tuple(codings), events.astype(float), trials.astype(float),
-        groups, n_groups, level_problems, tuple(notes),
+        X,
+        tuple(names),
+        blocks,
+        tuple(codings),
+        events.astype(float),
+        trials.astype(float),
+        groups,
+        n_groups,
+        level_problems,
+        tuple(notes),
     )

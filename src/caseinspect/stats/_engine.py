@@ -19,8 +19,8 @@ from ..errors import CaseinspectError
 from ._cluster import robust_cov, robust_wald_test, t_p, t_quantile
 from ._design import CodedTerm, Design, build_design, code_cluster, code_terms
 from ._logistic import (
-    GLMFit,
     BlockTest,
+    GLMFit,
     fit_binomial,
     lr_test,
     model_wald_test,
@@ -244,7 +244,11 @@ def analyse(
     with np.errstate(over="ignore"):
         coefficients = tuple(
             Coefficient(
-                names[i], float(params[i]), float(se[i]), float(z[i]), float(p[i]),
+                names[i],
+                float(params[i]),
+                float(se[i]),
+                float(z[i]),
+                float(p[i]),
                 float(np.exp(params[i])),
                 float(np.exp(params[i] - crit * se[i])),
                 float(np.exp(params[i] + crit * se[i])),

@@ -31,7 +31,8 @@ def _table(header: list[str], rows: list[list[str]], left: int = 1) -> list[str]
 
     def line(cells: list[str]) -> str:
         return "  ".join(
-            c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))
+            c.ljust(w) if i < left else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         ).rstrip()
 
     return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
@@ -82,8 +83,15 @@ def format_result(result: LogisticResult) -> str:
     out += _table(
         ["term", "B", "S.E.", "z", "p", "OR", "95% CI"],
         [
-            [c.name, _f(c.estimate), _f(c.se), _f(c.z, 2), _p(c.p), _f(c.odds_ratio),
-             f"{_f(c.or_ci_low)} - {_f(c.or_ci_high)}"]
+            [
+                c.name,
+                _f(c.estimate),
+                _f(c.se),
+                _f(c.z, 2),
+                _p(c.p),
+                _f(c.odds_ratio),
+                f"{_f(c.or_ci_low)} - {_f(c.or_ci_high)}",
+            ]
             for c in r.coefficients
         ],
     )

@@ -82,9 +82,7 @@ def fit_binomial(
     messages = tuple(sorted({str(w.message).splitlines()[0] for w in caught}))
     mu = np.asarray(result.mu)
     used = trials > 0
-    boundary = bool(
-        np.any((mu[used] < _BOUNDARY) | (mu[used] > 1 - _BOUNDARY))
-    )
+    boundary = bool(np.any((mu[used] < _BOUNDARY) | (mu[used] > 1 - _BOUNDARY)))
     converged = bool(getattr(result, "converged", True))
     return GLMFit(
         columns=columns,
@@ -167,7 +165,9 @@ def _score_statistic_pinv(fit: GLMFit, extra: np.ndarray) -> tuple[float, int]:
     i_xz = X.T @ (weight[:, None] * extra)
     i_zz = extra.T @ (weight[:, None] * extra)
     efficient = i_zz - i_xz.T @ np.linalg.pinv(i_xx) @ i_xz
-    rank = int(np.linalg.matrix_rank(efficient, tol=1e-8 * max(1.0, float(np.abs(efficient).max()))))
+    rank = int(
+        np.linalg.matrix_rank(efficient, tol=1e-8 * max(1.0, float(np.abs(efficient).max())))
+    )
     if rank == 0:
         return 0.0, 0
     return float(score @ np.linalg.pinv(efficient, rcond=1e-8) @ score), rank

@@ -46,8 +46,7 @@ def check_request(
         raise UsageError(f"PIN and POUT must lie between 0 and 1 (got {pin} and {pout}).")
     if pin > pout:
         raise UsageError(
-            f"PIN ({pin}) must not exceed POUT ({pout}), or a term could enter and leave "
-            "forever."
+            f"PIN ({pin}) must not exceed POUT ({pout}), or a term could enter and leave forever."
         )
     return terms
 
@@ -143,7 +142,12 @@ def fit_logistic(
         raise UsageError(f"Method '{method}' is not one of {', '.join(METHODS)}.")
     y = code_outcome(data[outcome], outcome, event)
     prepared = prepare(
-        data, terms, categorical=categorical, levels=levels, reference=reference,
-        cluster=cluster, collapse=collapse,
+        data,
+        terms,
+        categorical=categorical,
+        levels=levels,
+        reference=reference,
+        cluster=cluster,
+        collapse=collapse,
     )
     return analyse(prepared, y, outcome=outcome, event=event, method=method, pin=pin, pout=pout)

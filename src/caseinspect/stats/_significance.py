@@ -86,8 +86,16 @@ def subgroup_significance(
     ['enter provider_type']
     """
     return significance_table(
-        data, [outcome], event, terms, levels=levels, method=method, cluster=cluster,
-        pin=pin, pout=pout, alpha=alpha,
+        data,
+        [outcome],
+        event,
+        terms,
+        levels=levels,
+        method=method,
+        cluster=cluster,
+        pin=pin,
+        pout=pout,
+        alpha=alpha,
     )[outcome]
 
 
@@ -168,14 +176,24 @@ def _one(
         return empty(int((prepared.complete & (y >= 0)).sum()), ())
     try:
         model = analyse(
-            prepared, y, outcome=outcome, event=event,
-            method="fstep-lr" if method == "stepwise" else "enter", pin=pin, pout=pout,
+            prepared,
+            y,
+            outcome=outcome,
+            event=event,
+            method="fstep-lr" if method == "stepwise" else "enter",
+            pin=pin,
+            pout=pout,
         )
     except DegenerateOutcome as exc:
         return empty(int((prepared.complete & (y >= 0)).sum()), (str(exc),))
     return SignificanceResult(
-        outcome, method, model.n, model.n_excluded, _flags(model, terms, method, alpha),
-        model, model.warnings,
+        outcome,
+        method,
+        model.n,
+        model.n_excluded,
+        _flags(model, terms, method, alpha),
+        model,
+        model.warnings,
     )
 
 

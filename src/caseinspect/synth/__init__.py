@@ -18,7 +18,7 @@ Examples
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -44,8 +44,14 @@ __all__ = [
 ]
 
 
-def generate_round(round_id: str, n_cases: int | None = None, seed: int = 0, *, chunk_size: int = CHUNK_SIZE,
-                   text: bool = True) -> Iterator[pd.DataFrame]:
+def generate_round(
+    round_id: str,
+    n_cases: int | None = None,
+    seed: int = 0,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    text: bool = True,
+) -> Iterator[pd.DataFrame]:
     """Generate a synthetic round, yielding the cases chunk by chunk.
 
     Parameters
@@ -84,7 +90,9 @@ def generate_round(round_id: str, n_cases: int | None = None, seed: int = 0, *, 
         yield chunk.cases
 
 
-def synth_round(round_id: str, n_cases: int | None = None, seed: int = 0, *, text: bool = True) -> pd.DataFrame:
+def synth_round(
+    round_id: str, n_cases: int | None = None, seed: int = 0, *, text: bool = True
+) -> pd.DataFrame:
     """A whole synthetic round as one DataFrame (for rounds that fit in memory)."""
     frames = list(generate_round(round_id, n_cases, seed, text=text))
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -95,4 +103,6 @@ def case_columns(round_id: str, *, text: bool = True) -> tuple[str, ...]:
     columns = round_spec(round_id).columns
     if text:
         return columns
-    return tuple(c for c in columns if not c.endswith("__rationale") and not c.startswith("practice_"))
+    return tuple(
+        c for c in columns if not c.endswith("__rationale") and not c.startswith("practice_")
+    )

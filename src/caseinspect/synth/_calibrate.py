@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -36,7 +36,15 @@ from ._numeric import apportion, harmonise, ipf, rake_logit
 from ._spec import NEEDS, SHAPE, STRENGTHS, VARIABLES, model_settings, round_spec
 from ._targets import ItemTargets, ProfileTargets, item_targets, profile_targets
 
-__all__ = ["Calibration", "ItemModel", "calibrate", "load_calibration", "refit_for_providers", "GATES", "full_counts"]
+__all__ = [
+    "Calibration",
+    "ItemModel",
+    "calibrate",
+    "load_calibration",
+    "refit_for_providers",
+    "GATES",
+    "full_counts",
+]
 
 FORMAT_VERSION = 1
 _KMAX = max(SHAPE)
@@ -74,8 +82,10 @@ class Logit:
         return {"intercept": self.intercept.tolist(), "coef": self.coef.tolist()}
 
     @classmethod
-    def from_json(cls, data: dict) -> "Logit":
-        return cls(np.asarray(data["intercept"], dtype=float), np.asarray(data["coef"], dtype=float))
+    def from_json(cls, data: dict) -> Logit:
+        return cls(
+            np.asarray(data["intercept"], dtype=float), np.asarray(data["coef"], dtype=float)
+        )
 
 
 @dataclass(frozen=True)
@@ -162,7 +172,9 @@ def fit_joint(round_id: str, profile: ProfileTargets) -> np.ndarray:
         joint = np.zeros(SHAPE)
         for s in (0, 1):
             seed = np.exp(log_seed[s])
-            margins = {v - 1: full_counts(profile, s, v).astype(float) for v in range(1, len(VARIABLES))}
+            margins = {
+                v - 1: full_counts(profile, s, v).astype(float) for v in range(1, len(VARIABLES))
+            }
             joint[s] = ipf(seed, margins)
         return joint / n
     seed = np.exp(log_seed + _type_shares_2016())  # -inf where 2016-17 had none (CRC high RoSH)
@@ -179,9 +191,17 @@ def _cell_codes() -> np.ndarray:
     return np.stack([g.ravel() for g in grids], axis=1)
 
 
-def _fit_logit(codes: np.ndarray, strata: np.ndarray, weights: np.ndarray, targets: dict, n_strata: int,
-               variables: list[int], offset: np.ndarray | None = None, tol: float = 1e-11,
-               start: Logit | None = None) -> tuple[Logit, dict]:
+def _fit_logit(
+    codes: np.ndarray,
+    strata: np.ndarray,
+    weights: np.ndarray,
+    targets: dict,
+    n_strata: int,
+    variables: list[int],
+    offset: np.ndarray | None = None,
+    tol: float = 1e-11,
+    start: Logit | None = None,
+) -> tuple[Logit, dict]:
     """Harmonise the targets and rake one logistic model per stratum."""
     intercept = np.zeros(n_strata)
     coef = np.zeros((n_strata, len(VARIABLES), _KMAX))
@@ -199,9 +219,20 @@ def _fit_logit(codes: np.ndarray, strata: np.ndarray, weights: np.ndarray, targe
             rates = harmonise(targets[(key_s, v)], cell_w, overall)
             harmonised[(key_s, v)] = rates
             by_variable[v] = rates
-        begin = None if start is None else (start.intercept[s], {v: start.coef[s, v] for v in variables})
-        b0, betas = rake_logit(c, w, overall, by_variable, offset=0.0 if offset is None else offset[mask], tol=tol,
-                               start=begin)
+        begin = (
+            None
+            if start is None
+            else (start.intercept[s], {v: start.coef[s, v] for v in variables})
+        )
+        b0, betas = rake_logit(
+            c,
+            w,
+            overall,
+            by_variable,
+            offset=0.0 if offset is None else offset[mask],
+            tol=tol,
+            start=begin,
+        )
         intercept[s] = b0
         for v, beta in betas.items():
             coef[s, v, : len(beta)] = beta
@@ -220,13 +251,21 @@ def _eligible_rates(shares: dict, codes, strata, cases_w, eligible_w, n_strata) 
         else:
             base = np.bincount(codes[mask, v], cases_w[mask], minlength=SHAPE[v])
             elig = np.bincount(codes[mask, v], eligible_w[mask], minlength=SHAPE[v])
-        out[(key_s, v)] = np.divide(values * base, elig, out=np.full(len(values), np.nan), where=elig > 0)
+        out[(key_s, v)] = np.divide(
+            values * base, elig, out=np.full(len(values), np.nan), where=elig > 0
+        )
     return out
 
 
-def fit_items(round_id: str, joint: np.ndarray, targets: dict[str, ItemTargets], *,
-              grid: tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]] | None = None,
-              tol: float = 1e-11, start: dict[str, ItemModel] | None = None) -> dict[str, ItemModel]:
+def fit_items(
+    round_id: str,
+    joint: np.ndarray,
+    targets: dict[str, ItemTargets],
+    *,
+    grid: tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]] | None = None,
+    tol: float = 1e-11,
+    start: dict[str, ItemModel] | None = None,
+) -> dict[str, ItemModel]:
     """Fit every calibrated item of a round (gate items first).
 
     By default the expected rates are taken over the joint profile distribution. ``grid``
@@ -247,7 +286,9 @@ def fit_items(round_id: str, joint: np.ndarray, targets: dict[str, ItemTargets],
     strata = codes[:, 0] if split else np.zeros(len(codes), dtype=np.int64)
     variables = list(range(1, len(VARIABLES))) if split else list(range(len(VARIABLES)))
     fitted: dict[str, ItemModel] = {}
-    probability: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # item -> (P applies, P yes | applies)
+    probability: dict[
+        str, tuple[np.ndarray, np.ndarray]
+    ] = {}  # item -> (P applies, P yes | applies)
     order = sorted(targets, key=lambda item: item in GATES)
     for item in order:
         t = targets[item]
@@ -261,21 +302,39 @@ def fit_items(round_id: str, joint: np.ndarray, targets: dict[str, ItemTargets],
         applies_model, applies_targets, p_app = None, None, np.ones(len(cases_w))
         if t.applies is not None:
             rates = _eligible_rates(t.applies, codes, strata, cases_w, eligible_w, n_strata)
-            applies_model, _ = _fit_logit(codes, strata, eligible_w, rates, n_strata, variables, tol=tol,
-                                          start=None if start is None else start[item].applies)
+            applies_model, _ = _fit_logit(
+                codes,
+                strata,
+                eligible_w,
+                rates,
+                n_strata,
+                variables,
+                tol=tol,
+                start=None if start is None else start[item].applies,
+            )
             applies_targets = t.applies
             p_app = expit(applies_model.eta(strata, codes))
         answered_w = eligible_w * p_app
-        yes_model, yes_targets = _fit_logit(codes, strata, answered_w, t.yes, n_strata, variables, offset, tol=tol,
-                                            start=None if start is None else start[item].yes)
+        yes_model, yes_targets = _fit_logit(
+            codes,
+            strata,
+            answered_w,
+            t.yes,
+            n_strata,
+            variables,
+            offset,
+            tol=tol,
+            start=None if start is None else start[item].yes,
+        )
         eta = yes_model.eta(strata, codes) + (0.0 if offset is None else offset)
         probability[item] = (p_app, expit(eta))
         fitted[item] = ItemModel(item, applies_model, yes_model, applies_targets, yes_targets)
     return fitted
 
 
-def refit_for_providers(calibration: Calibration, sizes: np.ndarray, types: np.ndarray,
-                        offsets: dict[str, np.ndarray]) -> dict[str, ItemModel]:
+def refit_for_providers(
+    calibration: Calibration, sizes: np.ndarray, types: np.ndarray, offsets: dict[str, np.ndarray]
+) -> dict[str, ItemModel]:
     """Refit the items so that a round with these providers keeps the published rates.
 
     ``sizes`` and ``types`` give each inspection's number of cases and provider type,
@@ -288,7 +347,7 @@ def refit_for_providers(calibration: Calibration, sizes: np.ndarray, types: np.n
     keep = cell_w > 0
     codes, cell_w = codes[keep], cell_w[keep]
     rows, weights, inspection = [], [], []
-    for p, (size, t) in enumerate(zip(sizes, types)):
+    for p, (size, t) in enumerate(zip(sizes, types, strict=True)):
         mask = codes[:, 0] == t
         if size == 0 or not mask.any():
             continue
@@ -297,12 +356,23 @@ def refit_for_providers(calibration: Calibration, sizes: np.ndarray, types: np.n
         inspection.append(np.full(int(mask.sum()), p))
     index = np.concatenate(rows)
     inspection = np.concatenate(inspection)
-    grid = (codes[index], np.concatenate(weights), {item: value[inspection] for item, value in offsets.items()})
+    grid = (
+        codes[index],
+        np.concatenate(weights),
+        {item: value[inspection] for item, value in offsets.items()},
+    )
     targets = {
         name: ItemTargets(name, "", "", model.applies_targets, model.yes_targets)
         for name, model in calibration.items.items()
     }
-    return fit_items(calibration.round_id, calibration.joint, targets, grid=grid, tol=1e-8, start=calibration.items)
+    return fit_items(
+        calibration.round_id,
+        calibration.joint,
+        targets,
+        grid=grid,
+        tol=1e-8,
+        start=calibration.items,
+    )
 
 
 # --- latent factors -----------------------------------------------------------------------
@@ -321,7 +391,9 @@ def tune_latent(joint: np.ndarray, items: dict[str, ItemModel]) -> tuple[dict, d
     codes, w = codes[keep], w[keep]
     strata = np.zeros(len(codes), dtype=np.int64)
     p_need = np.stack([expit(items[f"need_{n}"].yes.eta(strata, codes)) for n in NEEDS], axis=1)
-    p_strength = np.stack([expit(items[f"strength_{s}"].yes.eta(strata, codes)) for s in STRENGTHS], axis=1)
+    p_strength = np.stack(
+        [expit(items[f"strength_{s}"].yes.eta(strata, codes)) for s in STRENGTHS], axis=1
+    )
     pair_items = (NEEDS.index("lifestyle"), NEEDS.index("drug_misuse"))
 
     def needs_gap(x):
@@ -341,10 +413,19 @@ def tune_latent(joint: np.ndarray, items: dict[str, ItemModel]) -> tuple[dict, d
     strengths = StrengthsCopula(float(s_general), float(focus), shares)
     four, both = needs.facts(p_need, w)
     none, one = strengths.facts(p_strength, w)
-    latent = {"needs_general": needs.general, "needs_pair": needs.pair, "strengths_general": strengths.general,
-              "strengths_focus": strengths.focus, "strengths_focal_shares": list(shares)}
-    achieved = {"four_or_more_needs": float(four), "drug_and_lifestyle": float(both), "no_strengths": float(none),
-                "one_strength": float(one)}
+    latent = {
+        "needs_general": needs.general,
+        "needs_pair": needs.pair,
+        "strengths_general": strengths.general,
+        "strengths_focus": strengths.focus,
+        "strengths_focal_shares": list(shares),
+    }
+    achieved = {
+        "four_or_more_needs": float(four),
+        "drug_and_lifestyle": float(both),
+        "no_strengths": float(none),
+        "one_strength": float(one),
+    }
     return latent, achieved
 
 
@@ -380,7 +461,10 @@ def _targets_json(targets):
 def _targets_from_json(data):
     if data is None:
         return None
-    return {_unkey(k): np.array([np.nan if x is None else x for x in v], dtype=float) for k, v in data.items()}
+    return {
+        _unkey(k): np.array([np.nan if x is None else x for x in v], dtype=float)
+        for k, v in data.items()
+    }
 
 
 def to_json(calibration: Calibration) -> str:
@@ -441,7 +525,7 @@ def calibration_file(round_id: str) -> Path:
     return Path(str(files(__package__).joinpath("data", f"calibration-{round_id}.json")))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_calibration(round_id: str) -> Calibration:
     """The cached fit of a round (falls back to fitting if the cache is absent)."""
     round_spec(round_id)  # validates the id

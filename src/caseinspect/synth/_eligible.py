@@ -42,26 +42,53 @@ EXCLUSION_SHARES: Mapping[str, float] = {
 # disposal follow the direction of bulletin 2020/03's sample profile, and CRCs hold no
 # high / very high risk of serious harm case).
 _MIX = {
-    "CRC": {"gender": {"Male": 0.85, "Female": 0.15}, "disposal_type": {"community": 0.72, "custody": 0.28},
-            "rosh": {"Low": 0.42, "Medium": 0.58}},
-    "NPS": {"gender": {"Male": 0.92, "Female": 0.08}, "disposal_type": {"community": 0.45, "custody": 0.55},
-            "rosh": {"Low": 0.06, "Medium": 0.52, "High/Very high": 0.42}},
+    "CRC": {
+        "gender": {"Male": 0.85, "Female": 0.15},
+        "disposal_type": {"community": 0.72, "custody": 0.28},
+        "rosh": {"Low": 0.42, "Medium": 0.58},
+    },
+    "NPS": {
+        "gender": {"Male": 0.92, "Female": 0.08},
+        "disposal_type": {"community": 0.45, "custody": 0.55},
+        "rosh": {"Low": 0.06, "Medium": 0.52, "High/Very high": 0.42},
+    },
 }
 _ETHNIC = {"White": 0.82, "Black": 0.06, "Asian": 0.06, "Mixed": 0.04, "Other": 0.02}
 _NOT_RECORDED = {"ethnic_group": 0.03, "rosh": 0.01}
 # Requirements of community orders that keep a case in (one to three, weighted) ...
-_KEEPING = {"rehabilitation_activity": 0.55, "programme": 0.12, "drug_rehabilitation": 0.08,
-            "alcohol_treatment": 0.07, "mental_health_treatment": 0.04, "prohibited_activity": 0.04,
-            "residence": 0.03, "alcohol_abstinence_monitoring": 0.03, "foreign_travel_prohibition": 0.02,
-            "activity": 0.01, "supervision": 0.01}
+_KEEPING = {
+    "rehabilitation_activity": 0.55,
+    "programme": 0.12,
+    "drug_rehabilitation": 0.08,
+    "alcohol_treatment": 0.07,
+    "mental_health_treatment": 0.04,
+    "prohibited_activity": 0.04,
+    "residence": 0.03,
+    "alcohol_abstinence_monitoring": 0.03,
+    "foreign_travel_prohibition": 0.02,
+    "activity": 0.01,
+    "supervision": 0.01,
+}
 # ... and of orders that are excluded when they hold nothing else.
-_ONLY = {("unpaid_work",): 0.6, ("unpaid_work", "curfew"): 0.2, ("curfew",): 0.1, ("curfew", "exclusion"): 0.05,
-         ("attendance_centre",): 0.05}
+_ONLY = {
+    ("unpaid_work",): 0.6,
+    ("unpaid_work", "curfew"): 0.2,
+    ("curfew",): 0.1,
+    ("curfew", "exclusion"): 0.05,
+    ("attendance_centre",): 0.05,
+}
 _TERMINATED_IN = 0.05  # eligible cases terminated or recalled after four weeks or more
 
 
-def eligible_list(provider: str, provider_type: str, n: int, seed: int, reference_date: date, *,
-                  rules: SamplingRules | None = None) -> pd.DataFrame:
+def eligible_list(
+    provider: str,
+    provider_type: str,
+    n: int,
+    seed: int,
+    reference_date: date,
+    *,
+    rules: SamplingRules | None = None,
+) -> pd.DataFrame:
     """A synthetic eligible-case list of one provider, in the format ``caseinspect.sampling`` reads.
 
     Parameters
@@ -130,7 +157,11 @@ def eligible_list(provider: str, provider_type: str, n: int, seed: int, referenc
     rows = []
     for i in range(n):
         reason = reasons[i]
-        disposal = "community" if reason == "only-excluded-requirements" else _pick(rng, mix["disposal_type"])
+        disposal = (
+            "community"
+            if reason == "only-excluded-requirements"
+            else _pick(rng, mix["disposal_type"])
+        )
         if reason == "too-recent":
             start = rng.choice(window["recent"])
         elif reason == "too-long":
@@ -140,10 +171,19 @@ def eligible_list(provider: str, provider_type: str, n: int, seed: int, referenc
         start = reference_date - timedelta(days=int(start))
         end = ""
         if reason == "short-delivery":
-            end = (start + timedelta(days=int(rng.integers(1, 7 * rules.min_delivery_weeks)))).isoformat()
-        elif reason is None and rng.random() < _TERMINATED_IN and (reference_date - start).days >= 7 * rules.min_delivery_weeks:
+            end = (
+                start + timedelta(days=int(rng.integers(1, 7 * rules.min_delivery_weeks)))
+            ).isoformat()
+        elif (
+            reason is None
+            and rng.random() < _TERMINATED_IN
+            and (reference_date - start).days >= 7 * rules.min_delivery_weeks
+        ):
             delivered = (reference_date - start).days
-            end = (start + timedelta(days=int(rng.integers(7 * rules.min_delivery_weeks, delivered + 1)))).isoformat()
+            end = (
+                start
+                + timedelta(days=int(rng.integers(7 * rules.min_delivery_weeks, delivered + 1)))
+            ).isoformat()
         officer = officer_of[int(rng.integers(len(officer_of)))]
         row = {
             "case_id": f"E{int(ids[i]):08d}",
@@ -153,7 +193,9 @@ def eligible_list(provider: str, provider_type: str, n: int, seed: int, referenc
             "officer": officer,
             "office": offices[officer],
             "gender": _pick(rng, mix["gender"]),
-            "ethnic_group": "" if rng.random() < _NOT_RECORDED["ethnic_group"] else _pick(rng, _ETHNIC),
+            "ethnic_group": ""
+            if rng.random() < _NOT_RECORDED["ethnic_group"]
+            else _pick(rng, _ETHNIC),
             "disposal_type": disposal,
             "rosh": "" if rng.random() < _NOT_RECORDED["rosh"] else _pick(rng, mix["rosh"]),
         }
@@ -162,14 +204,19 @@ def eligible_list(provider: str, provider_type: str, n: int, seed: int, referenc
         row["termination_or_recall_date"] = end
         rows.append(row)
     frame = pd.DataFrame(rows, dtype=object)
-    frame.attrs[PLANTED] = {rows[i]["case_id"]: reasons[i] for i in range(n) if reasons[i] is not None}
+    frame.attrs[PLANTED] = {
+        rows[i]["case_id"]: reasons[i] for i in range(n) if reasons[i] is not None
+    }
     return frame
 
 
 def _planted_reasons(rng: np.random.Generator, n: int, rules: SamplingRules) -> list[str | None]:
     """Which rows are planted for which rule; ``None`` for eligible rows."""
-    codes = [c for c in EXCLUSION_SHARES
-             if c not in ("yot_held", "sfo_or_scr", "transferred") or c in rules.exclude_flags]
+    codes = [
+        c
+        for c in EXCLUSION_SHARES
+        if c not in ("yot_held", "sfo_or_scr", "transferred") or c in rules.exclude_flags
+    ]
     if not rules.exclude_if_only_requirements:
         codes.remove("only-excluded-requirements")
     counts = {c: int(round(EXCLUSION_SHARES[c] * n)) for c in codes}
@@ -199,14 +246,20 @@ def _officers(rng: np.random.Generator, n: int) -> tuple[dict[str, str], list[st
     n_offices = max(1, round(n / 90))
     n_officers = max(2, round(n / 8))
     office_codes = [f"OF{k:02d}" for k in rng.choice(100, size=min(n_offices, 100), replace=False)]
-    officer_codes = [f"RO{k:04d}" for k in rng.choice(10**4, size=min(n_officers, 10**4), replace=False)]
-    offices = {officer: office_codes[i % len(office_codes)] for i, officer in enumerate(officer_codes)}
+    officer_codes = [
+        f"RO{k:04d}" for k in rng.choice(10**4, size=min(n_officers, 10**4), replace=False)
+    ]
+    offices = {
+        officer: office_codes[i % len(office_codes)] for i, officer in enumerate(officer_codes)
+    }
     load = rng.gamma(2.0, 1.0, size=len(officer_codes))
     slots = np.repeat(np.arange(len(officer_codes)), np.maximum(1, np.round(load * 4)).astype(int))
     return offices, [officer_codes[s] for s in slots]
 
 
-def _requirements(rng: np.random.Generator, disposal: str, reason: str | None, rules: SamplingRules) -> str:
+def _requirements(
+    rng: np.random.Generator, disposal: str, reason: str | None, rules: SamplingRules
+) -> str:
     if disposal != "community":
         return ""
     only = set(rules.exclude_if_only_requirements)

@@ -37,13 +37,20 @@ class SynthChunk:
 class Assembler:
     """Turns drawn codes into a :class:`SynthChunk` for one round."""
 
-    def __init__(self, spec: RoundSpec, n_cases: int, banks: dict[str, RationaleBank] | None,
-                 practice_share: float):
+    def __init__(
+        self,
+        spec: RoundSpec,
+        n_cases: int,
+        banks: dict[str, RationaleBank] | None,
+        practice_share: float,
+    ):
         self.spec = spec
         self.banks = banks
         self.text = banks is not None
         self.practice_share = practice_share
-        self.truth_items = tuple(i for i in spec.items if i in spec.rationale_items) + ("practice_note",)
+        self.truth_items = tuple(i for i in spec.items if i in spec.rationale_items) + (
+            "practice_note",
+        )
         self.themes = tuple(sorted(theme_catalogue()))
         self.polarities = (POLARITY["yes"], POLARITY["no"])
         width = max(6, len(str(n_cases)))
@@ -58,7 +65,9 @@ class Assembler:
         inspections = spec.inspections
         columns["inspection_id"] = _lookup(inspection, [i.inspection_id for i in inspections])
         columns["provider"] = _lookup(inspection, [i.provider for i in inspections])
-        columns["provider_type"] = _categorical(recorded[:, TYPE], VARIABLES[TYPE].categories)  # never missing
+        columns["provider_type"] = _categorical(
+            recorded[:, TYPE], VARIABLES[TYPE].categories
+        )  # never missing
         for v, variable in enumerate(VARIABLES[1:], start=1):
             columns[variable.column] = _categorical(recorded[:, v] + 1, ("",) + variable.categories)
         for item in spec.items:
@@ -80,7 +89,9 @@ class Assembler:
                 codes = bank.pick(rng, answers[item], focus)
                 columns[f"{item}__rationale"] = _categorical(codes, bank.categories)
                 truth_parts.append(self._rationale_truth(bank, codes, answers[item]))
-            notes, kinds, names, practice_truth = self._practice(rng, true, recorded, answers, quality)
+            notes, kinds, names, practice_truth = self._practice(
+                rng, true, recorded, answers, quality
+            )
             columns["practice_note"] = notes
             columns["practice_kind"] = _categorical(kinds, ("", "good", "poor"))
             columns["practice_pseudonym"] = names
@@ -95,7 +106,9 @@ class Assembler:
         counts = bank.theme_count[codes[rows]]
         case_rows = np.repeat(rows, counts)
         first = np.repeat(bank.theme_start[codes[rows]] - (np.cumsum(counts) - counts), counts)
-        themes = bank.theme_codes[first + np.arange(len(case_rows))].astype(np.int16)  # codes into self.themes
+        themes = bank.theme_codes[first + np.arange(len(case_rows))].astype(
+            np.int16
+        )  # codes into self.themes
         polarity = (np.repeat(answer[rows], counts) != 1).astype(np.int8)
         return case_rows, self.truth_items.index(bank.item), themes, polarity
 
@@ -113,10 +126,12 @@ class Assembler:
         case_rows, themes, polarity = [], [], []
         have_needs = self.spec.round_id == "2018-19"
         theme_code = {t: i for i, t in enumerate(self.themes)}
-        for row, is_good in zip(chosen.tolist(), good.tolist()):
+        for row, is_good in zip(chosen.tolist(), good.tolist(), strict=True):
             needs = [x for x in NEEDS if have_needs and answers[f"need_{x}"][row] == 1]
             strengths = [x for x in STRENGTHS if have_needs and answers[f"strength_{x}"][row] == 1]
-            note, name, used = write_practice(self.spec.round_id, writer, recorded[row], is_good, needs, strengths)
+            note, name, used = write_practice(
+                self.spec.round_id, writer, recorded[row], is_good, needs, strengths
+            )
             note_codes[row] = len(notes)
             notes.append(note)
             name_codes[row] = names.setdefault(name, len(names))
@@ -125,8 +140,12 @@ class Assembler:
                 case_rows.append(row)
                 themes.append(theme_code[theme])
                 polarity.append(0 if is_good else 1)
-        truth = (np.asarray(case_rows, dtype=np.int32), self.truth_items.index("practice_note"),
-                 np.asarray(themes, dtype=np.int16), np.asarray(polarity, dtype=np.int8))
+        truth = (
+            np.asarray(case_rows, dtype=np.int32),
+            self.truth_items.index("practice_note"),
+            np.asarray(themes, dtype=np.int16),
+            np.asarray(polarity, dtype=np.int8),
+        )
         return _categorical(note_codes, notes), kinds, _categorical(name_codes, list(names)), truth
 
     def _truth_frame(self, ids, parts) -> pd.DataFrame:
@@ -140,13 +159,14 @@ class Assembler:
         themes = np.concatenate([p[2] for p in parts])[order]
         polarity = np.concatenate([p[3] for p in parts])[order]
         del order
-        return pd.DataFrame({
-            "case_id": _categorical(rows, ids),
-            "item": _categorical(items, self.truth_items),
-            "theme": _categorical(themes, self.themes),
-            "polarity": _categorical(polarity, self.polarities),
-        })
-
+        return pd.DataFrame(
+            {
+                "case_id": _categorical(rows, ids),
+                "item": _categorical(items, self.truth_items),
+                "theme": _categorical(themes, self.themes),
+                "polarity": _categorical(polarity, self.polarities),
+            }
+        )
 
 
 def _lookup(index: np.ndarray, values: list[str]) -> pd.Categorical:

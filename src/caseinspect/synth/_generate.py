@@ -13,7 +13,7 @@ chunk's index, and the counts still to be placed are carried from chunk to chunk
 from __future__ import annotations
 
 import random
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -23,7 +23,16 @@ from ._frame import TRUTH_COLUMNS, Assembler, SynthChunk
 from ._latent import NeedsCopula, StrengthsCopula, judgement_noise, logistic_from_normal
 from ._numeric import apportion, ipf, rake_sample, split_two_rows
 from ._profile import draw_profile, hide_values, take_share
-from ._spec import KEY_QUESTIONS_2018, NEEDS, STRENGTHS, TYPE, VARIABLES, RoundSpec, model_settings, round_spec
+from ._spec import (
+    KEY_QUESTIONS_2018,
+    NEEDS,
+    STRENGTHS,
+    TYPE,
+    VARIABLES,
+    RoundSpec,
+    model_settings,
+    round_spec,
+)
 from ._text import build_banks
 
 __all__ = ["SynthChunk", "iter_chunks", "CHUNK_SIZE", "TRUTH_COLUMNS"]
@@ -34,14 +43,21 @@ _STREAM_CHUNK, _STREAM_PROVIDERS, _STREAM_TEXT, _STREAM_PILOT = 1, 2, 3, 4
 #: Cases in the pilot sample that calibrates rounds too big for one chunk (see _Round).
 PILOT_SIZE = 60_000
 _STANDARD_OF = {  # which standard's provider effect a 2018-19 judgement carries
-    "needs_assessment": 0, "strengths_assessment": 0, "needs_planning": 1, "strengths_planning": 1,
-    "needs_delivery": 2, "strengths_delivery": 2,
-    **{f"delivery_need_{n}": 2 for n in NEEDS}, **{f"delivery_strength_{s}": 2 for s in STRENGTHS},
+    "needs_assessment": 0,
+    "strengths_assessment": 0,
+    "needs_planning": 1,
+    "strengths_planning": 1,
+    "needs_delivery": 2,
+    "strengths_delivery": 2,
+    **{f"delivery_need_{n}": 2 for n in NEEDS},
+    **{f"delivery_strength_{s}": 2 for s in STRENGTHS},
 }
 
 
 def _rng(seed: int, round_id: str, *key: int) -> np.random.Generator:
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(_ROUND_KEY[round_id], *key))))
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(_ROUND_KEY[round_id], *key)))
+    )
 
 
 class _Round:
@@ -57,8 +73,16 @@ class _Round:
     with so many cases the drawn rates sit on the expected ones.
     """
 
-    def __init__(self, round_id: str, n_cases: int | None, seed: int, text: bool, chunk_size: int,
-                 *, pilot: bool = False):
+    def __init__(
+        self,
+        round_id: str,
+        n_cases: int | None,
+        seed: int,
+        text: bool,
+        chunk_size: int,
+        *,
+        pilot: bool = False,
+    ):
         self.spec: RoundSpec = round_spec(round_id)
         self.cal: Calibration = load_calibration(round_id)
         self.seed = seed
@@ -71,7 +95,9 @@ class _Round:
         if text:
             text_rng = random.Random(int(_rng(seed, round_id, _STREAM_TEXT).integers(2**63)))
             banks = build_banks(round_id, self.spec.rationale_items, text_rng)
-        self.assembler = Assembler(self.spec, self.n, banks, self.settings["text"]["practice_share"])
+        self.assembler = Assembler(
+            self.spec, self.n, banks, self.settings["text"]["practice_share"]
+        )
         self.chunk_size = chunk_size
         self.stream = _STREAM_PILOT if pilot else _STREAM_CHUNK
         self.rake = True  # rake each chunk on itself (the round is one chunk)
@@ -81,7 +107,9 @@ class _Round:
         if not pilot and self.n > chunk_size:
             self.rake = False
             sizes = np.diff(np.concatenate([[0], self.ends]))
-            self.models = refit_for_providers(self.cal, sizes, self.inspection_type, self._offsets())
+            self.models = refit_for_providers(
+                self.cal, sizes, self.inspection_type, self._offsets()
+            )
             calibrator = _Round(round_id, PILOT_SIZE, seed, False, PILOT_SIZE, pilot=True)
             calibrator.rake, calibrator.models, calibrator.record = False, self.models, {}
             for _ in calibrator.chunks():
@@ -119,7 +147,9 @@ class _Round:
                 sizes[types == t] = apportion(weights[types == t], int(n_by_type[t]))
         self.inspection_type = types
         self.ends = np.cumsum(sizes)
-        self.n_by_type = np.array([sizes[types == 0].sum(), sizes[types == 1].sum()], dtype=np.int64)
+        self.n_by_type = np.array(
+            [sizes[types == 0].sum(), sizes[types == 1].sum()], dtype=np.int64
+        )
 
     def _profile_targets(self) -> None:
         """Full (true) category counts per provider type, and hidden counts per stratum."""
@@ -130,7 +160,10 @@ class _Round:
         if self.spec.split_by_type:
             for t in (0, 1):
                 for v in range(1, len(VARIABLES)):
-                    scaled = apportion(np.append(profile.recorded[(t, v)], profile.missing[(t, v)]), int(scale_n[t]))
+                    scaled = apportion(
+                        np.append(profile.recorded[(t, v)], profile.missing[(t, v)]),
+                        int(scale_n[t]),
+                    )
                     recorded, missing = scaled[:-1], int(scaled[-1])
                     hidden = apportion(recorded, missing)
                     self.full[(t, v)] = recorded + hidden
@@ -139,7 +172,9 @@ class _Round:
             return
         joint = self.cal.joint
         for v in range(1, len(VARIABLES)):
-            scaled = apportion(np.append(profile.recorded[(-1, v)], profile.missing[(-1, v)]), self.n)
+            scaled = apportion(
+                np.append(profile.recorded[(-1, v)], profile.missing[(-1, v)]), self.n
+            )
             recorded, missing = scaled[:-1], int(scaled[-1])
             hidden = apportion(recorded, missing)
             full = recorded + hidden
@@ -170,7 +205,9 @@ class _Round:
             rng = _rng(self.seed, self.spec.round_id, self.stream, index)
             yield self._chunk(rng, start, stop, remaining_full, remaining_hidden, remaining_cases)
 
-    def _chunk(self, rng, start, stop, remaining_full, remaining_hidden, remaining_cases) -> SynthChunk:
+    def _chunk(
+        self, rng, start, stop, remaining_full, remaining_hidden, remaining_cases
+    ) -> SynthChunk:
         n = stop - start
         inspection = np.searchsorted(self.ends, np.arange(start, stop), side="right")
         types = self.inspection_type[inspection]
@@ -193,10 +230,16 @@ class _Round:
             left = remaining_cases[stratum]
             for v in range(1, len(VARIABLES)):
                 pending = remaining_hidden[(stratum, v)]
-                quota = int(apportion([len(rows), left - len(rows)], int(pending.sum()))[0]) if left else 0
+                quota = (
+                    int(apportion([len(rows), left - len(rows)], int(pending.sum()))[0])
+                    if left
+                    else 0
+                )
                 counts = take_share(pending, quota)
                 hidden = rows[hide_values(rng, true[rows, v], counts)]
-                remaining_hidden[(stratum, v)] -= np.bincount(true[hidden, v], minlength=len(pending))
+                remaining_hidden[(stratum, v)] -= np.bincount(
+                    true[hidden, v], minlength=len(pending)
+                )
                 recorded[hidden, v] = -1
             remaining_cases[stratum] -= len(rows)
         if self.spec.round_id == "2018-19":
@@ -217,8 +260,12 @@ class _Round:
         for v, parts in sorted(by_variable.items(), key=lambda kv: (kv[0] <= 0, -kv[0])):
             k = 1 if v == -1 else len(VARIABLES[v].categories)
 
-            def codes_of(index):
-                own = np.zeros(len(index), dtype=np.int64) if v == -1 else recorded[index, v].astype(np.int64)
+            def codes_of(index, v=v, k=k):
+                own = (
+                    np.zeros(len(index), dtype=np.int64)
+                    if v == -1
+                    else recorded[index, v].astype(np.int64)
+                )
                 if split:
                     return np.where(own >= 0, types[index] * k + own, -1)
                 return own
@@ -226,7 +273,7 @@ class _Round:
             if split:
                 rates = np.full(2 * k, np.nan)
                 for stratum, values in parts:
-                    rates[stratum * k:(stratum + 1) * k] = values
+                    rates[stratum * k : (stratum + 1) * k] = values
             else:
                 rates = parts[0][1]
             base_codes = codes_of(base_rows)
@@ -234,7 +281,9 @@ class _Round:
             cells.append((codes_of(rows), np.round(rates * base)))
         return cells
 
-    def _calibrated(self, item, strata, true, recorded, types, eligible, noise_yes, extra_yes, noise_applies):
+    def _calibrated(
+        self, item, strata, true, recorded, types, eligible, noise_yes, extra_yes, noise_applies
+    ):
         """Draw applicability then the answer of a calibrated item; 0 empty, 1 yes, 2 no."""
         model = self.models[item]
         n = len(true)
@@ -244,7 +293,11 @@ class _Round:
             applies[rows] = True
         elif len(rows):
             eta = model.applies.eta(strata[rows], true[rows])
-            cells = self._cells(model.applies_targets, recorded, np.arange(n), rows, types) if self.rake else []
+            cells = (
+                self._cells(model.applies_targets, recorded, np.arange(n), rows, types)
+                if self.rake
+                else []
+            )
             applies[rows] = self._decide(eta + noise_applies[rows], eta, cells)
         rows = np.flatnonzero(applies)
         out = np.zeros(n, dtype=np.int8)
@@ -283,28 +336,57 @@ class _Round:
         strata = np.zeros(n, dtype=np.int64)
         types = true[:, TYPE]
         everyone = np.ones(n, dtype=bool)
-        zero = np.zeros(n)
         answers: dict[str, np.ndarray] = {}
-        needs_copula = NeedsCopula(latent["needs_general"], latent["needs_pair"],
-                                   (NEEDS.index("lifestyle"), NEEDS.index("drug_misuse")))
+        needs_copula = NeedsCopula(
+            latent["needs_general"],
+            latent["needs_pair"],
+            (NEEDS.index("lifestyle"), NEEDS.index("drug_misuse")),
+        )
         noise = needs_copula.draw(rng, n)
         for j, need in enumerate(NEEDS):
-            answers[f"need_{need}"] = self._calibrated(f"need_{need}", strata, true, recorded, types, everyone,
-                                                       noise[:, j], self.u_needs[inspection], None)
-        strengths_copula = StrengthsCopula(latent["strengths_general"], latent["strengths_focus"],
-                                           tuple(latent["strengths_focal_shares"]))
+            answers[f"need_{need}"] = self._calibrated(
+                f"need_{need}",
+                strata,
+                true,
+                recorded,
+                types,
+                everyone,
+                noise[:, j],
+                self.u_needs[inspection],
+                None,
+            )
+        strengths_copula = StrengthsCopula(
+            latent["strengths_general"],
+            latent["strengths_focus"],
+            tuple(latent["strengths_focal_shares"]),
+        )
         noise, strengths_factor = strengths_copula.draw(rng, n)
         for j, strength in enumerate(STRENGTHS):
             answers[f"strength_{strength}"] = self._calibrated(
-                f"strength_{strength}", strata, true, recorded, types, everyone, noise[:, j],
-                self.u_strengths[inspection], None)
+                f"strength_{strength}",
+                strata,
+                true,
+                recorded,
+                types,
+                everyone,
+                noise[:, j],
+                self.u_strengths[inspection],
+                None,
+            )
         factors = {"quality": rng.standard_normal(n), "delivery": rng.standard_normal(n)}
         quality_only = {"quality": loads["quality_loading"]}
         with_delivery = {"quality": loads["quality_loading"], "delivery": loads["delivery_loading"]}
         s_load = loads["strengths_applicability_loading"]
-        for item in ("needs_assessment", "needs_planning", "needs_delivery", "strengths_assessment",
-                     "strengths_planning", "strengths_delivery", *[f"delivery_need_{x}" for x in NEEDS],
-                     *[f"delivery_strength_{x}" for x in STRENGTHS]):
+        for item in (
+            "needs_assessment",
+            "needs_planning",
+            "needs_delivery",
+            "strengths_assessment",
+            "strengths_planning",
+            "strengths_delivery",
+            *[f"delivery_need_{x}" for x in NEEDS],
+            *[f"delivery_strength_{x}" for x in STRENGTHS],
+        ):
             if item in GATES:
                 gate, condition = GATES[item]
                 eligible = answers[gate] == 1 if condition == "yes" else answers[gate] > 0
@@ -312,15 +394,17 @@ class _Round:
                 eligible = everyone
             if item == "strengths_assessment":
                 # Strengths questions apply more often where strengths are there to find.
-                noise_applies = logistic_from_normal(s_load * strengths_factor
-                                                     + np.sqrt(1 - s_load**2) * rng.standard_normal(n))
+                noise_applies = logistic_from_normal(
+                    s_load * strengths_factor + np.sqrt(1 - s_load**2) * rng.standard_normal(n)
+                )
             else:
                 noise_applies = rng.logistic(size=n)
             loadings = with_delivery if "delivery" in item else quality_only
             noise_yes = judgement_noise(rng, factors, loadings, n)
             extra = self._provider_term(inspection, _STANDARD_OF[item])
-            answers[item] = self._calibrated(item, strata, true, recorded, types, eligible, noise_yes, extra,
-                                             noise_applies)
+            answers[item] = self._calibrated(
+                item, strata, true, recorded, types, eligible, noise_yes, extra, noise_applies
+            )
         self._prompts_and_key_questions(rng, answers, factors, types, inspection)
         return answers, self._quality_share(answers, KEY_QUESTIONS_2018)
 
@@ -336,7 +420,9 @@ class _Round:
         for item, spec in self.settings["key_questions"].items():
             standard = int(spec["standard"].split(".")[1]) - 1
             applies = rng.random(n) < spec["applies"]
-            score = judgement_noise(rng, factors, quality, n) + self._provider_term(inspection, standard)
+            score = judgement_noise(rng, factors, quality, n) + self._provider_term(
+                inspection, standard
+            )
             for prompt, weight in spec["prompts"].items():
                 score -= weight * (answers[prompt] == 2)
             answers[item] = self._by_rate(item, score, applies, types, (spec["CRC"], spec["NPS"]))
@@ -352,8 +438,17 @@ class _Round:
         for item in self.spec.items:
             noise_yes = judgement_noise(rng, factors, loadings, n)
             extra = self._provider_term(inspection, 0)
-            answers[item] = self._calibrated(item, strata, true, recorded, types, everyone, noise_yes, extra,
-                                             rng.logistic(size=n))
+            answers[item] = self._calibrated(
+                item,
+                strata,
+                true,
+                recorded,
+                types,
+                everyone,
+                noise_yes,
+                extra,
+                rng.logistic(size=n),
+            )
         return answers, self._quality_share(answers, self.spec.items)
 
     @staticmethod
@@ -362,7 +457,10 @@ class _Round:
         answered = sum((answers[i] > 0).astype(float) for i in items)
         return np.divide(yes, answered, out=np.full(len(yes), 0.5), where=answered > 0)
 
-def _thresholds(score: np.ndarray, applies: np.ndarray, types: np.ndarray, rates: tuple[float, float]) -> np.ndarray:
+
+def _thresholds(
+    score: np.ndarray, applies: np.ndarray, types: np.ndarray, rates: tuple[float, float]
+) -> np.ndarray:
     """Per provider type, the score above which exactly the given share of cases lies."""
     out = np.full(2, np.inf)
     for t in (0, 1):
@@ -378,8 +476,14 @@ def _thresholds(score: np.ndarray, applies: np.ndarray, types: np.ndarray, rates
     return out
 
 
-def iter_chunks(round_id: str, n_cases: int | None = None, seed: int = 0, *, chunk_size: int = CHUNK_SIZE,
-                text: bool = True) -> Iterator[SynthChunk]:
+def iter_chunks(
+    round_id: str,
+    n_cases: int | None = None,
+    seed: int = 0,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    text: bool = True,
+) -> Iterator[SynthChunk]:
     """Generate a synthetic round as :class:`SynthChunk` objects (cases and truth).
 
     See :func:`caseinspect.synth.generate_round` for the parameters.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -55,8 +55,9 @@ class _Writer:
                 self.writer = pa_csv.CSVWriter(str(self.path), table.schema)
             else:
                 # store_schema=False: readers see plain string columns, not dictionaries.
-                self.writer = pq.ParquetWriter(str(self.path), table.schema, compression="zstd",
-                                               store_schema=False)
+                self.writer = pq.ParquetWriter(
+                    str(self.path), table.schema, compression="zstd", store_schema=False
+                )
         self.writer.write_table(table)
 
     def close(self) -> None:
@@ -64,9 +65,16 @@ class _Writer:
             self.writer.close()
 
 
-def write_round(round_id: str, out: str | Path, n_cases: int | None = None, seed: int = 0, *,
-                chunk_size: int = CHUNK_SIZE, text: bool = True,
-                progress: Callable[[int, int], None] | None = None) -> Path:
+def write_round(
+    round_id: str,
+    out: str | Path,
+    n_cases: int | None = None,
+    seed: int = 0,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    text: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
     """Generate a synthetic round and write it to ``out`` (``.csv`` or ``.parquet``).
 
     The ground truth of the free text goes to :func:`truth_path` (``<stem>.truth.csv``)
@@ -95,8 +103,10 @@ def write_round(round_id: str, out: str | Path, n_cases: int | None = None, seed
     out = Path(out)
     kind = out.suffix.lower().lstrip(".")
     if f".{kind}" not in OUTPUT_SUFFIXES:
-        raise UsageError(f"cannot write '{out.suffix}' files; use one of {', '.join(OUTPUT_SUFFIXES)}",
-                         hint="name the output e.g. cases.csv or cases.parquet")
+        raise UsageError(
+            f"cannot write '{out.suffix}' files; use one of {', '.join(OUTPUT_SUFFIXES)}",
+            hint="name the output e.g. cases.csv or cases.parquet",
+        )
     if out.parent and not out.parent.exists():
         raise UsageError(f"the folder '{out.parent}' does not exist")
     chunks = iter_chunks(round_id, n_cases, seed, chunk_size=chunk_size, text=text)
@@ -108,7 +118,11 @@ def write_round(round_id: str, out: str | Path, n_cases: int | None = None, seed
         for chunk in chunks:
             cases.write(chunk.cases)
             if truth is not None:
-                truth.write(chunk.truth if len(chunk.truth) else pd.DataFrame({c: pd.array([], dtype="str") for c in TRUTH_COLUMNS}))
+                truth.write(
+                    chunk.truth
+                    if len(chunk.truth)
+                    else pd.DataFrame({c: pd.array([], dtype="str") for c in TRUTH_COLUMNS})
+                )
             done += len(chunk.cases)
             if progress is not None:
                 total = total or (n_cases if n_cases is not None else done)

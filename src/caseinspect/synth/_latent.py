@@ -79,7 +79,11 @@ class NeedsCopula:
         general = rng.standard_exponential(n) - 1.0
         pair = rng.standard_normal(n)
         unique = rng.standard_normal((n, self.n_items))
-        z = self.general * general[:, None] + pair[:, None] * loads + unique * np.sqrt(1 - self.general**2 - loads**2)
+        z = (
+            self.general * general[:, None]
+            + pair[:, None] * loads
+            + unique * np.sqrt(1 - self.general**2 - loads**2)
+        )
         lower, upper = self._log_cdf_both(z)
         return lower - upper
 
@@ -97,7 +101,7 @@ class NeedsCopula:
         loads = self._pair_loads()
         scale = np.sqrt(1 - self.general**2 - loads**2)
         four = both = 0.0
-        for s_node, s_weight in zip(s_nodes, s_weights):
+        for s_node, s_weight in zip(s_nodes, s_weights, strict=True):
             mean = self.general * (e_nodes[None, :, None] - 1.0) + loads[None, None, :] * s_node
             q = ndtr((mean - t[:, None, :]) / scale)
             four += s_weight * float(w @ (_tail(q, 4) @ e_weights))
@@ -129,7 +133,9 @@ class StrengthsCopula:
         """Standard logistic noise for ``n`` cases x the strengths, and the general factor."""
         k = len(self.focal_shares)
         on, off = self._means()
-        focal = np.searchsorted(np.cumsum(self.focal_shares), rng.random(n) * sum(self.focal_shares))
+        focal = np.searchsorted(
+            np.cumsum(self.focal_shares), rng.random(n) * sum(self.focal_shares)
+        )
         focal = np.minimum(focal, k - 1)
         general = rng.standard_normal(n)
         unique = rng.standard_normal((n, k))
@@ -159,15 +165,18 @@ class StrengthsCopula:
         none = one = 0.0
         for f, share in enumerate(self.focal_shares):
             mean = np.where(np.arange(k) == f, on, off)
-            q = ndtr((mean[None, None, :] + self.general * nodes[None, :, None] - t[:, None, :]) / scale)
+            q = ndtr(
+                (mean[None, None, :] + self.general * nodes[None, :, None] - t[:, None, :]) / scale
+            )
             dist = _distribution(q)
             none += share * float(w @ (dist[..., 0] @ weights))
             one += share * float(w @ (dist[..., 1] @ weights))
         return none / w.sum(), one / w.sum()
 
 
-def judgement_noise(rng: np.random.Generator, factors: dict[str, np.ndarray], loadings: dict[str, float],
-                    n: int) -> np.ndarray:
+def judgement_noise(
+    rng: np.random.Generator, factors: dict[str, np.ndarray], loadings: dict[str, float], n: int
+) -> np.ndarray:
     """Standard logistic noise for one judgement item tied to the case's quality factors."""
     unique_sd = np.sqrt(max(1.0 - sum(v * v for v in loadings.values()), 0.0))
     z = unique_sd * rng.standard_normal(n)

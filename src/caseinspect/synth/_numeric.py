@@ -48,7 +48,9 @@ def apportion(weights, total: int) -> np.ndarray:
     return base
 
 
-def ipf(seed: np.ndarray, margins: dict[int, np.ndarray], *, tol: float = 1e-12, max_iter: int = 5000) -> np.ndarray:
+def ipf(
+    seed: np.ndarray, margins: dict[int, np.ndarray], *, tol: float = 1e-12, max_iter: int = 5000
+) -> np.ndarray:
     """Iterative proportional fitting of ``seed`` to one-way ``margins`` (axis -> totals).
 
     Cells that are zero in the seed stay zero (structural zeros). The odds ratios of the
@@ -121,9 +123,17 @@ def harmonise(rates: np.ndarray, weights: np.ndarray, overall: float) -> np.ndar
     return out
 
 
-def rake_logit(codes: np.ndarray, weights: np.ndarray, overall: float, by_variable: dict[int, np.ndarray],
-               *, offset: np.ndarray | float = 0.0, start: tuple[float, dict[int, np.ndarray]] | None = None,
-               tol: float = 1e-11, max_iter: int = 100) -> tuple[float, dict[int, np.ndarray]]:
+def rake_logit(
+    codes: np.ndarray,
+    weights: np.ndarray,
+    overall: float,
+    by_variable: dict[int, np.ndarray],
+    *,
+    offset: np.ndarray | float = 0.0,
+    start: tuple[float, dict[int, np.ndarray]] | None = None,
+    tol: float = 1e-11,
+    max_iter: int = 100,
+) -> tuple[float, dict[int, np.ndarray]]:
     """Solve a main-effects logistic model whose expected cell rates equal the targets.
 
     Raking on the logit scale, done by Newton's method: the conditions "expected count of
@@ -206,8 +216,14 @@ def _unpack(beta, owners, by_variable) -> tuple[float, dict[int, np.ndarray]]:
     return float(beta[0]), coef
 
 
-def rake_sample(score: np.ndarray, soft: np.ndarray, cells: list[tuple[np.ndarray, np.ndarray]],
-                *, sweeps: int | None = None, exact: bool | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+def rake_sample(
+    score: np.ndarray,
+    soft: np.ndarray,
+    cells: list[tuple[np.ndarray, np.ndarray]],
+    *,
+    sweeps: int | None = None,
+    exact: bool | None = None,
+) -> tuple[np.ndarray, list[np.ndarray]]:
     """Answer 'yes' where ``score + shift > 0``, shifting per cell to hit target counts.
 
     The sample-level counterpart of :func:`rake_logit`: the fitted model gives the right
@@ -270,7 +286,7 @@ def rake_sample(score: np.ndarray, soft: np.ndarray, cells: list[tuple[np.ndarra
 def apply_shifts(codes: list[np.ndarray], shifts: list[np.ndarray]) -> np.ndarray:
     """The total shift of each case, given its cell per breakdown (-1: none)."""
     total = np.zeros(len(codes[0]) if codes else 0)
-    for c, s in zip(codes, shifts):
+    for c, s in zip(codes, shifts, strict=True):
         total += np.concatenate([[0.0], s])[c.astype(np.intp) + 1]
     return total
 
@@ -281,7 +297,9 @@ def _rake_exact(score: np.ndarray, cells, sweeps: int) -> tuple[np.ndarray, list
     for codes, targets in cells:
         k = len(targets)
         order = np.argsort(codes, kind="stable")
-        bounds = np.searchsorted(codes[order], np.arange(-1, k + 1))  # cell c: bounds[c+1]:bounds[c+2]
+        bounds = np.searchsorted(
+            codes[order], np.arange(-1, k + 1)
+        )  # cell c: bounds[c+1]:bounds[c+2]
         prepared.append((codes, order, bounds, np.asarray(targets, dtype=float), np.zeros(k), k))
     for _ in range(sweeps):
         moved = 0

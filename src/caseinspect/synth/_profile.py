@@ -34,7 +34,9 @@ def take_share(remaining: np.ndarray, n_take: int) -> np.ndarray:
     return np.minimum(base, remaining)
 
 
-def draw_profile(rng: np.random.Generator, joint: np.ndarray, n: int, targets: list[np.ndarray]) -> np.ndarray:
+def draw_profile(
+    rng: np.random.Generator, joint: np.ndarray, n: int, targets: list[np.ndarray]
+) -> np.ndarray:
     """Draw ``n`` profiles (one row of category codes per case) with exact counts.
 
     Parameters
@@ -53,9 +55,11 @@ def draw_profile(rng: np.random.Generator, joint: np.ndarray, n: int, targets: l
     shape = joint.shape
     flat_p = joint.ravel() / joint.sum()
     cumulative = np.cumsum(flat_p)
-    flat = np.minimum(np.searchsorted(cumulative, rng.random(n) * cumulative[-1], side="right"), len(flat_p) - 1)
+    flat = np.minimum(
+        np.searchsorted(cumulative, rng.random(n) * cumulative[-1], side="right"), len(flat_p) - 1
+    )
     codes = np.stack(np.unravel_index(flat, shape), axis=1).astype(np.int64)
-    strides = np.array([int(np.prod(shape[a + 1:])) for a in range(len(shape))], dtype=np.int64)
+    strides = np.array([int(np.prod(shape[a + 1 :])) for a in range(len(shape))], dtype=np.int64)
     for axis, target in enumerate(targets):
         _fix_axis(rng, flat_p, codes, strides, axis, np.asarray(target, dtype=np.int64))
     return codes.astype(np.int8)

@@ -7,7 +7,7 @@ reads those files.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 from typing import Any
 
@@ -47,37 +47,91 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("age_group", "age_group", ("18-20", "21-24", "25-29", "30-39", "40-49", "50+")),
     Variable("ethnic_group", "ethnic_group", ("White", "Black", "Asian", "Mixed", "Other")),
     Variable("supervision_type", "supervision_type", ("Community sentence", "Post-custody")),
-    Variable("likelihood_of_reoffending", "likelihood_of_reoffending", ("Low", "Medium", "High/Very high")),
+    Variable(
+        "likelihood_of_reoffending",
+        "likelihood_of_reoffending",
+        ("Low", "Medium", "High/Very high"),
+    ),
     Variable("rosh", "rosh", ("Low", "Medium", "High/Very high")),
 )
 SHAPE: tuple[int, ...] = tuple(len(v.categories) for v in VARIABLES)
 TYPE, GENDER, AGE, ETHNIC, SUPERVISION, LIKELIHOOD, ROSH = range(7)
 
 #: Needs and strengths in column order; the published question codes are the same words.
-NEEDS = ("accommodation", "ete", "family_relationships", "lifestyle", "alcohol_misuse", "drug_misuse",
-         "thinking_behaviour", "attitudes_to_offending")
-STRENGTHS = ("family_relationships", "social_group", "motivation_to_change", "employment", "non_criminal_identity")
+NEEDS = (
+    "accommodation",
+    "ete",
+    "family_relationships",
+    "lifestyle",
+    "alcohol_misuse",
+    "drug_misuse",
+    "thinking_behaviour",
+    "attitudes_to_offending",
+)
+STRENGTHS = (
+    "family_relationships",
+    "social_group",
+    "motivation_to_change",
+    "employment",
+    "non_criminal_identity",
+)
 
 PROFILE_COLUMNS = ("case_id", "inspection_id", "provider") + tuple(v.column for v in VARIABLES)
 
 ITEMS_2018 = (
     tuple(f"need_{n}" for n in NEEDS)
     + tuple(f"strength_{s}" for s in STRENGTHS)
-    + ("kq_2_1_1", "kq_2_1_1a", "kq_2_1_1b", "kq_2_1_1c", "kq_2_1_2", "needs_assessment", "strengths_assessment",
-       "kq_2_1_2c", "kq_2_1_3", "kq_2_1_3a", "kq_2_1_3b", "kq_2_1_3c")
+    + (
+        "kq_2_1_1",
+        "kq_2_1_1a",
+        "kq_2_1_1b",
+        "kq_2_1_1c",
+        "kq_2_1_2",
+        "needs_assessment",
+        "strengths_assessment",
+        "kq_2_1_2c",
+        "kq_2_1_3",
+        "kq_2_1_3a",
+        "kq_2_1_3b",
+        "kq_2_1_3c",
+    )
     + ("kq_2_2_1", "kq_2_2_2", "needs_planning", "strengths_planning", "kq_2_2_3")
     + ("kq_2_3_1", "kq_2_3_2", "needs_delivery", "strengths_delivery")
     + tuple(f"delivery_need_{n}" for n in NEEDS)
     + tuple(f"delivery_strength_{s}" for s in STRENGTHS)
     + ("kq_2_3_3", "kq_2_4_1", "kq_2_4_2", "kq_2_4_3")
 )
-KEY_QUESTIONS_2018 = ("kq_2_1_1", "kq_2_1_2", "kq_2_1_3", "kq_2_2_1", "kq_2_2_2", "kq_2_2_3",
-                      "kq_2_3_1", "kq_2_3_2", "kq_2_3_3", "kq_2_4_1", "kq_2_4_2", "kq_2_4_3")
-ASPIRE_2018 = ("needs_assessment", "strengths_assessment", "needs_planning", "strengths_planning",
-               "needs_delivery", "strengths_delivery")
-ITEMS_2016 = ("barriers_to_engagement_identified", "diversity_considered", "pre_allocation_assessment_sufficient",
-              "post_allocation_assessment_sufficient", "risk_of_harm_public_sufficient",
-              "risk_of_harm_known_adults_sufficient", "risk_of_harm_children_sufficient")
+KEY_QUESTIONS_2018 = (
+    "kq_2_1_1",
+    "kq_2_1_2",
+    "kq_2_1_3",
+    "kq_2_2_1",
+    "kq_2_2_2",
+    "kq_2_2_3",
+    "kq_2_3_1",
+    "kq_2_3_2",
+    "kq_2_3_3",
+    "kq_2_4_1",
+    "kq_2_4_2",
+    "kq_2_4_3",
+)
+ASPIRE_2018 = (
+    "needs_assessment",
+    "strengths_assessment",
+    "needs_planning",
+    "strengths_planning",
+    "needs_delivery",
+    "strengths_delivery",
+)
+ITEMS_2016 = (
+    "barriers_to_engagement_identified",
+    "diversity_considered",
+    "pre_allocation_assessment_sufficient",
+    "post_allocation_assessment_sufficient",
+    "risk_of_harm_public_sufficient",
+    "risk_of_harm_known_adults_sufficient",
+    "risk_of_harm_children_sufficient",
+)
 PRACTICE_COLUMNS = ("practice_note", "practice_kind", "practice_pseudonym")
 
 ROUND_IDS = ("2018-19", "2016-17")
@@ -122,7 +176,7 @@ def data_text(name: str) -> str:
     return files(__package__).joinpath("data", name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _yaml(name: str) -> Any:
     return yaml.safe_load(data_text(name))
 
@@ -132,7 +186,7 @@ def model_settings() -> dict[str, Any]:
     return _yaml("model.yaml")
 
 
-@lru_cache(maxsize=None)
+@cache
 def round_spec(round_id: str) -> RoundSpec:
     """The :class:`RoundSpec` of ``round_id`` (``"2018-19"`` or ``"2016-17"``).
 
@@ -146,13 +200,37 @@ def round_spec(round_id: str) -> RoundSpec:
     providers = _yaml("providers.yaml")[round_id]
     if round_id == "2018-19":
         inspections = tuple(
-            Inspection(f"2018-19-{p['slug']}", p["name"], p["type"], float(p["weight"])) for p in providers
+            Inspection(f"2018-19-{p['slug']}", p["name"], p["type"], float(p["weight"]))
+            for p in providers
         )
-        return RoundSpec("2018-19", "hmip-2018", "1819", 3308, (2474, 834), False, inspections, ITEMS_2018,
-                         ASPIRE_2018 + KEY_QUESTIONS_2018)
+        return RoundSpec(
+            "2018-19",
+            "hmip-2018",
+            "1819",
+            3308,
+            (2474, 834),
+            False,
+            inspections,
+            ITEMS_2018,
+            ASPIRE_2018 + KEY_QUESTIONS_2018,
+        )
     # 2016-17: each area's inspection covers its CRC's and its NPS division's cases.
     inspections = []
     for area in providers:
         for kind in ("CRC", "NPS"):
-            inspections.append(Inspection(f"2016-17-{area['slug']}", area[kind.lower()], kind, float(area["weight"])))
-    return RoundSpec("2016-17", "qi-2016", "1617", 1066, (672, 394), True, tuple(inspections), ITEMS_2016, ITEMS_2016)
+            inspections.append(
+                Inspection(
+                    f"2016-17-{area['slug']}", area[kind.lower()], kind, float(area["weight"])
+                )
+            )
+    return RoundSpec(
+        "2016-17",
+        "qi-2016",
+        "1617",
+        1066,
+        (672, 394),
+        True,
+        tuple(inspections),
+        ITEMS_2016,
+        ITEMS_2016,
+    )

@@ -130,7 +130,11 @@ def _profile_2016(table: pd.DataFrame, n_by_type: tuple[int, int]) -> ProfileTar
         for label, total in fixed.items():
             k = variable.categories.index(label)
             slack = int(total) - int(floors[0][k] + floors[1][k])
-            share = apportion([max(r, 0) for r in room], slack) if slack > 0 else np.zeros(2, dtype=np.int64)
+            share = (
+                apportion([max(r, 0) for r in room], slack)
+                if slack > 0
+                else np.zeros(2, dtype=np.int64)
+            )
             for s in (0, 1):
                 counts[s][k] += share[s]
                 room[s] -= int(share[s])
@@ -162,8 +166,12 @@ def item_targets(round_id: str, profile: ProfileTargets) -> dict[str, ItemTarget
     for cell in model_settings().get("unreliable_n", []):
         if cell["round"] != round_id:
             continue
-        where = ((table["table"] == cell["table"]) & (table["question"] == cell["question"])
-                 & (table["variable"] == cell["variable"]) & (table["category"] == cell["category"]))
+        where = (
+            (table["table"] == cell["table"])
+            & (table["question"] == cell["question"])
+            & (table["variable"] == cell["variable"])
+            & (table["category"] == cell["category"])
+        )
         table.loc[where, "n"] = np.nan
     out = {}
     for (table_id, question), part in table.groupby(["table", "question"], sort=False):
@@ -180,14 +188,28 @@ def item_targets(round_id: str, profile: ProfileTargets) -> dict[str, ItemTarget
             for key, values in n.items():
                 stratum, v = key
                 base = _row_counts(profile, stratum, v)
-                applies[key] = np.divide(values, base, out=np.full(len(values), np.nan), where=base > 0)
+                applies[key] = np.divide(
+                    values, base, out=np.full(len(values), np.nan), where=base > 0
+                )
         out[item] = ItemTargets(item, table_id, question, applies, yes)
     expected = set(round_spec(round_id).items)
     if round_id == "2018-19":
-        expected = {f"need_{n}" for n in NEEDS} | {f"strength_{s}" for s in STRENGTHS} | {
-            "needs_assessment", "needs_planning", "needs_delivery", "strengths_assessment", "strengths_planning",
-            "strengths_delivery"} | {f"delivery_need_{n}" for n in NEEDS} | {f"delivery_strength_{s}" for s in STRENGTHS}
-    assert set(out) == expected, sorted(set(out) ^ expected)
+        expected = (
+            {f"need_{n}" for n in NEEDS}
+            | {f"strength_{s}" for s in STRENGTHS}
+            | {
+                "needs_assessment",
+                "needs_planning",
+                "needs_delivery",
+                "strengths_assessment",
+                "strengths_planning",
+                "strengths_delivery",
+            }
+            | {f"delivery_need_{n}" for n in NEEDS}
+            | {f"delivery_strength_{s}" for s in STRENGTHS}
+        )
+    if set(out) != expected:  # a broken calibration spec, not user input
+        raise RuntimeError(f"calibration targets differ: {sorted(set(out) ^ expected)}")
     return out
 
 

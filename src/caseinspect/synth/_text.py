@@ -15,15 +15,32 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import yaml
 
-from ._spec import AGE, ETHNIC, GENDER, NEEDS, STRENGTHS, SUPERVISION, VARIABLES, data_text, model_settings
+from ._spec import (
+    AGE,
+    ETHNIC,
+    GENDER,
+    NEEDS,
+    STRENGTHS,
+    SUPERVISION,
+    VARIABLES,
+    data_text,
+    model_settings,
+)
 
-__all__ = ["RationaleBank", "build_banks", "theme_catalogue", "pseudonyms", "choose_focus", "write_practice",
-           "POLARITY"]
+__all__ = [
+    "RationaleBank",
+    "build_banks",
+    "theme_catalogue",
+    "pseudonyms",
+    "choose_focus",
+    "write_practice",
+    "POLARITY",
+]
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _AGE_RANGES = ((18, 20), (21, 24), (25, 29), (30, 39), (40, 49), (50, 66))
@@ -37,18 +54,18 @@ _IDENTITY = {
 POLARITY = {"yes": "enabler", "no": "barrier"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _themes() -> dict:
     return yaml.safe_load(data_text("themes.yaml"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def theme_catalogue() -> dict[str, dict]:
     """Theme id -> its polarity, summary and sentences (as in ``data/themes.yaml``)."""
     return _themes()["themes"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def pseudonyms() -> dict[str, tuple[str, ...]]:
     """The invented first names, by gender (``Male``, ``Female``)."""
     names = yaml.safe_load(data_text("names.yaml"))
@@ -146,8 +163,16 @@ def _build_bank(round_id: str, item: str, rng: random.Random) -> RationaleBank:
                     used.append(theme_ids.index(theme))
                 if not sentences:  # every theme needed a slot this focus cannot fill
                     theme = themes[0]
-                    sentences.append(_fill(catalogue[theme]["rationale"][0], rng, {"need": "the identified needs",
-                                                                                  "strength": "the identified strengths"}))
+                    sentences.append(
+                        _fill(
+                            catalogue[theme]["rationale"][0],
+                            rng,
+                            {
+                                "need": "the identified needs",
+                                "strength": "the identified strengths",
+                            },
+                        )
+                    )
                     used.append(theme_ids.index(theme))
                 text = " ".join(sentences)
                 if text not in index_of:
@@ -158,10 +183,14 @@ def _build_bank(round_id: str, item: str, rng: random.Random) -> RationaleBank:
     counts = np.array([len(t) for t in theme_lists], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     codes = np.array([c for t in theme_lists for c in t], dtype=np.int64)
-    return RationaleBank(item, focus_kind, tuple(categories), pools, theme_ids, starts, counts, codes)
+    return RationaleBank(
+        item, focus_kind, tuple(categories), pools, theme_ids, starts, counts, codes
+    )
 
 
-def build_banks(round_id: str, items: tuple[str, ...], rng: random.Random) -> dict[str, RationaleBank]:
+def build_banks(
+    round_id: str, items: tuple[str, ...], rng: random.Random
+) -> dict[str, RationaleBank]:
     """One :class:`RationaleBank` per item (deterministic given ``rng``)."""
     return {item: _build_bank(round_id, item, rng) for item in items}
 
@@ -175,8 +204,14 @@ def choose_focus(rng: np.random.Generator, present: np.ndarray) -> np.ndarray:
     return np.where(counts > 0, index, -1)
 
 
-def write_practice(round_id: str, rng: random.Random, profile: np.ndarray, good: bool,
-                   needs: list[str], strengths: list[str]) -> tuple[str, str, list[str]]:
+def write_practice(
+    round_id: str,
+    rng: random.Random,
+    profile: np.ndarray,
+    good: bool,
+    needs: list[str],
+    strengths: list[str],
+) -> tuple[str, str, list[str]]:
     """One practice example: (note, pseudonym, themes).
 
     ``profile`` is the case's row of category codes (gender, age and supervision type must
@@ -201,8 +236,11 @@ def write_practice(round_id: str, rng: random.Random, profile: np.ndarray, good:
     active, passive = rng.choice(sentence_forms)
     months = rng.choice([6, 9, 12, 12, 18, 18, 24, 30, 36])
     offences = practice["offences"][supervision]
-    pronouns = {"He": "He" if gender == "Male" else "She", "he": "he" if gender == "Male" else "she",
-                "his": "his" if gender == "Male" else "her"}
+    pronouns = {
+        "He": "He" if gender == "Male" else "She",
+        "he": "he" if gender == "Male" else "she",
+        "his": "his" if gender == "Male" else "her",
+    }
     values = {
         "name": name,
         "age": str(rng.randint(low, high)),

@@ -72,7 +72,9 @@ def visible_inspections(user) -> QuerySet[Inspection]:
 
 def visible_cases(user) -> QuerySet[Case]:
     role = role_of(user)
-    qs = Case.objects.select_related("inspection", "inspection__provider", "provider", "allocated_to")
+    qs = Case.objects.select_related(
+        "inspection", "inspection__provider", "provider", "allocated_to"
+    )
     if role in (Role.ADMINISTRATOR, Role.ANALYST):
         return qs
     if role == Role.LEAD_INSPECTOR:
@@ -81,8 +83,11 @@ def visible_cases(user) -> QuerySet[Case]:
         return qs.filter(allocated_to=user)
     if role == Role.PROVIDER_QA:
         provider_id = _provider_id(user)
-        return qs.filter(inspection__kind=Inspection.Kind.SELF_AUDIT, inspection__provider_id=provider_id,
-                         provider_id=provider_id)
+        return qs.filter(
+            inspection__kind=Inspection.Kind.SELF_AUDIT,
+            inspection__provider_id=provider_id,
+            provider_id=provider_id,
+        )
     return qs.none()
 
 
@@ -96,7 +101,10 @@ def can_manage_inspection(user, inspection: Inspection) -> bool:
     if role == Role.LEAD_INSPECTOR:
         return inspection.lead_id == user.pk
     if role == Role.PROVIDER_QA:
-        return inspection.kind == Inspection.Kind.SELF_AUDIT and inspection.provider_id == _provider_id(user)
+        return (
+            inspection.kind == Inspection.Kind.SELF_AUDIT
+            and inspection.provider_id == _provider_id(user)
+        )
     return False
 
 
@@ -109,8 +117,11 @@ def can_edit_case(user, case: Case) -> bool:
         return False
     if case.allocated_to_id == user.pk:
         return True
-    return role == Role.PROVIDER_QA and case.inspection.kind == Inspection.Kind.SELF_AUDIT \
+    return (
+        role == Role.PROVIDER_QA
+        and case.inspection.kind == Inspection.Kind.SELF_AUDIT
         and case.inspection.provider_id == _provider_id(user)
+    )
 
 
 def can_view_audit(user, inspection: Inspection | None = None) -> bool:
@@ -135,7 +146,10 @@ def can_oversee(user, inspection: Inspection) -> bool:
     if role == Role.LEAD_INSPECTOR:
         return inspection.lead_id == user.pk
     if role == Role.PROVIDER_QA:
-        return inspection.kind == Inspection.Kind.SELF_AUDIT and inspection.provider_id == _provider_id(user)
+        return (
+            inspection.kind == Inspection.Kind.SELF_AUDIT
+            and inspection.provider_id == _provider_id(user)
+        )
     return False
 
 

@@ -32,7 +32,13 @@ class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         before = self._state(type(obj).objects.get(pk=obj.pk)) if change else None
         super().save_model(request, obj, form, change)
-        audit.record(request.user, "change" if change else "create", obj, before=before, after=self._state(obj))
+        audit.record(
+            request.user,
+            "change" if change else "create",
+            obj,
+            before=before,
+            after=self._state(obj),
+        )
 
     def delete_model(self, request, obj):
         before = self._state(obj)
@@ -106,8 +112,14 @@ class AuditedUserAdmin(UserAdmin):
         after = self._state(obj)
         if previous is not None and previous.password != obj.password:
             before, after = {**before, "password": "unchanged"}, {**after, "password": "changed"}
-        audit.record(request.user, "change" if change else "create", obj, object_type="user",
-                     before=before, after=after)
+        audit.record(
+            request.user,
+            "change" if change else "create",
+            obj,
+            object_type="user",
+            before=before,
+            after=after,
+        )
 
     def delete_model(self, request, obj):
         audit.record(request.user, "delete", obj, object_type="user", before=self._state(obj))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import transaction
 
@@ -46,7 +47,9 @@ def record(
     )
 
 
-def diff(before: Mapping[str, Any], after: Mapping[str, Any], keys: Iterable[str] | None = None) -> tuple[dict, dict]:
+def diff(
+    before: Mapping[str, Any], after: Mapping[str, Any], keys: Iterable[str] | None = None
+) -> tuple[dict, dict]:
     """The changed keys only: ``(old values, new values)``; absent keys show as ``None``."""
     keys = set(keys) if keys is not None else set(before) | set(after)
     changed = sorted(k for k in keys if before.get(k) != after.get(k))

@@ -11,7 +11,11 @@ from .models import Role
 _NAV = [
     # (label, url name, roles that see it)
     ("My cases", "my-cases", {Role.INSPECTOR, Role.LEAD_INSPECTOR, Role.PROVIDER_QA}),
-    ("Inspections", "inspections", {Role.ADMINISTRATOR, Role.LEAD_INSPECTOR, Role.ANALYST, Role.PROVIDER_QA}),
+    (
+        "Inspections",
+        "inspections",
+        {Role.ADMINISTRATOR, Role.LEAD_INSPECTOR, Role.ANALYST, Role.PROVIDER_QA},
+    ),
     ("Analysis", "analysis", {Role.ADMINISTRATOR, Role.LEAD_INSPECTOR, Role.ANALYST}),
     ("Audit trail", "audit", {Role.ADMINISTRATOR}),
 ]
@@ -25,12 +29,25 @@ def navigation(request):
         for label, name, roles in _NAV:
             if role in roles:
                 url = reverse(name)
-                items.append({"label": label, "url": url,
-                              "active": request.path == url or (url != "/" and request.path.startswith(url))})
+                items.append(
+                    {
+                        "label": label,
+                        "url": url,
+                        "active": request.path == url
+                        or (url != "/" and request.path.startswith(url)),
+                    }
+                )
         if user.is_staff and role == Role.ADMINISTRATOR:
             items.append({"label": "Users (admin)", "url": reverse("admin:index"), "active": False})
-    return {"nav": {"items": items, "role": role, "role_label": Role(role).label if role else "", "version": __version__},
-            "inspection_tabs": _InspectionTabs(user)}
+    return {
+        "nav": {
+            "items": items,
+            "role": role,
+            "role_label": Role(role).label if role else "",
+            "version": __version__,
+        },
+        "inspection_tabs": _InspectionTabs(user),
+    }
 
 
 class _InspectionTabs:
@@ -40,5 +57,8 @@ class _InspectionTabs:
         self.user = user
 
     def __getitem__(self, inspection):
-        return {"oversee": can_oversee(self.user, inspection), "manage": can_manage_inspection(self.user, inspection),
-                "audit": can_view_audit(self.user, inspection)}
+        return {
+            "oversee": can_oversee(self.user, inspection),
+            "manage": can_manage_inspection(self.user, inspection),
+            "audit": can_view_audit(self.user, inspection),
+        }

@@ -27,6 +27,8 @@ _CONTENT_TYPES = {
 FORMATS = {fmt: (_CONTENT_TYPES[fmt], fmt) for fmt in EXPORT_FORMATS}
 
 
-def export_cases(frame: pd.DataFrame, framework: Framework, fmt: str, *, provenance: Mapping[str, object]) -> bytes:
+def export_cases(
+    frame: pd.DataFrame, framework: Framework, fmt: str, *, provenance: Mapping[str, object]
+) -> bytes:
     """The case table as a download in ``fmt`` (one of :data:`FORMATS`), as bytes."""
     return export_cases_bytes(frame, framework, fmt, provenance=provenance)

@@ -60,13 +60,26 @@ def emerging_ratings(inspection) -> EmergingRatings:
     framework = framework_for(inspection)
     provider = inspection.provider
     if provider is None:
-        return EmergingRatings([], [], "not rated", None,
-                               ("an area inspection covers several providers; each provider is rated in its own inspection",),
-                               0, ())
-    cases = cases_frame(framework_id=inspection.framework_id, inspection_codes=[inspection.code],
-                        statuses=EMERGING_STATUSES)
+        return EmergingRatings(
+            [],
+            [],
+            "not rated",
+            None,
+            (
+                "an area inspection covers several providers; each provider is rated in its own inspection",
+            ),
+            0,
+            (),
+        )
+    cases = cases_frame(
+        framework_id=inspection.framework_id,
+        inspection_codes=[inspection.code],
+        statuses=EMERGING_STATUSES,
+    )
     n_cases = len(cases)
-    decisions = list(RatingDecision.objects.filter(inspection=inspection).select_related("decided_by"))
+    decisions = list(
+        RatingDecision.objects.filter(inspection=inspection).select_related("decided_by")
+    )
     judged = {d.standard: d for d in decisions if d.kind == RatingDecision.Kind.JUDGEMENT}
     overridden = {d.standard: d for d in decisions if d.kind == RatingDecision.Kind.OVERRIDE}
     standards = framework.standards_for(provider.provider_type)
@@ -78,38 +91,93 @@ def emerging_ratings(inspection) -> EmergingRatings:
             answers = cases[kq.item] if kq.item in cases.columns else pd.Series([], dtype=object)
             yes, n = int((answers == "yes").sum()), int(answers.isin(("yes", "no")).sum())
             low, high = wilson_interval(yes, n) if n else (None, None)
-            kq_rows.append(KeyQuestionRow(standard.code, kq.code, framework.item(kq.item).label, n, yes,
-                                          100 * yes / n if n else None,
-                                          100 * low if low is not None else None, 100 * high if high is not None else None))
+            kq_rows.append(
+                KeyQuestionRow(
+                    standard.code,
+                    kq.code,
+                    framework.item(kq.item).label,
+                    n,
+                    yes,
+                    100 * yes / n if n else None,
+                    100 * low if low is not None else None,
+                    100 * high if high is not None else None,
+                )
+            )
     if framework.ratings is None:
-        return EmergingRatings(kq_rows, [], "not rated", None, ("this framework has no ratings rules",), n_cases, levels)
+        return EmergingRatings(
+            kq_rows,
+            [],
+            "not rated",
+            None,
+            ("this framework has no ratings rules",),
+            n_cases,
+            levels,
+        )
 
     valid_codes = {s.code: s for s in standards}
     judgements = pd.DataFrame(
-        [{"provider": provider.name, "standard": d.standard, "rating": d.rating, "reasons": d.reasons}
-         for d in judged.values() if d.standard in valid_codes and valid_codes[d.standard].basis == "judgement"],
-        columns=["provider", "standard", "rating", "reasons"], dtype=object)
+        [
+            {
+                "provider": provider.name,
+                "standard": d.standard,
+                "rating": d.rating,
+                "reasons": d.reasons,
+            }
+            for d in judged.values()
+            if d.standard in valid_codes and valid_codes[d.standard].basis == "judgement"
+        ],
+        columns=["provider", "standard", "rating", "reasons"],
+        dtype=object,
+    )
     overrides = pd.DataFrame(
-        [{"provider": provider.name, "standard": d.standard, "rating": d.rating, "reason": d.reasons}
-         for d in overridden.values() if d.standard in valid_codes],
-        columns=["provider", "standard", "rating", "reason"], dtype=object)
+        [
+            {
+                "provider": provider.name,
+                "standard": d.standard,
+                "rating": d.rating,
+                "reason": d.reasons,
+            }
+            for d in overridden.values()
+            if d.standard in valid_codes
+        ],
+        columns=["provider", "standard", "rating", "reason"],
+        dtype=object,
+    )
     if cases.empty:  # rate_providers rates the providers in the case table: give it the provider
-        cases = pd.DataFrame([{"provider": provider.name, "provider_type": provider.provider_type}], dtype=object)
+        cases = pd.DataFrame(
+            [{"provider": provider.name, "provider_type": provider.provider_type}], dtype=object
+        )
         for s in standards:
             for kq in s.key_questions:
                 cases[kq.item] = ""
     result = rate_providers(cases, framework, judgements, overrides)
     ratings = result.ratings[result.ratings["provider"] == provider.name]
     rows = []
-    for standard, (_, r) in zip(standards, ratings.iterrows()):
-        rows.append(StandardRow(standard.code, standard.title, standard.basis, r["rating"],
-                                None if pd.isna(r["score"]) else int(r["score"]), r["basis"],
-                                judged.get(standard.code), overridden.get(standard.code)))
+    for standard, (_, r) in zip(standards, ratings.iterrows(), strict=True):
+        rows.append(
+            StandardRow(
+                standard.code,
+                standard.title,
+                standard.basis,
+                r["rating"],
+                None if pd.isna(r["score"]) else int(r["score"]),
+                r["basis"],
+                judged.get(standard.code),
+                overridden.get(standard.code),
+            )
+        )
     overall = result.overall[result.overall["provider"] == provider.name]
     overall_rating = overall["rating"].iloc[0] if len(overall) else "withheld"
     overall_score = overall["score"].iloc[0] if len(overall) else None
-    return EmergingRatings(kq_rows, rows, overall_rating, None if pd.isna(overall_score) else int(overall_score),
-                           result.notes, n_cases, levels)
+    return EmergingRatings(
+        kq_rows,
+        rows,
+        overall_rating,
+        None if pd.isna(overall_score) else int(overall_score),
+        result.notes,
+        n_cases,
+        levels,
+    )
 
 
 @dataclass
@@ -126,19 +194,40 @@ def second_marking_agreement_for(inspection) -> AgreementView:
 
     framework = framework_for(inspection)
     done = (Case.Status.SUBMITTED, Case.Status.ACCEPTED)
-    seconds = list(Case.objects.filter(inspection=inspection, second_marking_of__isnull=False, status__in=done,
-                                       second_marking_of__status__in=done).select_related("second_marking_of"))
+    seconds = list(
+        Case.objects.filter(
+            inspection=inspection,
+            second_marking_of__isnull=False,
+            status__in=done,
+            second_marking_of__status__in=done,
+        ).select_related("second_marking_of")
+    )
     if not seconds:
         return AgreementView(None, [], [], 0)
 
     def table(cases):
-        return pd.DataFrame([{"case_id": c.case_id, **{i: (c.answers or {}).get(i, "") for i in framework.item_codes}}
-                             for c in cases], dtype=object)
+        return pd.DataFrame(
+            [
+                {
+                    "case_id": c.case_id,
+                    **{i: (c.answers or {}).get(i, "") for i in framework.item_codes},
+                }
+                for c in cases
+            ],
+            dtype=object,
+        )
 
     first = table([s.second_marking_of for s in seconds])
     second = table(seconds)
     result = second_marking_agreement(first, second, list(framework.item_codes))
-    rows = [(framework.item(code).label, ia) for code, ia in result.items.items() if ia.coefficients.n or ia.first_only or ia.second_only]
+    rows = [
+        (framework.item(code).label, ia)
+        for code, ia in result.items.items()
+        if ia.coefficients.n or ia.first_only or ia.second_only
+    ]
     labels = {i.code: i.label for i in framework.items}
-    discrepancies = [{**d, "label": labels.get(d["item"], d["item"])} for d in result.discrepancies.to_dict("records")]
+    discrepancies = [
+        {**d, "label": labels.get(d["item"], d["item"])}
+        for d in result.discrepancies.to_dict("records")
+    ]
     return AgreementView(result, rows, discrepancies, len(seconds))

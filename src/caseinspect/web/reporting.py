@@ -42,11 +42,16 @@ class WebReport:
 
 def cases_for(framework_id: str, inspections) -> pd.DataFrame:
     """Submitted and accepted cases of these inspections, in the interchange format."""
-    return cases_frame(framework_id=framework_id, inspection_codes=[i.code for i in inspections],
-                       statuses=EMERGING_STATUSES)
+    return cases_frame(
+        framework_id=framework_id,
+        inspection_codes=[i.code for i in inspections],
+        statuses=EMERGING_STATUSES,
+    )
 
 
-def build_web_report(framework_id: str, frame: pd.DataFrame, title: str, significance: str = "stepwise") -> WebReport | None:
+def build_web_report(
+    framework_id: str, frame: pd.DataFrame, title: str, significance: str = "stepwise"
+) -> WebReport | None:
     from ..analysis import build_report
     from ..reports import annex_layout, figure_png, report_figures
 
@@ -61,14 +66,26 @@ def build_web_report(framework_id: str, frame: pd.DataFrame, title: str, signifi
     problem = ""
     try:
         report = build_report(frame, framework, title=title, significance=significance)
-    except (np.linalg.LinAlgError, ValueError, FloatingPointError) as exc:  # reported to the stats owner
+    except (
+        np.linalg.LinAlgError,
+        ValueError,
+        FloatingPointError,
+    ) as exc:  # reported to the stats owner
         logger.warning("significance %s failed for %s: %s", significance, title, exc)
-        problem = (f"The significance tests ({significance}) could not be computed for these cases ({exc}); "
-                   "the tables are shown without them.")
+        problem = (
+            f"The significance tests ({significance}) could not be computed for these cases ({exc}); "
+            "the tables are shown without them."
+        )
         report = build_report(frame, framework, title=title, significance="none")
-    figures = [{"caption": data.caption, "alt": data.alt_text,
-                "src": "data:image/png;base64," + base64.b64encode(figure_png(data, title=False)).decode("ascii")}
-               for data in report_figures(report)]
+    figures = [
+        {
+            "caption": data.caption,
+            "alt": data.alt_text,
+            "src": "data:image/png;base64,"
+            + base64.b64encode(figure_png(data, title=False)).decode("ascii"),
+        }
+        for data in report_figures(report)
+    ]
     result = WebReport(report, annex_layout(report), figures, len(frame), problem)
     with _LOCK:
         _CACHE[key] = result

@@ -28,20 +28,45 @@ class SummarySection:
 def answer_summary(case: Case, framework: Framework) -> list[SummarySection]:
     """The case's profile and answers, section by section, answered questions only."""
     profile = case.profile()
-    out = [SummarySection("Case profile", "section-profile", [
-        SummaryRow(v.label, profile.get(v.code, "") or "Not recorded") for v in framework.profile if v.code not in PROFILE_ID_COLUMNS
-    ])]
+    out = [
+        SummarySection(
+            "Case profile",
+            "section-profile",
+            [
+                SummaryRow(v.label, profile.get(v.code, "") or "Not recorded")
+                for v in framework.profile
+                if v.code not in PROFILE_ID_COLUMNS
+            ],
+        )
+    ]
     answers, rationales = case.answers or {}, case.rationales or {}
     prompts = {p for s in framework.standards for kq in s.key_questions for p in kq.prompts}
     for section in framework.sections:
-        rows = [SummaryRow(item.label, ANSWER_LABELS.get(answers.get(item.code, ""), answers.get(item.code, "")),
-                           rationales.get(item.code, ""), item.code in prompts)
-                for item in framework.items_in_section(section.code) if answers.get(item.code) or rationales.get(item.code)]
+        rows = [
+            SummaryRow(
+                item.label,
+                ANSWER_LABELS.get(answers.get(item.code, ""), answers.get(item.code, "")),
+                rationales.get(item.code, ""),
+                item.code in prompts,
+            )
+            for item in framework.items_in_section(section.code)
+            if answers.get(item.code) or rationales.get(item.code)
+        ]
         out.append(SummarySection(section.title, "section-" + section.code.replace(".", "-"), rows))
     if case.practice_note:
-        out.append(SummarySection("Good or poor practice", "section-practice", [
-            SummaryRow(f"{case.practice_kind.capitalize()} practice", case.practice_note,
-                       f"Pseudonym: {case.practice_pseudonym}" if case.practice_pseudonym else "")]))
+        out.append(
+            SummarySection(
+                "Good or poor practice",
+                "section-practice",
+                [
+                    SummaryRow(
+                        f"{case.practice_kind.capitalize()} practice",
+                        case.practice_note,
+                        f"Pseudonym: {case.practice_pseudonym}" if case.practice_pseudonym else "",
+                    )
+                ],
+            )
+        )
     return out
 
 
@@ -54,7 +79,9 @@ def conflict_differences(current: Case, form) -> list[tuple[str, str, str]]:
         theirs = (current.answers or {}).get(item.code, "")
         yours = posted.get(f"answer__{item.code}", "") or ""
         if theirs != yours:
-            rows.append((item.label, ANSWER_LABELS.get(theirs, theirs), ANSWER_LABELS.get(yours, yours)))
+            rows.append(
+                (item.label, ANSWER_LABELS.get(theirs, theirs), ANSWER_LABELS.get(yours, yours))
+            )
         if item.rationale != "none":
             theirs = (current.rationales or {}).get(item.code, "")
             yours = (posted.get(f"rationale__{item.code}", "") or "").strip()
@@ -68,12 +95,21 @@ def conflict_differences(current: Case, form) -> list[tuple[str, str, str]]:
 
 
 def last_editor(case: Case) -> str | None:
-    event = AuditEvent.objects.filter(object_type="case", object_pk=str(case.pk)).order_by("-at", "-id").first()
+    event = (
+        AuditEvent.objects.filter(object_type="case", object_pk=str(case.pk))
+        .order_by("-at", "-id")
+        .first()
+    )
     return event.actor_username or None if event else None
 
 
-STATUS_COLUMNS = [Case.Status.ALLOCATED, Case.Status.DRAFT, Case.Status.SUBMITTED, Case.Status.RETURNED,
-                  Case.Status.ACCEPTED]
+STATUS_COLUMNS = [
+    Case.Status.ALLOCATED,
+    Case.Status.DRAFT,
+    Case.Status.SUBMITTED,
+    Case.Status.RETURNED,
+    Case.Status.ACCEPTED,
+]
 
 
 @dataclass
@@ -97,7 +133,11 @@ def progress(inspection, cases=None) -> tuple[list[ProgressRow], ProgressRow]:
     qs = qs.filter(second_marking_of__isnull=True).exclude(status=Case.Status.DROPPED)
     rows: dict[str, ProgressRow] = {}
     total = ProgressRow("All inspectors", {})
-    for entry in qs.values("allocated_to__username", "status").annotate(n=Count("id")).order_by("allocated_to__username"):
+    for entry in (
+        qs.values("allocated_to__username", "status")
+        .annotate(n=Count("id"))
+        .order_by("allocated_to__username")
+    ):
         name = entry["allocated_to__username"] or "Not allocated"
         row = rows.setdefault(name, ProgressRow(name, {}))
         row.counts[entry["status"]] = row.counts.get(entry["status"], 0) + entry["n"]

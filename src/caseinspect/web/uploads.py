@@ -24,7 +24,18 @@ def read_upload(upload) -> pd.DataFrame:
         try:
             return read_case_file(tmp)
         except ValidationError as exc:  # name the user's file, not our temporary copy
-            raise ValidationError([Problem(name if p.file == tmp else p.file, p.row, p.column, p.value, p.rule, p.message)
-                                   for p in exc.problems]) from None
+            raise ValidationError(
+                [
+                    Problem(
+                        name if p.file == tmp else p.file,
+                        p.row,
+                        p.column,
+                        p.value,
+                        p.rule,
+                        p.message,
+                    )
+                    for p in exc.problems
+                ]
+            ) from None
     finally:
         os.unlink(tmp)

@@ -23,19 +23,37 @@ urlpatterns = [
     path("inspections/new/", inspections.inspection_new, name="inspection-new"),
     path("inspections/<int:pk>/", inspections.inspection_detail, name="inspection"),
     path("inspections/<int:pk>/cases/", inspections.inspection_cases, name="inspection-cases"),
-    path("inspections/<int:pk>/allocate/", inspections.inspection_allocate, name="inspection-allocate"),
+    path(
+        "inspections/<int:pk>/allocate/",
+        inspections.inspection_allocate,
+        name="inspection-allocate",
+    ),
     path("inspections/<int:pk>/import/", sampling.inspection_import, name="inspection-import"),
     path("inspections/<int:pk>/sample/", sampling.inspection_sample, name="inspection-sample"),
     path("inspections/<int:pk>/qa/", quality.inspection_qa, name="inspection-qa"),
     path("inspections/<int:pk>/ratings/", quality.inspection_ratings, name="inspection-ratings"),
-    path("inspections/<int:pk>/ratings/decision/", quality.inspection_rating_decision, name="inspection-rating-decision"),
+    path(
+        "inspections/<int:pk>/ratings/decision/",
+        quality.inspection_rating_decision,
+        name="inspection-rating-decision",
+    ),
     path("inspections/<int:pk>/sign-off/", quality.inspection_sign_off, name="inspection-sign-off"),
-    path("inspections/<int:pk>/analysis/", analysis.inspection_analysis, name="inspection-analysis"),
-    path("inspections/<int:pk>/download/<str:what>.<str:fmt>", analysis.inspection_download, name="inspection-download"),
+    path(
+        "inspections/<int:pk>/analysis/", analysis.inspection_analysis, name="inspection-analysis"
+    ),
+    path(
+        "inspections/<int:pk>/download/<str:what>.<str:fmt>",
+        analysis.inspection_download,
+        name="inspection-download",
+    ),
     path("inspections/<int:pk>/audit/", audit.audit_inspection, name="inspection-audit"),
     path("analysis/", analysis.analysis_index, name="analysis"),
     path("analysis/<str:framework_id>/", analysis.analysis_round, name="analysis-round"),
-    path("analysis/<str:framework_id>/download/<str:what>.<str:fmt>", analysis.round_download, name="round-download"),
+    path(
+        "analysis/<str:framework_id>/download/<str:what>.<str:fmt>",
+        analysis.round_download,
+        name="round-download",
+    ),
     path("audit/", audit.audit_all, name="audit"),
     path("admin/", admin.site.urls),
 ]

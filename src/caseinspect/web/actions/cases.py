@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from django.db import transaction
 
@@ -20,7 +19,9 @@ class EditConflict(Exception):
     """Someone else saved the case after this form was opened; ``current`` is their version."""
 
     def __init__(self, current: Case):
-        super().__init__(f"case {current.case_id} was changed by someone else (now version {current.version})")
+        super().__init__(
+            f"case {current.case_id} was changed by someone else (now version {current.version})"
+        )
         self.current = current
 
 
@@ -55,15 +56,26 @@ def _state(case: Case) -> dict:
 
 
 def _locked(case: Case, base_version: int) -> Case:
-    current = (Case.objects.select_for_update(of=("self",))
-               .select_related("inspection", "inspection__provider", "provider").get(pk=case.pk))
+    current = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("inspection", "inspection__provider", "provider")
+        .get(pk=case.pk)
+    )
     if current.version != base_version:
         raise EditConflict(current)
     return current
 
 
-def save_case(actor, case: Case, data: CaseInput, framework: Framework, *, base_version: int,
-              submit: bool = False, source: str = "web form") -> SaveResult:
+def save_case(
+    actor,
+    case: Case,
+    data: CaseInput,
+    framework: Framework,
+    *,
+    base_version: int,
+    submit: bool = False,
+    source: str = "web form",
+) -> SaveResult:
     """Save an assessment (always as a whole: the form posts every field), optionally submit it.
 
     The core validator checks the data in ``draft`` mode first; any problem raises
@@ -80,8 +92,15 @@ def save_case(actor, case: Case, data: CaseInput, framework: Framework, *, base_
 
     profile = {k: v for k, v in data.profile.items() if k not in PROFILE_ID_COLUMNS}
     full_profile = {**case.profile(), **profile}
-    problems = validate_case(full_profile, data.answers, framework, rationales=data.rationales,
-                             practice=data.practice, source=source, mode="draft")
+    problems = validate_case(
+        full_profile,
+        data.answers,
+        framework,
+        rationales=data.rationales,
+        practice=data.practice,
+        source=source,
+        mode="draft",
+    )
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
@@ -93,7 +112,10 @@ def save_case(actor, case: Case, data: CaseInput, framework: Framework, *, base_
             if name in profile:
                 setattr(current, name, profile[name])
         extra = {k: v for k, v in profile.items() if k not in PROFILE_FIELDS and v != ""}
-        current.profile_extra = {**{k: v for k, v in (current.profile_extra or {}).items() if k not in profile}, **extra}
+        current.profile_extra = {
+            **{k: v for k, v in (current.profile_extra or {}).items() if k not in profile},
+            **extra,
+        }
         current.answers = {k: v for k, v in data.answers.items() if v}
         current.rationales = {k: v for k, v in data.rationales.items() if v.strip()}
         for name in PRACTICE_FIELDS:
@@ -103,9 +125,15 @@ def save_case(actor, case: Case, data: CaseInput, framework: Framework, *, base_
             current.status = Case.Status.DRAFT
         submit_problems: list[Problem] = []
         if submit:
-            submit_problems = validate_case(current.profile(), current.answers, framework, rationales=current.rationales,
-                                            practice={k: getattr(current, k) for k in PRACTICE_FIELDS},
-                                            source=source, mode="submit")
+            submit_problems = validate_case(
+                current.profile(),
+                current.answers,
+                framework,
+                rationales=current.rationales,
+                practice={k: getattr(current, k) for k in PRACTICE_FIELDS},
+                source=source,
+                mode="submit",
+            )
             if not submit_problems:
                 current.status = Case.Status.SUBMITTED
         current.version = base_version + 1
@@ -113,7 +141,13 @@ def save_case(actor, case: Case, data: CaseInput, framework: Framework, *, base_
         old, new = audit.diff(before, _state(current))
         if old_status != current.status:
             old["status"], new["status"] = old_status, current.status
-        audit.record(actor, "submit" if current.status == Case.Status.SUBMITTED else "update", current, before=old, after=new)
+        audit.record(
+            actor,
+            "submit" if current.status == Case.Status.SUBMITTED else "update",
+            current,
+            before=old,
+            after=new,
+        )
     return SaveResult(current, current.status == Case.Status.SUBMITTED, submit_problems)
 
 
@@ -121,21 +155,31 @@ def _review(actor, case: Case, *, to: str, comment: str, action: str) -> Case:
     with transaction.atomic():
         current = Case.objects.select_for_update().get(pk=case.pk)
         if current.status != Case.Status.SUBMITTED:
-            raise WrongStatus(f"only a submitted case can be reviewed (this one is {current.get_status_display().lower()})")
+            raise WrongStatus(
+                f"only a submitted case can be reviewed (this one is {current.get_status_display().lower()})"
+            )
         before = {"status": current.status, "review_comment": current.review_comment}
         current.status = to
         current.review_comment = comment
         current.version += 1
         current.save(update_fields=["status", "review_comment", "version", "updated_at"])
-        audit.record(actor, action, current, inspection=case.inspection, before=before,
-                     after={"status": current.status, "review_comment": comment})
+        audit.record(
+            actor,
+            action,
+            current,
+            inspection=case.inspection,
+            before=before,
+            after={"status": current.status, "review_comment": comment},
+        )
     return current
 
 
 def return_case(actor, case: Case, comment: str) -> Case:
     """Send a submitted case back to its inspector with comments (required)."""
     if not comment.strip():
-        raise ValidationError([Problem("review", None, "comment", "", "required", "say what needs changing")])
+        raise ValidationError(
+            [Problem("review", None, "comment", "", "required", "say what needs changing")]
+        )
     return _review(actor, case, to=Case.Status.RETURNED, comment=comment.strip(), action="return")
 
 
@@ -149,16 +193,35 @@ def request_second_marking(actor, case: Case, marker) -> Case:
     if case.is_second_marking:
         raise WrongStatus("a second marking cannot itself be second-marked")
     if marker.pk == case.allocated_to_id:
-        raise ValidationError([Problem("second marking", None, "marker", marker.get_username(), "same-marker",
-                                       "the second marker must not be the case's own inspector")])
+        raise ValidationError(
+            [
+                Problem(
+                    "second marking",
+                    None,
+                    "marker",
+                    marker.get_username(),
+                    "same-marker",
+                    "the second marker must not be the case's own inspector",
+                )
+            ]
+        )
     with transaction.atomic():
         if Case.objects.filter(second_marking_of=case, allocated_to=marker).exists():
             raise WrongStatus(f"{marker.get_username()} is already second-marking this case")
         copy = Case.objects.create(
-            inspection=case.inspection, provider=case.provider, case_id=case.case_id, second_marking_of=case,
+            inspection=case.inspection,
+            provider=case.provider,
+            case_id=case.case_id,
+            second_marking_of=case,
             allocated_to=marker,
-            profile_extra=dict(case.profile_extra or {}), **{k: getattr(case, k) for k in PROFILE_FIELDS},
+            profile_extra=dict(case.profile_extra or {}),
+            **{k: getattr(case, k) for k in PROFILE_FIELDS},
         )
-        audit.record(actor, "second-marking", copy, inspection=case.inspection,
-                     after={"of_case": case.pk, "marker": marker.get_username()})
+        audit.record(
+            actor,
+            "second-marking",
+            copy,
+            inspection=case.inspection,
+            after={"of_case": case.pk, "marker": marker.get_username()},
+        )
     return copy

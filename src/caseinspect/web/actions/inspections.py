@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,29 +18,63 @@ def _problem(column, value, rule, message):
     return Problem("inspection", None, column, value, rule, message)
 
 
-def create_inspection(actor, *, code: str, provider: Provider, framework: Framework, kind: str = Inspection.Kind.INSPECTION,
-                      lead=None, round_label: str | None = None) -> Inspection:
+def create_inspection(
+    actor,
+    *,
+    code: str,
+    provider: Provider,
+    framework: Framework,
+    kind: str = Inspection.Kind.INSPECTION,
+    lead=None,
+    round_label: str | None = None,
+) -> Inspection:
     """Create an inspection (or self-audit) of ``provider`` under ``framework``."""
     import re
 
     problems = []
     if not re.match(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$", code or ""):
-        problems.append(_problem("code", code, "pseudonymous-id", "use letters, digits, '.', '_', '/', '-' (no spaces)"))
+        problems.append(
+            _problem(
+                "code",
+                code,
+                "pseudonymous-id",
+                "use letters, digits, '.', '_', '/', '-' (no spaces)",
+            )
+        )
     elif Inspection.objects.filter(code=code).exists():
-        problems.append(_problem("code", code, "duplicate", f"an inspection '{code}' already exists"))
+        problems.append(
+            _problem("code", code, "duplicate", f"an inspection '{code}' already exists")
+        )
     if kind not in Inspection.Kind.values:
-        problems.append(_problem("kind", kind, "unknown-kind", "kind must be inspection or self_audit"))
+        problems.append(
+            _problem("kind", kind, "unknown-kind", "kind must be inspection or self_audit")
+        )
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
         inspection = Inspection.objects.create(
-            code=code, provider=provider, framework_id=framework.id, framework_version=framework.version,
-            framework_fingerprint=framework.fingerprint, kind=kind, lead=lead,
+            code=code,
+            provider=provider,
+            framework_id=framework.id,
+            framework_version=framework.version,
+            framework_fingerprint=framework.fingerprint,
+            kind=kind,
+            lead=lead,
             round_label=framework.round or "" if round_label is None else round_label,
         )
-        audit.record(actor, "create", inspection, after={
-            "code": code, "provider": provider.name, "framework": framework.id, "framework_version": framework.version,
-            "kind": kind, "lead": lead.get_username() if lead else None})
+        audit.record(
+            actor,
+            "create",
+            inspection,
+            after={
+                "code": code,
+                "provider": provider.name,
+                "framework": framework.id,
+                "framework_version": framework.version,
+                "kind": kind,
+                "lead": lead.get_username() if lead else None,
+            },
+        )
     return inspection
 
 
@@ -49,7 +83,13 @@ def set_lead(actor, inspection: Inspection, lead) -> Inspection:
         before = inspection.lead.get_username() if inspection.lead_id else None
         inspection.lead = lead
         inspection.save(update_fields=["lead"])
-        audit.record(actor, "set-lead", inspection, before={"lead": before}, after={"lead": lead.get_username() if lead else None})
+        audit.record(
+            actor,
+            "set-lead",
+            inspection,
+            before={"lead": before},
+            after={"lead": lead.get_username() if lead else None},
+        )
     return inspection
 
 
@@ -60,7 +100,12 @@ def allocate_cases(actor, inspection: Inspection, assignments: Mapping[int, obje
     """
     changed = 0
     with transaction.atomic():
-        cases = {c.pk: c for c in Case.objects.select_for_update().filter(inspection=inspection, pk__in=list(assignments))}
+        cases = {
+            c.pk: c
+            for c in Case.objects.select_for_update().filter(
+                inspection=inspection, pk__in=list(assignments)
+            )
+        }
         for pk, user in assignments.items():
             case = cases.get(pk)
             if case is None:
@@ -69,14 +114,28 @@ def allocate_cases(actor, inspection: Inspection, assignments: Mapping[int, obje
             if case.allocated_to_id == new_id:
                 continue
             if case.status not in (Case.Status.ALLOCATED, Case.Status.DRAFT, Case.Status.RETURNED):
-                raise ValidationError([_problem("case", case.case_id, "not-movable",
-                                                f"case {case.case_id} is {case.get_status_display().lower()}: it cannot be reallocated")])
+                raise ValidationError(
+                    [
+                        _problem(
+                            "case",
+                            case.case_id,
+                            "not-movable",
+                            f"case {case.case_id} is {case.get_status_display().lower()}: it cannot be reallocated",
+                        )
+                    ]
+                )
             before = case.allocated_to.get_username() if case.allocated_to_id else None
             case.allocated_to = user
             case.version += 1
             case.save(update_fields=["allocated_to", "version", "updated_at"])
-            audit.record(actor, "allocate", case, inspection=inspection, before={"allocated_to": before},
-                         after={"allocated_to": user.get_username() if user else None})
+            audit.record(
+                actor,
+                "allocate",
+                case,
+                inspection=inspection,
+                before={"allocated_to": before},
+                after={"allocated_to": user.get_username() if user else None},
+            )
             changed += 1
     return changed
 
@@ -91,7 +150,11 @@ def balanced_allocation(inspection: Inspection, inspectors: Iterable) -> dict[in
         return {}
     cases = Case.objects.filter(inspection=inspection, second_marking_of__isnull=True)
     load = Counter({u.pk: 0 for u in inspectors})
-    load.update(pk for pk in cases.exclude(allocated_to=None).values_list("allocated_to", flat=True) if pk in load)
+    load.update(
+        pk
+        for pk in cases.exclude(allocated_to=None).values_list("allocated_to", flat=True)
+        if pk in load
+    )
     by_pk = {u.pk: u for u in inspectors}
     order = {u.pk: n for n, u in enumerate(inspectors)}
     plan = {}
@@ -102,25 +165,49 @@ def balanced_allocation(inspection: Inspection, inspectors: Iterable) -> dict[in
     return plan
 
 
-def record_rating_decision(actor, inspection: Inspection, *, standard: str, standard_title: str, kind: str,
-                           rating: str, reasons: str, allowed_ratings: Iterable[str]) -> RatingDecision:
+def record_rating_decision(
+    actor,
+    inspection: Inspection,
+    *,
+    standard: str,
+    standard_title: str,
+    kind: str,
+    rating: str,
+    reasons: str,
+    allowed_ratings: Iterable[str],
+) -> RatingDecision:
     """Record a judgement-based rating or a panel override, with its reasons (required)."""
     problems = []
     if rating not in set(allowed_ratings):
-        problems.append(_problem("rating", rating, "unknown-rating", f"'{rating}' is not a rating of this framework"))
+        problems.append(
+            _problem(
+                "rating", rating, "unknown-rating", f"'{rating}' is not a rating of this framework"
+            )
+        )
     if not reasons.strip():
         problems.append(_problem("reasons", "", "required", "give the reasons for this rating"))
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
-        decision = RatingDecision.objects.filter(inspection=inspection, standard=standard, standard_title=standard_title, kind=kind).first()
+        decision = RatingDecision.objects.filter(
+            inspection=inspection, standard=standard, standard_title=standard_title, kind=kind
+        ).first()
         before = {"rating": decision.rating, "reasons": decision.reasons} if decision else None
         if decision is None:
-            decision = RatingDecision(inspection=inspection, standard=standard, standard_title=standard_title, kind=kind)
+            decision = RatingDecision(
+                inspection=inspection, standard=standard, standard_title=standard_title, kind=kind
+            )
         decision.rating, decision.reasons, decision.decided_by = rating, reasons.strip(), actor
         decision.save()
-        audit.record(actor, f"rating-{kind}", decision, inspection=inspection, object_repr=f"{standard} {standard_title}".strip(),
-                     before=before, after={"rating": rating, "reasons": decision.reasons})
+        audit.record(
+            actor,
+            f"rating-{kind}",
+            decision,
+            inspection=inspection,
+            object_repr=f"{standard} {standard_title}".strip(),
+            before=before,
+            after={"rating": rating, "reasons": decision.reasons},
+        )
     return decision
 
 
@@ -130,25 +217,51 @@ def sign_off(actor, inspection: Inspection, *, summary: Mapping) -> Inspection:
     with transaction.atomic():
         current = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if current.is_signed_off:
-            raise ValidationError([_problem("status", current.status, "signed-off", "already signed off")])
-        open_cases = (Case.objects.filter(inspection=current, second_marking_of__isnull=True)
-                      .exclude(status__in=[Case.Status.ACCEPTED, Case.Status.DROPPED]).count())
+            raise ValidationError(
+                [_problem("status", current.status, "signed-off", "already signed off")]
+            )
+        open_cases = (
+            Case.objects.filter(inspection=current, second_marking_of__isnull=True)
+            .exclude(status__in=[Case.Status.ACCEPTED, Case.Status.DROPPED])
+            .count()
+        )
         if open_cases:
-            raise ValidationError([_problem("status", str(open_cases), "cases-open",
-                                            f"{open_cases} case{'s are' if open_cases != 1 else ' is'} not yet accepted")])
+            raise ValidationError(
+                [
+                    _problem(
+                        "status",
+                        str(open_cases),
+                        "cases-open",
+                        f"{open_cases} case{'s are' if open_cases != 1 else ' is'} not yet accepted",
+                    )
+                ]
+            )
         before = {"status": current.status}
         current.status = Inspection.Status.SIGNED_OFF
         current.signed_off_at = timezone.now()
         current.signed_off_by = actor
         current.save(update_fields=["status", "signed_off_at", "signed_off_by"])
-        audit.record(actor, "sign-off", current, before=before, after={"status": current.status, "ratings": dict(summary)})
+        audit.record(
+            actor,
+            "sign-off",
+            current,
+            before=before,
+            after={"status": current.status, "ratings": dict(summary)},
+        )
     return current
 
 
-def record_download(actor, *, what: str, fmt: str, rows: int, inspections: Iterable[Inspection] = ()) -> None:
+def record_download(
+    actor, *, what: str, fmt: str, rows: int, inspections: Iterable[Inspection] = ()
+) -> None:
     """Audit a download of case data (one row per inspection covered)."""
     with transaction.atomic():
         inspections = list(inspections)
         for inspection in inspections or [None]:
-            audit.record(actor, "download", inspection, object_type="inspection" if inspection else "export",
-                         after={"what": what, "format": fmt, "rows": rows})
+            audit.record(
+                actor,
+                "download",
+                inspection,
+                object_type="inspection" if inspection else "export",
+                after={"what": what, "format": fmt, "rows": rows},
+            )

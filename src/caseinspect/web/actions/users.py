@@ -36,19 +36,64 @@ def create_user(actor, username: str, role: str, password: str, *, provider: str
     problems = []
     where = "createuser"
     if role not in Role.values:
-        problems.append(Problem(where, None, "role", role, "unknown-role", f"'{role}' is not a role; use one of {', '.join(Role.values)}"))
+        problems.append(
+            Problem(
+                where,
+                None,
+                "role",
+                role,
+                "unknown-role",
+                f"'{role}' is not a role; use one of {', '.join(Role.values)}",
+            )
+        )
     provider_obj = None
     if role == Role.PROVIDER_QA:
         if not provider:
-            problems.append(Problem(where, None, "provider", "", "provider-required", "a provider QA user needs --provider NAME"))
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    "provider",
+                    "",
+                    "provider-required",
+                    "a provider QA user needs --provider NAME",
+                )
+            )
         else:
             provider_obj = Provider.objects.filter(name=provider).first()
             if provider_obj is None:
-                problems.append(Problem(where, None, "provider", provider, "unknown-provider", f"no provider named '{provider}' is stored"))
+                problems.append(
+                    Problem(
+                        where,
+                        None,
+                        "provider",
+                        provider,
+                        "unknown-provider",
+                        f"no provider named '{provider}' is stored",
+                    )
+                )
     elif provider:
-        problems.append(Problem(where, None, "provider", provider, "provider-not-allowed", "only provider QA users belong to a provider"))
+        problems.append(
+            Problem(
+                where,
+                None,
+                "provider",
+                provider,
+                "provider-not-allowed",
+                "only provider QA users belong to a provider",
+            )
+        )
     if User.objects.filter(username=username).exists():
-        problems.append(Problem(where, None, "username", username, "username-taken", f"user '{username}' already exists"))
+        problems.append(
+            Problem(
+                where,
+                None,
+                "username",
+                username,
+                "username-taken",
+                f"user '{username}' already exists",
+            )
+        )
     candidate = User(username=username)
     try:
         validate_password(password, candidate)
@@ -59,7 +104,9 @@ def create_user(actor, username: str, role: str, password: str, *, provider: str
         raise ValidationError(problems)
     with transaction.atomic():
         is_admin = role == Role.ADMINISTRATOR
-        user = User.objects.create_user(username=username, password=password, is_staff=is_admin, is_superuser=is_admin)
+        user = User.objects.create_user(
+            username=username, password=password, is_staff=is_admin, is_superuser=is_admin
+        )
         Account.objects.create(user=user, role=role, provider=provider_obj)
         audit.record(actor, "create", user, object_type="user", after=_state(user))
     return user
@@ -72,7 +119,9 @@ def set_password(actor, user, password: str) -> None:
     try:
         validate_password(password, user)
     except DjangoValidationError as exc:
-        raise ValidationError([Problem("password", None, "password", None, "weak-password", m) for m in exc.messages])
+        raise ValidationError(
+            [Problem("password", None, "password", None, "weak-password", m) for m in exc.messages]
+        ) from exc
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])

@@ -73,7 +73,11 @@ class FormSection:
         if self.has_errors:
             return "Has errors"
         if self.applicable == 0:
-            return "Completed" if self.fields and any(f.value() for f in self.fields) else "Not started"
+            return (
+                "Completed"
+                if self.fields and any(f.value() for f in self.fields)
+                else "Not started"
+            )
         if self.answered == 0:
             return "Not started"
         return "Completed" if self.answered >= self.applicable else "In progress"
@@ -109,28 +113,54 @@ class CaseAssessmentForm(forms.Form):
             if variable.code in PROFILE_ID_COLUMNS:
                 continue
             self.fields[profile_name(variable.code)] = forms.ChoiceField(
-                label=variable.label, required=False,
-                choices=[("", "Not recorded")] + [(c, c) for c in variable.categories])
+                label=variable.label,
+                required=False,
+                choices=[("", "Not recorded")] + [(c, c) for c in variable.categories],
+            )
         for item in framework.items:
             self.fields[answer_name(item.code)] = forms.ChoiceField(
-                label=item.text, required=False, choices=ANSWER_CHOICES, widget=forms.RadioSelect)
+                label=item.text, required=False, choices=ANSWER_CHOICES, widget=forms.RadioSelect
+            )
             if item.rationale != "none":
                 self.fields[rationale_name(item.code)] = forms.CharField(
-                    label=f"Rationale for ‘{item.label}’" + (" (required if answered)" if item.rationale == "required" else " (optional)"),
-                    required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}), strip=False)
+                    label=f"Rationale for ‘{item.label}’"
+                    + (
+                        " (required if answered)" if item.rationale == "required" else " (optional)"
+                    ),
+                    required=False,
+                    max_length=MAX_TEXT,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                    strip=False,
+                )
         self.fields["practice_kind"] = forms.ChoiceField(
-            label="Is this an example of good or poor practice?", required=False, widget=forms.RadioSelect,
-            choices=[("good", "Good practice"), ("poor", "Poor practice"), ("", "No example in this case")])
+            label="Is this an example of good or poor practice?",
+            required=False,
+            widget=forms.RadioSelect,
+            choices=[
+                ("good", "Good practice"),
+                ("poor", "Poor practice"),
+                ("", "No example in this case"),
+            ],
+        )
         self.fields["practice_note"] = forms.CharField(
-            label="Describe the practice", required=False, max_length=MAX_TEXT, strip=False,
-            widget=forms.Textarea(attrs={"rows": 5}))
+            label="Describe the practice",
+            required=False,
+            max_length=MAX_TEXT,
+            strip=False,
+            widget=forms.Textarea(attrs={"rows": 5}),
+        )
         self.fields["practice_pseudonym"] = forms.CharField(
-            label="Pseudonym used for the service user in the note", required=False, max_length=100)
+            label="Pseudonym used for the service user in the note", required=False, max_length=100
+        )
 
     @staticmethod
     def initial_for(case) -> dict:
-        initial = {"version": case.version, "practice_kind": case.practice_kind,
-                   "practice_note": case.practice_note, "practice_pseudonym": case.practice_pseudonym}
+        initial = {
+            "version": case.version,
+            "practice_kind": case.practice_kind,
+            "practice_note": case.practice_note,
+            "practice_pseudonym": case.practice_pseudonym,
+        }
         initial.update({profile_name(k): v for k, v in case.profile().items()})
         initial.update({answer_name(k): v for k, v in (case.answers or {}).items()})
         initial.update({rationale_name(k): v for k, v in (case.rationales or {}).items()})
@@ -142,10 +172,17 @@ class CaseAssessmentForm(forms.Form):
         fw = self.framework
         return CaseInput(
             # A select always posts a value; a profile field missing from the post is left as it is.
-            profile={v.code: data.get(profile_name(v.code), "") or "" for v in fw.profile
-                     if v.code not in PROFILE_ID_COLUMNS and profile_name(v.code) in self.data},
+            profile={
+                v.code: data.get(profile_name(v.code), "") or ""
+                for v in fw.profile
+                if v.code not in PROFILE_ID_COLUMNS and profile_name(v.code) in self.data
+            },
             answers={i.code: data.get(answer_name(i.code), "") or "" for i in fw.items},
-            rationales={i.code: data.get(rationale_name(i.code), "") or "" for i in fw.items if i.rationale != "none"},
+            rationales={
+                i.code: data.get(rationale_name(i.code), "") or ""
+                for i in fw.items
+                if i.rationale != "none"
+            },
             practice={name: data.get(name, "") or "" for name in PRACTICE_FIELDS},
         )
 
@@ -176,15 +213,26 @@ class CaseAssessmentForm(forms.Form):
     def sections(self) -> list[FormSection]:
         fw = self.framework
         answers = self.current_answers()
-        profile = FormSection("profile", "Case profile", "The case's details, as recorded by the provider.", "section-profile",
-                              fields=[self[profile_name(v.code)] for v in fw.profile if v.code not in PROFILE_ID_COLUMNS])
+        profile = FormSection(
+            "profile",
+            "Case profile",
+            "The case's details, as recorded by the provider.",
+            "section-profile",
+            fields=[
+                self[profile_name(v.code)] for v in fw.profile if v.code not in PROFILE_ID_COLUMNS
+            ],
+        )
         profile.has_errors = any(f.errors for f in profile.fields)
         out = [profile]
         standards = {s.code: s for s in fw.standards}
         for section in fw.sections:
             items = fw.items_in_section(section.code)
-            form_section = FormSection(section.code, section.title, section.hint or "",
-                                       "section-" + section.code.replace(".", "-"))
+            form_section = FormSection(
+                section.code,
+                section.title,
+                section.hint or "",
+                "section-" + section.code.replace(".", "-"),
+            )
             placed: set[str] = set()
             standard = standards.get(section.code)
             if standard is not None:
@@ -195,22 +243,33 @@ class CaseAssessmentForm(forms.Form):
                     for code in (kq.item, *kq.prompts):
                         if code in placed or fw.item(code).section != section.code:
                             continue
-                        block.questions.append(self._question(fw.item(code), answers, is_prompt=code != kq.item))
+                        block.questions.append(
+                            self._question(fw.item(code), answers, is_prompt=code != kq.item)
+                        )
                         placed.add(code)
                     form_section.blocks.append(block)
             rest = [i for i in items if i.code not in placed]
             if rest:
-                form_section.blocks.append(Block("", "", [self._question(i, answers, is_prompt=False) for i in rest]))
+                form_section.blocks.append(
+                    Block("", "", [self._question(i, answers, is_prompt=False) for i in rest])
+                )
             for block in form_section.blocks:
                 for q in block.questions:
                     if q.applies:
                         form_section.applicable += 1
                         form_section.answered += bool(answers.get(q.item.code))
-                    form_section.has_errors |= bool(q.field.errors or (q.rationale is not None and q.rationale.errors))
+                    form_section.has_errors |= bool(
+                        q.field.errors or (q.rationale is not None and q.rationale.errors)
+                    )
             out.append(form_section)
-        practice = FormSection("practice", "Good or poor practice", "Describe any notable practice in this case. "
-                               "Never write a person's name: use the pseudonym.", "section-practice",
-                               fields=[self["practice_kind"], self["practice_note"], self["practice_pseudonym"]])
+        practice = FormSection(
+            "practice",
+            "Good or poor practice",
+            "Describe any notable practice in this case. "
+            "Never write a person's name: use the pseudonym.",
+            "section-practice",
+            fields=[self["practice_kind"], self["practice_note"], self["practice_pseudonym"]],
+        )
         practice.has_errors = any(f.errors for f in practice.fields)
         out.append(practice)
         return out
@@ -221,7 +280,9 @@ class CaseAssessmentForm(forms.Form):
             item=item,
             field=self[answer_name(item.code)],
             rationale=self[rationale_name(item.code)] if item.rationale != "none" else None,
-            applies_hint=f"Answer only if {describe_condition(cond, self.framework)}." if cond else "",
+            applies_hint=f"Answer only if {describe_condition(cond, self.framework)}."
+            if cond
+            else "",
             condition_json=json.dumps(_condition_dict(cond)) if cond else "",
             is_prompt=is_prompt,
             allow_na=item.not_applicable == "allowed",
@@ -233,14 +294,21 @@ class CaseAssessmentForm(forms.Form):
         out = [("", str(e)) for e in self.non_field_errors()]
         for name in self.fields:
             for message in self.errors.get(name, []):
-                anchor = f"{name}-1" if isinstance(self.fields[name].widget, forms.RadioSelect) else f"id_{name}"
+                anchor = (
+                    f"{name}-1"
+                    if isinstance(self.fields[name].widget, forms.RadioSelect)
+                    else f"id_{name}"
+                )
                 label = self.fields[name].label
                 if name.startswith("rationale__"):
-                    label = f"Rationale for ‘{self.framework.item(name[len('rationale__'):]).label}’"
+                    label = (
+                        f"Rationale for ‘{self.framework.item(name[len('rationale__') :]).label}’"
+                    )
                 elif name.startswith("answer__"):
-                    label = f"‘{self.framework.item(name[len('answer__'):]).label}’"
+                    label = f"‘{self.framework.item(name[len('answer__') :]).label}’"
                 out.append((anchor, f"{label}: {message}"))
         return out
 
 
-assert ANSWER_VALUES == ("yes", "no")  # the radios above offer exactly these
+if ANSWER_VALUES != ("yes", "no"):  # the radios above offer exactly these
+    raise ImportError("the case form's radios assume the answers yes/no")

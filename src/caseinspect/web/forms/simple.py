@@ -21,7 +21,11 @@ class GovukForm(forms.Form):
 
 
 def users_with_roles(*roles):
-    return get_user_model().objects.filter(is_active=True, account__role__in=roles).order_by("username")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, account__role__in=roles)
+        .order_by("username")
+    )
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -30,12 +34,19 @@ class UserChoiceField(forms.ModelChoiceField):
 
 
 class CreateInspectionForm(GovukForm):
-    code = forms.CharField(label="Inspection code", max_length=100,
-                           help_text="A short id, e.g. CRC07-2019 (letters, digits, '.', '_', '/', '-').")
+    code = forms.CharField(
+        label="Inspection code",
+        max_length=100,
+        help_text="A short id, e.g. CRC07-2019 (letters, digits, '.', '_', '/', '-').",
+    )
     provider = forms.ModelChoiceField(label="Provider", queryset=Provider.objects.all())
     framework = forms.ChoiceField(label="Framework")
-    kind = forms.ChoiceField(label="Kind", choices=Inspection.Kind.choices, initial=Inspection.Kind.INSPECTION)
-    lead = UserChoiceField(label="Lead inspector", queryset=users_with_roles(Role.LEAD_INSPECTOR), required=False)
+    kind = forms.ChoiceField(
+        label="Kind", choices=Inspection.Kind.choices, initial=Inspection.Kind.INSPECTION
+    )
+    lead = UserChoiceField(
+        label="Lead inspector", queryset=users_with_roles(Role.LEAD_INSPECTOR), required=False
+    )
 
     def __init__(self, *args, provider_only=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,7 +59,9 @@ class CreateInspectionForm(GovukForm):
 
 
 class UploadForm(GovukForm):
-    file = forms.FileField(label="Case file", help_text="CSV, XLSX or Parquet in the case interchange format.")
+    file = forms.FileField(
+        label="Case file", help_text="CSV, XLSX or Parquet in the case interchange format."
+    )
 
     def __init__(self, *args, max_bytes: int, suffixes=(".csv", ".xlsx", ".parquet"), **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,17 +70,26 @@ class UploadForm(GovukForm):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > self.max_bytes:
-            raise forms.ValidationError(f"The file is larger than {self.max_bytes // (1024 * 1024)} MB.")
+            raise forms.ValidationError(
+                f"The file is larger than {self.max_bytes // (1024 * 1024)} MB."
+            )
         if not upload.name.lower().endswith(self.suffixes):
             raise forms.ValidationError(f"The file must be one of {', '.join(self.suffixes)}.")
         return upload
 
 
 class ReviewForm(GovukForm):
-    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect,
-                                 choices=[("accept", "Accept the assessment"), ("return", "Return it to the inspector")])
-    comment = forms.CharField(label="Comments for the inspector", required=False, max_length=5000,
-                              widget=forms.Textarea(attrs={"rows": 4}))
+    decision = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        choices=[("accept", "Accept the assessment"), ("return", "Return it to the inspector")],
+    )
+    comment = forms.CharField(
+        label="Comments for the inspector",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -77,7 +99,9 @@ class ReviewForm(GovukForm):
 
 
 class SecondMarkingForm(GovukForm):
-    marker = UserChoiceField(label="Second marker", queryset=users_with_roles(Role.INSPECTOR, Role.LEAD_INSPECTOR))
+    marker = UserChoiceField(
+        label="Second marker", queryset=users_with_roles(Role.INSPECTOR, Role.LEAD_INSPECTOR)
+    )
 
     def __init__(self, *args, exclude_user_id=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,8 +117,12 @@ class AllocationForm(GovukForm):
         self.cases = list(cases)
         for case in self.cases:
             self.fields[f"case_{case.pk}"] = UserChoiceField(
-                label=f"Inspector for case {case.case_id}", queryset=inspectors, required=False,
-                initial=case.allocated_to_id, empty_label="Not allocated")
+                label=f"Inspector for case {case.case_id}",
+                queryset=inspectors,
+                required=False,
+                initial=case.allocated_to_id,
+                empty_label="Not allocated",
+            )
 
     def assignments(self) -> dict[int, object]:
         return {case.pk: self.cleaned_data.get(f"case_{case.pk}") for case in self.cases}
@@ -106,9 +134,13 @@ class AllocationForm(GovukForm):
 class RatingDecisionForm(GovukForm):
     standard = forms.CharField(widget=forms.HiddenInput, max_length=50)
     standard_title = forms.CharField(widget=forms.HiddenInput, max_length=200, required=False)
-    kind = forms.ChoiceField(widget=forms.HiddenInput, choices=[("judgement", "judgement"), ("override", "override")])
+    kind = forms.ChoiceField(
+        widget=forms.HiddenInput, choices=[("judgement", "judgement"), ("override", "override")]
+    )
     rating = forms.ChoiceField(label="Rating")
-    reasons = forms.CharField(label="Reasons", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = forms.CharField(
+        label="Reasons", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, ratings, **kwargs):
         super().__init__(*args, **kwargs)

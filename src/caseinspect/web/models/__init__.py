@@ -1,7 +1,7 @@
 """Database models: who (Provider, Account), what is inspected (Inspection, Case),
 how it came in (ImportBatch), and what happened (AuditEvent, append-only)."""
 
-from ._audit import AuditEvent, AuditEventQuerySet, AppendOnlyError
+from ._audit import AppendOnlyError, AuditEvent, AuditEventQuerySet
 from ._case import Case
 from ._inspection import ImportBatch, Inspection, RatingDecision
 from ._people import Account, Provider, Role

@@ -58,17 +58,27 @@ class Case(models.Model):
     practice_pseudonym = models.CharField(max_length=100, blank=True, default="")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ALLOCATED)
     allocated_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="allocated_cases"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocated_cases",
     )
     version = models.PositiveIntegerField(default=1)
     second_marking_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="second_markings"
     )
-    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
     sample_info = models.JSONField(
-        default=dict, blank=True,
-        help_text="how the case came into the sample: stratum, order, pseudonymous officer and office ids, replacement")
-    review_comment = models.TextField(blank=True, default="", help_text="the lead inspector's latest comments")
+        default=dict,
+        blank=True,
+        help_text="how the case came into the sample: stratum, order, pseudonymous officer and office ids, replacement",
+    )
+    review_comment = models.TextField(
+        blank=True, default="", help_text="the lead inspector's latest comments"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -80,7 +90,9 @@ class Case(models.Model):
                 condition=models.Q(second_marking_of__isnull=True),
                 name="case_id_unique_per_inspection",
             ),
-            models.CheckConstraint(condition=models.Q(version__gte=1), name="case_version_positive"),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="case_version_positive"
+            ),
         ]
         indexes = [
             models.Index(fields=["inspection", "status"]),

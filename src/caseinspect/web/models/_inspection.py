@@ -27,14 +27,20 @@ class Inspection(models.Model):
         SIGNED_OFF = "signed_off", "Signed off"
 
     code = models.CharField(max_length=100, unique=True)
-    provider = models.ForeignKey(Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="inspections")
+    provider = models.ForeignKey(
+        Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="inspections"
+    )
     framework_id = models.CharField(max_length=100)
     framework_version = models.CharField(max_length=50)
     framework_fingerprint = models.CharField(max_length=128)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INSPECTION)
     round_label = models.CharField(max_length=50, blank=True, default="")
     lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="led_inspections"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_inspections",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SETUP)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -68,7 +74,9 @@ class ImportBatch(models.Model):
     """One accepted import of a case file (all of it, or nothing, is in the database)."""
 
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     source = models.CharField(max_length=500)
     kind = models.CharField(max_length=20, default="cases")
     framework_id = models.CharField(max_length=100)
@@ -96,17 +104,24 @@ class RatingDecision(models.Model):
         JUDGEMENT = "judgement", "Judgement"
         OVERRIDE = "override", "Panel override"
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="rating_decisions")
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="rating_decisions"
+    )
     standard = models.CharField(max_length=50, help_text="standard code, or 'overall'")
     standard_title = models.CharField(max_length=200, blank=True, default="")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     rating = models.CharField(max_length=50)
     reasons = models.TextField()
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "standard", "standard_title", "kind"], name="one_decision_per_standard")
+            models.UniqueConstraint(
+                fields=["inspection", "standard", "standard_title", "kind"],
+                name="one_decision_per_standard",
+            )
         ]
         ordering = ["inspection", "standard"]

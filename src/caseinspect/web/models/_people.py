@@ -41,14 +41,21 @@ class Account(models.Model):
     ``first_name``/``last_name`` fields of Django's user are left empty).
     """
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account"
+    )
     role = models.CharField(max_length=20, choices=Role.choices)
-    provider = models.ForeignKey(Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts")
+    provider = models.ForeignKey(
+        Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts"
+    )
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(role="provider_qa", provider__isnull=False) | (~models.Q(role="provider_qa") & models.Q(provider__isnull=True))),
+                condition=(
+                    models.Q(role="provider_qa", provider__isnull=False)
+                    | (~models.Q(role="provider_qa") & models.Q(provider__isnull=True))
+                ),
                 name="account_provider_iff_provider_qa",
             )
         ]

@@ -7,10 +7,11 @@ Required: ``SECRET_KEY`` (50+ random characters), ``ALLOWED_HOSTS`` (comma-separ
 already redirects). ``DEBUG`` is off and cannot be turned on here.
 """
 
-from .base import *  # noqa: F401,F403
 import os
 
 from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F401,F403
 
 CASEINSPECT_ENVIRONMENT = "production"
 
@@ -31,7 +32,9 @@ if len(SECRET_KEY) < 50:
     )
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

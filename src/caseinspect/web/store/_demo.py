@@ -30,7 +30,9 @@ FIELDWORK_CODE = "DEMO-FIELDWORK"
 SELF_AUDIT_CODE = "DEMO-SELF-AUDIT"
 
 
-def create_demo_accounts(*, framework_id: str | None = None, n_fieldwork: int = 12, n_self_audit: int = 6):
+def create_demo_accounts(
+    *, framework_id: str | None = None, n_fieldwork: int = 12, n_self_audit: int = 6
+):
     """Create the demo users and work for them to do; return ``[(username, role, password)]``.
 
     - one account per role (two inspectors, so second marking can be shown);
@@ -42,7 +44,12 @@ def create_demo_accounts(*, framework_id: str | None = None, n_fieldwork: int = 
     Idempotent on the users (passwords reset to the published ones); the demo inspections
     are created once.
     """
-    from ..actions.inspections import allocate_cases, balanced_allocation, create_inspection, set_lead
+    from ..actions.inspections import (
+        allocate_cases,
+        balanced_allocation,
+        create_inspection,
+        set_lead,
+    )
     from ..actions.users import create_user
     from . import import_cases
 
@@ -55,28 +62,55 @@ def create_demo_accounts(*, framework_id: str | None = None, n_fieldwork: int = 
         for username, (role, password) in DEMO_PASSWORDS.items():
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = create_user(None, username, role, password,
-                                   provider=provider.name if role == Role.PROVIDER_QA else None)
+                user = create_user(
+                    None,
+                    username,
+                    role,
+                    password,
+                    provider=provider.name if role == Role.PROVIDER_QA else None,
+                )
             else:
                 user.set_password(password)
                 user.save(update_fields=["password"])
             users[username] = user
         admin, lead = users["demo-admin"], users["demo-lead"]
-        for inspection in Inspection.objects.filter(framework_id=framework_id, lead__isnull=True, kind=Inspection.Kind.INSPECTION):
+        for inspection in Inspection.objects.filter(
+            framework_id=framework_id, lead__isnull=True, kind=Inspection.Kind.INSPECTION
+        ):
             set_lead(admin, inspection, lead)
         if not Inspection.objects.filter(code=FIELDWORK_CODE).exists():
-            fieldwork = create_inspection(admin, code=FIELDWORK_CODE, provider=provider, framework=framework, lead=lead)
-            import_cases(_profiles(framework, provider, fieldwork.code, n_fieldwork, "DEMO"), framework,
-                         source="demo fieldwork", user=admin, status=Case.Status.ALLOCATED, inspection=fieldwork)
+            fieldwork = create_inspection(
+                admin, code=FIELDWORK_CODE, provider=provider, framework=framework, lead=lead
+            )
+            import_cases(
+                _profiles(framework, provider, fieldwork.code, n_fieldwork, "DEMO"),
+                framework,
+                source="demo fieldwork",
+                user=admin,
+                status=Case.Status.ALLOCATED,
+                inspection=fieldwork,
+            )
             inspectors = [users["demo-inspector"], users["demo-inspector2"]]
             allocate_cases(lead, fieldwork, balanced_allocation(fieldwork, inspectors))
         if not Inspection.objects.filter(code=SELF_AUDIT_CODE).exists():
-            self_audit = create_inspection(users["demo-provider-qa"], code=SELF_AUDIT_CODE, provider=provider,
-                                           framework=framework, kind=Inspection.Kind.SELF_AUDIT)
-            import_cases(_profiles(framework, provider, self_audit.code, n_self_audit, "QA"), framework,
-                         source="demo self-audit", user=users["demo-provider-qa"], status=Case.Status.ALLOCATED,
-                         inspection=self_audit)
-    return [(username, str(role), password) for username, (role, password) in DEMO_PASSWORDS.items()]
+            self_audit = create_inspection(
+                users["demo-provider-qa"],
+                code=SELF_AUDIT_CODE,
+                provider=provider,
+                framework=framework,
+                kind=Inspection.Kind.SELF_AUDIT,
+            )
+            import_cases(
+                _profiles(framework, provider, self_audit.code, n_self_audit, "QA"),
+                framework,
+                source="demo self-audit",
+                user=users["demo-provider-qa"],
+                status=Case.Status.ALLOCATED,
+                inspection=self_audit,
+            )
+    return [
+        (username, str(role), password) for username, (role, password) in DEMO_PASSWORDS.items()
+    ]
 
 
 def _default_framework_id() -> str:
@@ -86,12 +120,17 @@ def _default_framework_id() -> str:
 
 def _demo_provider(framework_id: str) -> Provider:
     """The CRC with the most stored cases under the framework (or a new demo provider)."""
-    inspection = (Inspection.objects.filter(framework_id=framework_id, provider__provider_type="CRC")
-                  .order_by("code").first()
-                  or Inspection.objects.filter(framework_id=framework_id).order_by("code").first())
+    inspection = (
+        Inspection.objects.filter(framework_id=framework_id, provider__provider_type="CRC")
+        .order_by("code")
+        .first()
+        or Inspection.objects.filter(framework_id=framework_id).order_by("code").first()
+    )
     if inspection is not None:
         return inspection.provider
-    provider, _ = Provider.objects.get_or_create(name="Demo Community Rehabilitation Company", defaults={"provider_type": "CRC"})
+    provider, _ = Provider.objects.get_or_create(
+        name="Demo Community Rehabilitation Company", defaults={"provider_type": "CRC"}
+    )
     return provider
 
 
@@ -99,19 +138,33 @@ def _profiles(framework, provider: Provider, code: str, n: int, prefix: str) -> 
     """Not-started cases whose profiles are copied from the provider's stored cases."""
     from ...cases import known_columns
 
-    stored = list(Case.objects.filter(inspection__provider=provider, second_marking_of__isnull=True)
-                  .order_by("pk").values(*PROFILE_FIELDS)[:n])
+    stored = list(
+        Case.objects.filter(inspection__provider=provider, second_marking_of__isnull=True)
+        .order_by("pk")
+        .values(*PROFILE_FIELDS)[:n]
+    )
     rng = random.Random(2018)
     rows = []
     for k in range(n):
         row = {c: "" for c in known_columns(framework)}
-        row.update(case_id=f"{prefix}-{k + 1:04d}", inspection_id=code, provider=provider.name,
-                   provider_type=provider.provider_type)
+        row.update(
+            case_id=f"{prefix}-{k + 1:04d}",
+            inspection_id=code,
+            provider=provider.name,
+            provider_type=provider.provider_type,
+        )
         source = stored[k] if k < len(stored) else None
         for variable in framework.profile:
             if variable.code in PROFILE_FIELDS:
-                choices = [c for c in variable.categories
-                           if not (variable.code == "rosh" and provider.provider_type == "CRC" and c.startswith("High"))]
+                choices = [
+                    c
+                    for c in variable.categories
+                    if not (
+                        variable.code == "rosh"
+                        and provider.provider_type == "CRC"
+                        and c.startswith("High")
+                    )
+                ]
                 row[variable.code] = source[variable.code] if source else rng.choice(choices)
         rows.append(row)
     frame = pd.DataFrame(rows, dtype=object)

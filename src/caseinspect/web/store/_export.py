@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -47,7 +47,11 @@ def cases_frame(
     columns = list(known_columns(framework))
     items = framework.item_codes
     rationale_items = [i.code for i in framework.items if i.rationale != "none"]
-    extra = [v.code for v in framework.profile if v.code not in PROFILE_ID_COLUMNS and v.code not in PROFILE_FIELDS]
+    extra = [
+        v.code
+        for v in framework.profile
+        if v.code not in PROFILE_ID_COLUMNS and v.code not in PROFILE_FIELDS
+    ]
 
     qs = queryset if queryset is not None else Case.objects.all()
     qs = qs.filter(inspection__framework_id=framework_id, second_marking_of__isnull=True)
@@ -58,12 +62,21 @@ def cases_frame(
     else:
         qs = qs.exclude(status=Case.Status.DROPPED)
     fields = [
-        "case_id", "inspection__code", "provider__name", "provider__provider_type",
-        *PROFILE_FIELDS, "profile_extra", "answers", "rationales", "practice_note", "practice_kind", "practice_pseudonym",
+        "case_id",
+        "inspection__code",
+        "provider__name",
+        "provider__provider_type",
+        *PROFILE_FIELDS,
+        "profile_extra",
+        "answers",
+        "rationales",
+        "practice_note",
+        "practice_kind",
+        "practice_pseudonym",
     ]
     records = []
     for values in qs.order_by("pk").values_list(*fields).iterator(chunk_size=5000):
-        row = dict(zip(fields, values))
+        row = dict(zip(fields, values, strict=True))
         out = {
             "case_id": row["case_id"],
             "inspection_id": row["inspection__code"],

@@ -93,7 +93,9 @@ def import_cases(
     with transaction.atomic():
         problems = []
         providers, new_providers = _providers(frame, rows, source, problems)
-        inspections, new_inspections = _inspections(frame, rows, framework, providers, source, problems, user, inspection)
+        inspections, new_inspections = _inspections(
+            frame, rows, framework, providers, source, problems, user, inspection
+        )
         problems += _duplicates(frame, rows, framework, source)
         if problems:
             raise ValidationError(problems)
@@ -108,19 +110,35 @@ def import_cases(
         cases = _case_rows(frame, framework, inspections, providers, batch, status)
         _insert(cases)
         for provider in new_providers:
-            audit.record(user, "create", provider, after={"name": provider.name, "provider_type": provider.provider_type})
+            audit.record(
+                user,
+                "create",
+                provider,
+                after={"name": provider.name, "provider_type": provider.provider_type},
+            )
         for insp in new_inspections:
             audit.record(user, "create", insp, after=_inspection_state(insp))
         codes = tuple(sorted(inspections))
         per_inspection = frame["inspection_id"].value_counts().to_dict()
         for code in codes:
             audit.record(
-                user, "import", batch, inspection=inspections[code],
-                after={"source": source, "cases": int(per_inspection.get(code, 0)), "batch": batch.pk,
-                       "fingerprint": batch.fingerprint, "framework": framework.id, "framework_version": framework.version},
+                user,
+                "import",
+                batch,
+                inspection=inspections[code],
+                after={
+                    "source": source,
+                    "cases": int(per_inspection.get(code, 0)),
+                    "batch": batch.pk,
+                    "fingerprint": batch.fingerprint,
+                    "framework": framework.id,
+                    "framework_version": framework.version,
+                },
             )
         if not codes:
-            audit.record(user, "import", batch, after={"source": source, "cases": 0, "batch": batch.pk})
+            audit.record(
+                user, "import", batch, after={"source": source, "cases": 0, "batch": batch.pk}
+            )
     return ImportSummary(
         batch_id=batch.pk,
         source=source,
@@ -142,7 +160,7 @@ def _row_numbers(frame: pd.DataFrame) -> list:
 
 def _first_rows(values: pd.Series, rows: list) -> dict[str, object]:
     first: dict[str, object] = {}
-    for value, row in zip(values.tolist(), rows):
+    for value, row in zip(values.tolist(), rows, strict=True):
         first.setdefault(value, row)
     return first
 
@@ -150,7 +168,9 @@ def _first_rows(values: pd.Series, rows: list) -> dict[str, object]:
 def _providers(frame, rows, source, problems):
     pairs = frame[["provider", "provider_type"]].drop_duplicates()
     first = _first_rows(frame["provider"], rows)
-    existing = {p.name: p for p in Provider.objects.filter(name__in=pairs["provider"].unique().tolist())}
+    existing = {
+        p.name: p for p in Provider.objects.filter(name__in=pairs["provider"].unique().tolist())
+    }
     providers, created = dict(existing), []
     for name, ptype in pairs.itertuples(index=False):
         provider = providers.get(name)
@@ -159,8 +179,16 @@ def _providers(frame, rows, source, problems):
             providers[name] = provider
             created.append(provider)
         elif provider.provider_type != ptype:
-            problems.append(Problem(source, first[name], "provider_type", ptype, "provider-type-mismatch",
-                                    f"provider '{name}' is stored as {provider.provider_type}, not {ptype}"))
+            problems.append(
+                Problem(
+                    source,
+                    first[name],
+                    "provider_type",
+                    ptype,
+                    "provider-type-mismatch",
+                    f"provider '{name}' is stored as {provider.provider_type}, not {ptype}",
+                )
+            )
     return providers, created
 
 
@@ -170,41 +198,83 @@ def _inspections(frame, rows, framework, providers, source, problems, user, only
     pairs = frame[["inspection_id", "provider"]].drop_duplicates()
     first = _first_rows(frame["inspection_id"], rows)
     first_pair: dict[tuple[str, str], object] = {}
-    for pair, row in zip(zip(frame["inspection_id"].tolist(), frame["provider"].tolist()), rows):
+    for pair, row in zip(
+        zip(frame["inspection_id"].tolist(), frame["provider"].tolist(), strict=True),
+        rows,
+        strict=True,
+    ):
         first_pair.setdefault(pair, row)
     providers_of: dict[str, list[str]] = {}
     for code, provider_name in pairs.itertuples(index=False):
         providers_of.setdefault(code, []).append(provider_name)
-    existing = {i.code: i for i in Inspection.objects.select_related("provider").filter(code__in=list(providers_of))}
+    existing = {
+        i.code: i
+        for i in Inspection.objects.select_related("provider").filter(code__in=list(providers_of))
+    }
     inspections, created = {}, []
     for code, names in providers_of.items():
         row = first[code]
         if only is not None and code != only.code:
-            problems.append(Problem(source, row, "inspection_id", code, "other-inspection",
-                                    f"this upload is for inspection '{only.code}', not '{code}'"))
+            problems.append(
+                Problem(
+                    source,
+                    row,
+                    "inspection_id",
+                    code,
+                    "other-inspection",
+                    f"this upload is for inspection '{only.code}', not '{code}'",
+                )
+            )
             continue
         insp = existing.get(code)
         if insp is None:
             insp = Inspection.objects.create(
-                code=code, provider=providers[names[0]] if len(names) == 1 else None, framework_id=framework.id,
-                framework_version=framework.version, framework_fingerprint=framework.fingerprint,
-                round_label=framework.round or "", status=Inspection.Status.FIELDWORK,
+                code=code,
+                provider=providers[names[0]] if len(names) == 1 else None,
+                framework_id=framework.id,
+                framework_version=framework.version,
+                framework_fingerprint=framework.fingerprint,
+                round_label=framework.round or "",
+                status=Inspection.Status.FIELDWORK,
             )
             created.append(insp)
         elif insp.provider_id is not None and any(name != insp.provider.name for name in names):
             other = next(name for name in names if name != insp.provider.name)
-            problems.append(Problem(source, min(r for (c, n), r in first_pair.items() if c == code and n == other),
-                                    "provider", other, "inspection-provider-mismatch",
-                                    f"inspection '{code}' is of provider '{insp.provider.name}', not '{other}'"))
+            problems.append(
+                Problem(
+                    source,
+                    min(r for (c, n), r in first_pair.items() if c == code and n == other),
+                    "provider",
+                    other,
+                    "inspection-provider-mismatch",
+                    f"inspection '{code}' is of provider '{insp.provider.name}', not '{other}'",
+                )
+            )
         elif insp.framework_id != framework.id:
-            problems.append(Problem(source, row, "inspection_id", code, "framework-mismatch",
-                                    f"inspection '{code}' uses framework '{insp.framework_id}', not '{framework.id}'"))
+            problems.append(
+                Problem(
+                    source,
+                    row,
+                    "inspection_id",
+                    code,
+                    "framework-mismatch",
+                    f"inspection '{code}' uses framework '{insp.framework_id}', not '{framework.id}'",
+                )
+            )
         elif insp.status == Inspection.Status.SETUP:
             insp.status = Inspection.Status.FIELDWORK
             insp.save(update_fields=["status"])
         if insp.is_signed_off:
-            problems.append(Problem(source, row, "inspection_id", code, "signed-off",
-                                    f"inspection '{code}' is signed off: no more cases can be added"))
+            problems.append(
+                Problem(
+                    source,
+                    row,
+                    "inspection_id",
+                    code,
+                    "signed-off",
+                    f"inspection '{code}' is signed off: no more cases can be added",
+                )
+            )
         inspections[code] = insp
     return inspections, created
 
@@ -219,11 +289,19 @@ def _duplicates(frame, rows, framework, source) -> list[Problem]:
     if not stored:
         return []
     problems = []
-    for case_id, row in zip(frame["case_id"].tolist(), rows):
+    for case_id, row in zip(frame["case_id"].tolist(), rows, strict=True):
         if case_id in stored:
-            problems.append(Problem(source, row, "case_id", case_id, "duplicate-in-database",
-                                    f"case id '{case_id}' is already stored (inspection '{stored[case_id]}'); "
-                                    "an import never overwrites a stored case"))
+            problems.append(
+                Problem(
+                    source,
+                    row,
+                    "case_id",
+                    case_id,
+                    "duplicate-in-database",
+                    f"case id '{case_id}' is already stored (inspection '{stored[case_id]}'); "
+                    "an import never overwrites a stored case",
+                )
+            )
     return problems
 
 
@@ -231,11 +309,20 @@ def _case_rows(frame, framework, inspections, providers, batch, status) -> list[
     """One dict of column values per case (no model instances: 100k cases stay fast)."""
     columns = set(frame.columns)
     items = [code for code in framework.item_codes if code in columns]
-    rationale_cols = [(i.code, i.rationale_column) for i in framework.items if i.rationale_column in columns]
+    rationale_cols = [
+        (i.code, i.rationale_column) for i in framework.items if i.rationale_column in columns
+    ]
     profile_cols = [c for c in PROFILE_FIELDS if c in columns]
-    extra_cols = [v.code for v in framework.profile if v.code not in PROFILE_ID_COLUMNS and v.code not in PROFILE_FIELDS and v.code in columns]
+    extra_cols = [
+        v.code
+        for v in framework.profile
+        if v.code not in PROFILE_ID_COLUMNS and v.code not in PROFILE_FIELDS and v.code in columns
+    ]
     practice = [c for c in ("practice_note", "practice_kind", "practice_pseudonym") if c in columns]
-    data = {c: frame[c].tolist() for c in ["case_id", "inspection_id", "provider", *profile_cols, *extra_cols, *practice]}
+    data = {
+        c: frame[c].tolist()
+        for c in ["case_id", "inspection_id", "provider", *profile_cols, *extra_cols, *practice]
+    }
     answer_cols = [(code, frame[code].tolist()) for code in items]
     rationale_vals = [(code, frame[col].tolist()) for code, col in rationale_cols]
     now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -275,7 +362,9 @@ def _insert(rows: list[dict]) -> None:
     cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
 
     def values(row):
-        return tuple(json.dumps(row[n], ensure_ascii=False) if n in json_names else row[n] for n in names)
+        return tuple(
+            json.dumps(row[n], ensure_ascii=False) if n in json_names else row[n] for n in names
+        )
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -285,14 +374,18 @@ def _insert(rows: list[dict]) -> None:
                     copy.write_row(values(row))
         else:
             placeholders = ", ".join(["%s"] * len(names))
-            sql = f"INSERT INTO {table} ({cols}) VALUES ({placeholders})"
+            sql = f"INSERT INTO {table} ({cols}) VALUES ({placeholders})"  # noqa: S608 - names from the model, values bound
             for start in range(0, len(rows), BATCH_SIZE):
-                cursor.executemany(sql, [values(row) for row in rows[start:start + BATCH_SIZE]])
+                cursor.executemany(sql, [values(row) for row in rows[start : start + BATCH_SIZE]])
 
 
 def _inspection_state(insp: Inspection) -> dict:
     return {
-        "code": insp.code, "provider": insp.provider.name if insp.provider_id else None, "framework": insp.framework_id,
-        "framework_version": insp.framework_version, "kind": insp.kind, "status": insp.status,
+        "code": insp.code,
+        "provider": insp.provider.name if insp.provider_id else None,
+        "framework": insp.framework_id,
+        "framework_version": insp.framework_version,
+        "kind": insp.kind,
+        "status": insp.status,
         "lead": insp.lead.get_username() if insp.lead_id else None,
     }

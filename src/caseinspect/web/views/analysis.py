@@ -17,10 +17,18 @@ from ..frameworks import framework_by_id, framework_for
 from ..models import Inspection, Role
 from ..reporting import build_web_report, cases_for
 
-SIGNIFICANCE = {"none": "No significance tests", "stepwise": "Forward stepwise logistic regression, as published",
-                "full": "All sub-group variables at once", "gee": "All variables, clustered by provider (GEE)"}
+SIGNIFICANCE = {
+    "none": "No significance tests",
+    "stepwise": "Forward stepwise logistic regression, as published",
+    "full": "All sub-group variables at once",
+    "gee": "All variables, clustered by provider (GEE)",
+}
 
-TABLE_FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": FORMATS["xlsx"][0], "html": "text/html; charset=utf-8"}
+TABLE_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": FORMATS["xlsx"][0],
+    "html": "text/html; charset=utf-8",
+}
 
 
 def _significance(request, *, default: str) -> str:
@@ -31,8 +39,13 @@ def _significance(request, *, default: str) -> str:
 def _round_inspections(user, framework_id):
     if role_of(user) not in (Role.ADMINISTRATOR, Role.ANALYST, Role.LEAD_INSPECTOR):
         raise PermissionDenied("Your role has no access to pooled analysis")
-    inspections = [i for i in visible_inspections(user).filter(framework_id=framework_id, kind=Inspection.Kind.INSPECTION)
-                   if can_export(user, i)]
+    inspections = [
+        i
+        for i in visible_inspections(user).filter(
+            framework_id=framework_id, kind=Inspection.Kind.INSPECTION
+        )
+        if can_export(user, i)
+    ]
     if not inspections:
         raise Http404("No inspections under this framework")
     return inspections
@@ -45,7 +58,10 @@ def analysis_index(request):
     rounds = {}
     for inspection in visible_inspections(request.user).filter(kind=Inspection.Kind.INSPECTION):
         if can_export(request.user, inspection):
-            entry = rounds.setdefault(inspection.framework_id, {"framework": framework_by_id(inspection.framework_id), "n": 0})
+            entry = rounds.setdefault(
+                inspection.framework_id,
+                {"framework": framework_by_id(inspection.framework_id), "n": 0},
+            )
             entry["n"] += 1
     return render(request, "caseinspect/analysis/index.html", {"rounds": sorted(rounds.items())})
 
@@ -55,12 +71,25 @@ def analysis_round(request, framework_id):
     inspections = _round_inspections(request.user, framework_id)
     framework = framework_by_id(framework_id)
     significance = _significance(request, default="stepwise")
-    report = build_web_report(framework_id, cases_for(framework_id, inspections), title=f"{framework.title}: pooled round",
-                              significance=significance)
-    return render(request, "caseinspect/analysis/report.html", {
-        "significance": significance, "methods": SIGNIFICANCE.items(),
-        "title": f"{framework.title}", "caption": f"Pooled round: {len(inspections)} inspections",
-        "report": report, "framework": framework, "download_base": f"/analysis/{framework_id}/download/"})
+    report = build_web_report(
+        framework_id,
+        cases_for(framework_id, inspections),
+        title=f"{framework.title}: pooled round",
+        significance=significance,
+    )
+    return render(
+        request,
+        "caseinspect/analysis/report.html",
+        {
+            "significance": significance,
+            "methods": SIGNIFICANCE.items(),
+            "title": f"{framework.title}",
+            "caption": f"Pooled round: {len(inspections)} inspections",
+            "report": report,
+            "framework": framework,
+            "download_base": f"/analysis/{framework_id}/download/",
+        },
+    )
 
 
 @login_required
@@ -70,12 +99,26 @@ def inspection_analysis(request, pk):
         raise PermissionDenied("Your role has no access to this inspection's analysis")
     framework = framework_for(inspection)
     significance = _significance(request, default="stepwise")
-    report = build_web_report(inspection.framework_id, cases_for(inspection.framework_id, [inspection]),
-                              title=f"{inspection.code} ({inspection.provider_label})", significance=significance)
-    return render(request, "caseinspect/analysis/report.html", {
-        "significance": significance, "methods": SIGNIFICANCE.items(),
-        "title": f"Inspection {inspection.code}", "caption": inspection.provider_label, "inspection": inspection,
-        "report": report, "framework": framework, "download_base": f"/inspections/{inspection.pk}/download/"})
+    report = build_web_report(
+        inspection.framework_id,
+        cases_for(inspection.framework_id, [inspection]),
+        title=f"{inspection.code} ({inspection.provider_label})",
+        significance=significance,
+    )
+    return render(
+        request,
+        "caseinspect/analysis/report.html",
+        {
+            "significance": significance,
+            "methods": SIGNIFICANCE.items(),
+            "title": f"Inspection {inspection.code}",
+            "caption": inspection.provider_label,
+            "inspection": inspection,
+            "report": report,
+            "framework": framework,
+            "download_base": f"/inspections/{inspection.pk}/download/",
+        },
+    )
 
 
 @login_required
@@ -83,7 +126,9 @@ def inspection_download(request, pk, what, fmt):
     inspection = access_inspection(request.user, pk)
     if not can_export(request.user, inspection):
         raise PermissionDenied("Your role cannot download this inspection's data")
-    return _download(request, inspection.framework_id, [inspection], what, fmt, name=inspection.code)
+    return _download(
+        request, inspection.framework_id, [inspection], what, fmt, name=inspection.code
+    )
 
 
 @login_required
@@ -95,12 +140,18 @@ def round_download(request, framework_id, what, fmt):
 def _download(request, framework_id, inspections, what, fmt, *, name):
     framework = framework_by_id(framework_id)
     frame = cases_for(framework_id, inspections)
-    provenance = {**framework.provenance, "inspections": ", ".join(i.code for i in inspections), "cases": str(len(frame))}
+    provenance = {
+        **framework.provenance,
+        "inspections": ", ".join(i.code for i in inspections),
+        "cases": str(len(frame)),
+    }
     if what == "cases" and fmt in FORMATS:
         content_type, ext = FORMATS[fmt]
         payload = export_cases(frame, framework, fmt, provenance=provenance)
     elif what == "tables" and fmt in TABLE_FORMATS:
-        report = build_web_report(framework_id, frame, title=name, significance=_significance(request, default="stepwise"))
+        report = build_web_report(
+            framework_id, frame, title=name, significance=_significance(request, default="stepwise")
+        )
         if report is None:
             raise Http404("No submitted or accepted cases yet")
         payload, content_type, ext = _tables_file(report.report, fmt), TABLE_FORMATS[fmt], fmt

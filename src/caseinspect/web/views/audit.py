@@ -26,8 +26,18 @@ def audit_all(request):
     if not can_view_audit(request.user):
         raise PermissionDenied("Only administrators see the whole audit trail")
     page, action = _page(request, AuditEvent.objects.select_related("inspection"))
-    return render(request, "caseinspect/audit.html", {"page": page, "action": action, "inspection": None,
-                                                       "actions": AuditEvent.objects.values_list("action", flat=True).distinct().order_by("action")})
+    return render(
+        request,
+        "caseinspect/audit.html",
+        {
+            "page": page,
+            "action": action,
+            "inspection": None,
+            "actions": AuditEvent.objects.values_list("action", flat=True)
+            .distinct()
+            .order_by("action"),
+        },
+    )
 
 
 @login_required
@@ -37,5 +47,13 @@ def audit_inspection(request, pk):
         raise PermissionDenied("Only the lead inspector and administrators see the audit trail")
     events = AuditEvent.objects.filter(inspection=inspection)
     page, action = _page(request, events)
-    return render(request, "caseinspect/audit.html", {"page": page, "action": action, "inspection": inspection,
-                                                       "actions": events.values_list("action", flat=True).distinct().order_by("action")})
+    return render(
+        request,
+        "caseinspect/audit.html",
+        {
+            "page": page,
+            "action": action,
+            "inspection": inspection,
+            "actions": events.values_list("action", flat=True).distinct().order_by("action"),
+        },
+    )

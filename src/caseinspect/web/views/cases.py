@@ -20,7 +20,11 @@ from ..summaries import answer_summary, conflict_differences, last_editor
 
 @login_required
 def my_cases(request):
-    cases = visible_cases(request.user).filter(allocated_to=request.user).order_by("status", "inspection__code", "case_id")
+    cases = (
+        visible_cases(request.user)
+        .filter(allocated_to=request.user)
+        .order_by("status", "inspection__code", "case_id")
+    )
     return render(request, "caseinspect/cases/my_cases.html", {"cases": cases})
 
 
@@ -28,19 +32,30 @@ def my_cases(request):
 def case_overview(request, pk, review_form=None, marking_form=None):
     case = access_case(request.user, pk)
     framework = framework_for(case.inspection)
-    form = CaseAssessmentForm(initial=CaseAssessmentForm.initial_for(case), framework=framework, case=case)
+    form = CaseAssessmentForm(
+        initial=CaseAssessmentForm.initial_for(case), framework=framework, case=case
+    )
     manage = can_manage_inspection(request.user, case.inspection)
-    return render(request, "caseinspect/cases/overview.html", {
-        "case": case,
-        "sections": form.sections(),
-        "can_edit": can_edit_case(request.user, case),
-        "can_review": manage and case.status == Case.Status.SUBMITTED,
-        "can_second_mark": manage and not case.is_second_marking,
-        "review_form": review_form or ReviewForm(),
-        "marking_form": marking_form or SecondMarkingForm(exclude_user_id=case.allocated_to_id),
-        "second_markings": case.second_markings.select_related("allocated_to") if manage else [],
-        "summary": answer_summary(case, framework),
-    }, status=400 if (review_form and review_form.errors) or (marking_form and marking_form.errors) else 200)
+    return render(
+        request,
+        "caseinspect/cases/overview.html",
+        {
+            "case": case,
+            "sections": form.sections(),
+            "can_edit": can_edit_case(request.user, case),
+            "can_review": manage and case.status == Case.Status.SUBMITTED,
+            "can_second_mark": manage and not case.is_second_marking,
+            "review_form": review_form or ReviewForm(),
+            "marking_form": marking_form or SecondMarkingForm(exclude_user_id=case.allocated_to_id),
+            "second_markings": case.second_markings.select_related("allocated_to")
+            if manage
+            else [],
+            "summary": answer_summary(case, framework),
+        },
+        status=400
+        if (review_form and review_form.errors) or (marking_form and marking_form.errors)
+        else 200,
+    )
 
 
 @login_required
@@ -48,15 +63,23 @@ def case_edit(request, pk):
     case = access_case(request.user, pk, write=True)
     framework = framework_for(case.inspection)
     if request.method != "POST":
-        form = CaseAssessmentForm(initial=CaseAssessmentForm.initial_for(case), framework=framework, case=case)
+        form = CaseAssessmentForm(
+            initial=CaseAssessmentForm.initial_for(case), framework=framework, case=case
+        )
         return _render_form(request, case, form)
     form = CaseAssessmentForm(request.POST, framework=framework, case=case)
     if not form.is_valid():
         return _render_form(request, case, form, status=400)
     submit = request.POST.get("action") == "submit"
     try:
-        result = actions.save_case(request.user, case, form.case_input(), framework,
-                                   base_version=form.cleaned_data["version"], submit=submit)
+        result = actions.save_case(
+            request.user,
+            case,
+            form.case_input(),
+            framework,
+            base_version=form.cleaned_data["version"],
+            submit=submit,
+        )
     except actions.EditConflict as conflict:
         return _render_conflict(request, conflict.current, form)
     except actions.WrongStatus as exc:
@@ -71,16 +94,27 @@ def case_edit(request, pk):
         form = CaseAssessmentForm(data, framework=framework, case=result.case)
         form.is_valid()
         form.add_problems(result.problems)
-        messages.info(request, "Your answers are saved as a draft. Answer the questions listed below to submit the case.")
+        messages.info(
+            request,
+            "Your answers are saved as a draft. Answer the questions listed below to submit the case.",
+        )
         return _render_form(request, result.case, form, status=400)
-    messages.success(request, f"Case {case.case_id} submitted for quality assurance." if result.submitted
-                     else f"Case {case.case_id} saved as a draft.")
+    messages.success(
+        request,
+        f"Case {case.case_id} submitted for quality assurance."
+        if result.submitted
+        else f"Case {case.case_id} saved as a draft.",
+    )
     return redirect("case", pk=case.pk)
 
 
 def _render_form(request, case, form, *, status=200, **extra):
-    return render(request, "caseinspect/cases/form.html", {"case": case, "form": form, "sections": form.sections(), **extra},
-                  status=status)
+    return render(
+        request,
+        "caseinspect/cases/form.html",
+        {"case": case, "form": form, "sections": form.sections(), **extra},
+        status=status,
+    )
 
 
 def _render_conflict(request, current: Case, form: CaseAssessmentForm):
@@ -90,8 +124,15 @@ def _render_conflict(request, current: Case, form: CaseAssessmentForm):
     data["version"] = str(current.version)
     kept = CaseAssessmentForm(data, framework=form.framework, case=current)
     kept.is_valid()
-    return _render_form(request, current, kept, status=409, conflict=True, conflict_by=last_editor(current),
-                        conflict_diff=conflict_differences(current, form))
+    return _render_form(
+        request,
+        current,
+        kept,
+        status=409,
+        conflict=True,
+        conflict_by=last_editor(current),
+        conflict_diff=conflict_differences(current, form),
+    )
 
 
 @login_required
@@ -109,7 +150,9 @@ def case_review(request, pk):
             messages.success(request, f"Case {case.case_id} accepted.")
         else:
             actions.return_case(request.user, case, form.cleaned_data["comment"])
-            messages.success(request, f"Case {case.case_id} returned to {case.allocated_to or 'its inspector'}.")
+            messages.success(
+                request, f"Case {case.case_id} returned to {case.allocated_to or 'its inspector'}."
+            )
     except actions.WrongStatus as exc:
         messages.error(request, str(exc))
     return redirect("inspection-qa", pk=case.inspection_id)
@@ -129,5 +172,8 @@ def case_second_marking(request, pk):
     except (actions.WrongStatus, ValidationError) as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Case {case.case_id} will be second-marked blind by {form.cleaned_data['marker']}.")
+        messages.success(
+            request,
+            f"Case {case.case_id} will be second-marked blind by {form.cleaned_data['marker']}.",
+        )
     return redirect("case", pk=case.pk)

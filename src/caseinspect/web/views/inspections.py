@@ -9,8 +9,16 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 
 from ...errors import ValidationError
-from ..access import (access_inspection, can_create_inspection, can_export, can_manage_inspection, can_view_audit,
-                      role_of, visible_cases, visible_inspections)
+from ..access import (
+    access_inspection,
+    can_create_inspection,
+    can_export,
+    can_manage_inspection,
+    can_view_audit,
+    role_of,
+    visible_cases,
+    visible_inspections,
+)
 from ..actions import inspections as actions
 from ..forms import AllocationForm, CreateInspectionForm
 from ..forms.simple import users_with_roles
@@ -22,33 +30,54 @@ from ..summaries import STATUS_COLUMNS, progress
 @login_required
 def inspection_list(request):
     inspections = visible_inspections(request.user).annotate(
-        n_cases=Count("cases", filter=Q(cases__second_marking_of__isnull=True) & ~Q(cases__status="dropped")),
-        n_accepted=Count("cases", filter=Q(cases__second_marking_of__isnull=True, cases__status="accepted")),
+        n_cases=Count(
+            "cases", filter=Q(cases__second_marking_of__isnull=True) & ~Q(cases__status="dropped")
+        ),
+        n_accepted=Count(
+            "cases", filter=Q(cases__second_marking_of__isnull=True, cases__status="accepted")
+        ),
     )
-    return render(request, "caseinspect/inspections/list.html", {
-        "inspections": inspections, "can_create": can_create_inspection(request.user)})
+    return render(
+        request,
+        "caseinspect/inspections/list.html",
+        {"inspections": inspections, "can_create": can_create_inspection(request.user)},
+    )
 
 
 @login_required
 def inspection_new(request):
     if not can_create_inspection(request.user):
         raise PermissionDenied("Your role cannot create inspections")
-    provider_only = request.user.account.provider if role_of(request.user) == Role.PROVIDER_QA else None
+    provider_only = (
+        request.user.account.provider if role_of(request.user) == Role.PROVIDER_QA else None
+    )
     form = CreateInspectionForm(request.POST or None, provider_only=provider_only)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        lead = data.get("lead") or (request.user if role_of(request.user) == Role.LEAD_INSPECTOR else None)
+        lead = data.get("lead") or (
+            request.user if role_of(request.user) == Role.LEAD_INSPECTOR else None
+        )
         try:
             inspection = actions.create_inspection(
-                request.user, code=data["code"], provider=data["provider"], framework=framework_by_id(data["framework"]),
-                kind=data["kind"], lead=lead)
+                request.user,
+                code=data["code"],
+                provider=data["provider"],
+                framework=framework_by_id(data["framework"]),
+                kind=data["kind"],
+                lead=lead,
+            )
         except ValidationError as exc:
             for p in exc.problems:
                 form.add_error(p.column if p.column in form.fields else None, p.message)
         else:
             messages.success(request, f"Inspection {inspection.code} created.")
             return redirect("inspection", pk=inspection.pk)
-    return render(request, "caseinspect/inspections/new.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "caseinspect/inspections/new.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -56,43 +85,70 @@ def inspection_detail(request, pk):
     inspection = access_inspection(request.user, pk)
     cases = visible_cases(request.user).filter(inspection=inspection)
     rows, total = progress(inspection, cases)
-    return render(request, "caseinspect/inspections/detail.html", {
-        "inspection": inspection, "rows": rows, "total": total,
-        "status_labels": [Case.Status(s).label for s in STATUS_COLUMNS],
-        "manage": can_manage_inspection(request.user, inspection),
-        "export": can_export(request.user, inspection),
-        "audit": can_view_audit(request.user, inspection),
-        "has_cases": cases.exists(),
-        "second_markings": cases.filter(second_marking_of__isnull=False).count(),
-    })
+    return render(
+        request,
+        "caseinspect/inspections/detail.html",
+        {
+            "inspection": inspection,
+            "rows": rows,
+            "total": total,
+            "status_labels": [Case.Status(s).label for s in STATUS_COLUMNS],
+            "manage": can_manage_inspection(request.user, inspection),
+            "export": can_export(request.user, inspection),
+            "audit": can_view_audit(request.user, inspection),
+            "has_cases": cases.exists(),
+            "second_markings": cases.filter(second_marking_of__isnull=False).count(),
+        },
+    )
 
 
 @login_required
 def inspection_cases(request, pk):
     inspection = access_inspection(request.user, pk)
-    cases = (visible_cases(request.user).filter(inspection=inspection)
-             .select_related("allocated_to").order_by("second_marking_of_id", "case_id"))
+    cases = (
+        visible_cases(request.user)
+        .filter(inspection=inspection)
+        .select_related("allocated_to")
+        .order_by("second_marking_of_id", "case_id")
+    )
     status = request.GET.get("status", "")
     if status in Case.Status.values:
         cases = cases.filter(status=status)
-    return render(request, "caseinspect/inspections/cases.html", {
-        "inspection": inspection, "cases": cases, "status": status, "statuses": Case.Status.choices,
-        "manage": can_manage_inspection(request.user, inspection)})
+    return render(
+        request,
+        "caseinspect/inspections/cases.html",
+        {
+            "inspection": inspection,
+            "cases": cases,
+            "status": status,
+            "statuses": Case.Status.choices,
+            "manage": can_manage_inspection(request.user, inspection),
+        },
+    )
 
 
 @login_required
 def inspection_allocate(request, pk):
     inspection = access_inspection(request.user, pk, manage=True)
-    movable = (Case.objects.filter(inspection=inspection, second_marking_of__isnull=True,
-                                   status__in=[Case.Status.ALLOCATED, Case.Status.DRAFT, Case.Status.RETURNED])
-               .select_related("allocated_to").order_by("case_id"))
+    movable = (
+        Case.objects.filter(
+            inspection=inspection,
+            second_marking_of__isnull=True,
+            status__in=[Case.Status.ALLOCATED, Case.Status.DRAFT, Case.Status.RETURNED],
+        )
+        .select_related("allocated_to")
+        .order_by("case_id")
+    )
     inspectors = _allocatable_users(request.user, inspection)
     form = AllocationForm(request.POST or None, cases=movable, inspectors=inspectors)
     if request.method == "POST":
         if request.POST.get("action") == "balance":
             plan = actions.balanced_allocation(inspection, inspectors)
             changed = actions.allocate_cases(request.user, inspection, plan)
-            messages.success(request, f"{changed} unallocated case{'s' if changed != 1 else ''} allocated evenly.")
+            messages.success(
+                request,
+                f"{changed} unallocated case{'s' if changed != 1 else ''} allocated evenly.",
+            )
             return redirect("inspection-allocate", pk=inspection.pk)
         if form.is_valid():
             try:
@@ -100,11 +156,21 @@ def inspection_allocate(request, pk):
             except ValidationError as exc:
                 form.add_error(None, "; ".join(p.message for p in exc.problems))
             else:
-                messages.success(request, f"Allocation saved ({changed} change{'s' if changed != 1 else ''}).")
+                messages.success(
+                    request, f"Allocation saved ({changed} change{'s' if changed != 1 else ''})."
+                )
                 return redirect("inspection-allocate", pk=inspection.pk)
-    return render(request, "caseinspect/inspections/allocate.html", {
-        "inspection": inspection, "form": form, "inspectors": inspectors,
-        "loads": {r.inspector: r.total for r in progress(inspection)[0]}}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "caseinspect/inspections/allocate.html",
+        {
+            "inspection": inspection,
+            "form": form,
+            "inspectors": inspectors,
+            "loads": {r.inspector: r.total for r in progress(inspection)[0]},
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def _allocatable_users(user, inspection):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ...errors import ValidationError
-from django.core.exceptions import PermissionDenied
-
 from ..access import access_inspection, can_manage_inspection, can_oversee
 from ..actions import inspections as actions
 from ..forms import RatingDecisionForm
@@ -20,7 +19,9 @@ from ..models import Case
 def _overseen(user, pk):
     inspection = access_inspection(user, pk)
     if not can_oversee(user, inspection):
-        raise PermissionDenied("Only the inspection's lead, analysts and administrators see this page")
+        raise PermissionDenied(
+            "Only the inspection's lead, analysts and administrators see this page"
+        )
     return inspection
 
 
@@ -28,10 +29,19 @@ def _overseen(user, pk):
 def inspection_qa(request, pk):
     inspection = _overseen(request.user, pk)
     manage = can_manage_inspection(request.user, inspection)
-    submitted = Case.objects.filter(inspection=inspection, status=Case.Status.SUBMITTED).select_related("allocated_to")
-    return render(request, "caseinspect/inspections/qa.html", {
-        "inspection": inspection, "manage": manage, "submitted": submitted.order_by("updated_at"),
-        "agreement": second_marking_agreement_for(inspection)})
+    submitted = Case.objects.filter(
+        inspection=inspection, status=Case.Status.SUBMITTED
+    ).select_related("allocated_to")
+    return render(
+        request,
+        "caseinspect/inspections/qa.html",
+        {
+            "inspection": inspection,
+            "manage": manage,
+            "submitted": submitted.order_by("updated_at"),
+            "agreement": second_marking_agreement_for(inspection),
+        },
+    )
 
 
 @login_required
@@ -45,12 +55,26 @@ def inspection_ratings(request, pk):
             kind = "judgement" if row.basis == "judgement" else "override"
             decision = row.judgement if kind == "judgement" else row.override
             forms[row.code] = RatingDecisionForm(
-                ratings=emerging.levels, prefix=f"s{row.code}",
-                initial={"standard": row.code, "standard_title": row.title, "kind": kind,
-                         "rating": decision.rating if decision else "", "reasons": decision.reasons if decision else ""})
-    return render(request, "caseinspect/inspections/ratings.html", {
-        "inspection": inspection, "emerging": emerging, "manage": manage,
-        "rows": [(row, forms.get(row.code)) for row in emerging.standards]})
+                ratings=emerging.levels,
+                prefix=f"s{row.code}",
+                initial={
+                    "standard": row.code,
+                    "standard_title": row.title,
+                    "kind": kind,
+                    "rating": decision.rating if decision else "",
+                    "reasons": decision.reasons if decision else "",
+                },
+            )
+    return render(
+        request,
+        "caseinspect/inspections/ratings.html",
+        {
+            "inspection": inspection,
+            "emerging": emerging,
+            "manage": manage,
+            "rows": [(row, forms.get(row.code)) for row in emerging.standards],
+        },
+    )
 
 
 @login_required
@@ -63,9 +87,16 @@ def inspection_rating_decision(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            actions.record_rating_decision(request.user, inspection, standard=data["standard"],
-                                           standard_title=data["standard_title"], kind=data["kind"],
-                                           rating=data["rating"], reasons=data["reasons"], allowed_ratings=emerging.levels)
+            actions.record_rating_decision(
+                request.user,
+                inspection,
+                standard=data["standard"],
+                standard_title=data["standard_title"],
+                kind=data["kind"],
+                rating=data["rating"],
+                reasons=data["reasons"],
+                allowed_ratings=emerging.levels,
+            )
         except ValidationError as exc:
             messages.error(request, "; ".join(p.message for p in exc.problems))
         else:
@@ -85,7 +116,11 @@ def inspection_sign_off(request, pk):
     try:
         actions.sign_off(request.user, inspection, summary=summary)
     except ValidationError as exc:
-        messages.error(request, "Cannot sign off yet: " + "; ".join(p.message for p in exc.problems))
+        messages.error(
+            request, "Cannot sign off yet: " + "; ".join(p.message for p in exc.problems)
+        )
     else:
-        messages.success(request, f"Ratings for {inspection.code} signed off. The inspection is now read-only.")
+        messages.success(
+            request, f"Ratings for {inspection.code} signed off. The inspection is now read-only."
+        )
     return redirect("inspection-ratings", pk=inspection.pk)

@@ -9,12 +9,11 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ...errors import CaseinspectError, ValidationError
-from django.core.exceptions import PermissionDenied
-
 from ..access import access_case, access_inspection, can_manage_inspection, can_oversee
 from ..actions.sampling import draw_inspection_sample, replace_dropped_case
 from ..forms import UploadForm
@@ -26,12 +25,23 @@ from ..uploads import read_upload
 
 
 class DrawSampleForm(UploadForm):
-    reference_date = forms.DateField(label="Reference date", help_text="Months under supervision are counted to this date (YYYY-MM-DD).",
-                                     input_formats=["%Y-%m-%d"])
-    seed = forms.IntegerField(label="Random seed", min_value=0, initial=2018,
-                              help_text="The same list, date and seed always give the same sample.")
-    size = forms.IntegerField(label="Sample size (optional)", min_value=1, required=False,
-                              help_text="Leave empty to use the framework's confidence and margin of error.")
+    reference_date = forms.DateField(
+        label="Reference date",
+        help_text="Months under supervision are counted to this date (YYYY-MM-DD).",
+        input_formats=["%Y-%m-%d"],
+    )
+    seed = forms.IntegerField(
+        label="Random seed",
+        min_value=0,
+        initial=2018,
+        help_text="The same list, date and seed always give the same sample.",
+    )
+    size = forms.IntegerField(
+        label="Sample size (optional)",
+        min_value=1,
+        required=False,
+        help_text="Leave empty to use the framework's confidence and margin of error.",
+    )
 
 
 class ReplaceForm(GovukForm):
@@ -41,32 +51,48 @@ class ReplaceForm(GovukForm):
 @login_required
 def inspection_import(request, pk):
     inspection = access_inspection(request.user, pk, manage=True)
-    form = UploadForm(request.POST or None, request.FILES or None, max_bytes=settings.CASEINSPECT_MAX_UPLOAD_BYTES)
+    form = UploadForm(
+        request.POST or None, request.FILES or None, max_bytes=settings.CASEINSPECT_MAX_UPLOAD_BYTES
+    )
     problems = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             frame = read_upload(upload)
-            summary = import_cases(frame, framework_for(inspection), source=upload.name, user=request.user,
-                                   inspection=inspection)
+            summary = import_cases(
+                frame,
+                framework_for(inspection),
+                source=upload.name,
+                user=request.user,
+                inspection=inspection,
+            )
         except ValidationError as exc:
             problems = exc.problems
         else:
             messages.success(request, str(summary))
             return redirect("inspection", pk=inspection.pk)
-    return render(request, "caseinspect/inspections/import.html", {
-        "inspection": inspection, "form": form, "problems": problems},
-        status=400 if problems or form.errors else 200)
+    return render(
+        request,
+        "caseinspect/inspections/import.html",
+        {"inspection": inspection, "form": form, "problems": problems},
+        status=400 if problems or form.errors else 200,
+    )
 
 
 @login_required
 def inspection_sample(request, pk):
     inspection = access_inspection(request.user, pk)
     if not can_oversee(request.user, inspection):
-        raise PermissionDenied("Only the inspection's lead, analysts and administrators see the sample")
+        raise PermissionDenied(
+            "Only the inspection's lead, analysts and administrators see the sample"
+        )
     manage = can_manage_inspection(request.user, inspection)
-    form = DrawSampleForm(request.POST or None, request.FILES or None, max_bytes=settings.CASEINSPECT_MAX_UPLOAD_BYTES,
-                          initial={"reference_date": date.today().isoformat(), "seed": 2018})
+    form = DrawSampleForm(
+        request.POST or None,
+        request.FILES or None,
+        max_bytes=settings.CASEINSPECT_MAX_UPLOAD_BYTES,
+        initial={"reference_date": date.today().isoformat(), "seed": 2018},
+    )
     problems = []
     if request.method == "POST":
         inspection = access_inspection(request.user, pk, manage=True)
@@ -74,22 +100,45 @@ def inspection_sample(request, pk):
             data = form.cleaned_data
             try:
                 frame = read_upload(data["file"])
-                result = draw_inspection_sample(request.user, inspection, frame, seed=data["seed"],
-                                                reference_date=data["reference_date"], size=data["size"],
-                                                source=data["file"].name)
+                result = draw_inspection_sample(
+                    request.user,
+                    inspection,
+                    frame,
+                    seed=data["seed"],
+                    reference_date=data["reference_date"],
+                    size=data["size"],
+                    source=data["file"].name,
+                )
             except ValidationError as exc:
                 problems = exc.problems
             except CaseinspectError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"Sample of {result.size} cases drawn, with {len(result.reserve)} in reserve.")
+                messages.success(
+                    request,
+                    f"Sample of {result.size} cases drawn, with {len(result.reserve)} in reserve.",
+                )
                 return redirect("inspection-sample", pk=inspection.pk)
-    sampled = Case.objects.filter(inspection=inspection, second_marking_of__isnull=True).exclude(sample_info={}) \
-        .select_related("allocated_to").order_by("case_id")
-    return render(request, "caseinspect/inspections/sample.html", {
-        "inspection": inspection, "form": form, "problems": problems, "manage": manage,
-        "report": inspection.sample_report, "sampled": sampled, "replace_form": ReplaceForm()},
-        status=400 if problems or form.errors else 200)
+    sampled = (
+        Case.objects.filter(inspection=inspection, second_marking_of__isnull=True)
+        .exclude(sample_info={})
+        .select_related("allocated_to")
+        .order_by("case_id")
+    )
+    return render(
+        request,
+        "caseinspect/inspections/sample.html",
+        {
+            "inspection": inspection,
+            "form": form,
+            "problems": problems,
+            "manage": manage,
+            "report": inspection.sample_report,
+            "sampled": sampled,
+            "replace_form": ReplaceForm(),
+        },
+        status=400 if problems or form.errors else 200,
+    )
 
 
 @login_required
@@ -104,7 +153,10 @@ def case_replace(request, pk):
         except ValidationError as exc:
             messages.error(request, "; ".join(p.message for p in exc.problems))
         else:
-            messages.success(request, f"Case {case.case_id} dropped out; replaced by {new.case_id} from the reserve list.")
+            messages.success(
+                request,
+                f"Case {case.case_id} dropped out; replaced by {new.case_id} from the reserve list.",
+            )
     else:
         messages.error(request, "Say why the case dropped out.")
     return redirect("inspection-sample", pk=case.inspection_id)
