@@ -74,7 +74,7 @@ def test_text_output(tmp_path, capsys):
     assert "kq_2_1_1" in out and "overall (pooled)" in out and "1 discrepant answer" in out
 
 
-def test_invalid_file_exits_2(tmp_path, capsys):
+def test_invalid_file_exits_1(tmp_path, capsys):
     case_file(tmp_path / "a.csv", {"kq_2_1_1": ["yes", "perhaps"]})
     case_file(tmp_path / "b.csv", {"kq_2_1_1": ["yes", "yes"]})
     assert (
@@ -87,6 +87,6 @@ def test_invalid_file_exits_2(tmp_path, capsys):
                 "hmip-2018",
             ]
         )
-        == 2
+        == 1
     )
     assert "row 3" in capsys.readouterr().err

@@ -135,7 +135,7 @@ def test_tables_refuses_an_invalid_file_and_writes_nothing(tmp_path, data_dir, c
     code, _, err = run(
         ["tables", str(bad), "-f", "hmip-2018", "--out", str(tmp_path / "out")], capsys
     )
-    assert code == 2 and "'PNS' is not one of CRC, NPS" in err
+    assert code == 1 and "'PNS' is not one of CRC, NPS" in err
     assert not (tmp_path / "out").exists()
 
 

@@ -38,7 +38,7 @@ def test_export_refuses_an_invalid_file_and_writes_nothing(data_dir, tmp_path, c
     code, _, err = run(
         ["export", str(bad), "--framework", "hmip-2018", "--out", str(tmp_path / "x.sav")], capsys
     )
-    assert code == 2 and "'Mle' is not one of Male, Female" in err
+    assert code == 1 and "'Mle' is not one of Male, Female" in err
     assert not (tmp_path / "x.sav").exists()
 
 

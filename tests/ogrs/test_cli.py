@@ -40,9 +40,9 @@ def test_text_output(capsys):
     assert "8% within one year" in out and "16% within two years" in out and "low" in out
 
 
-def test_invalid_input_exits_2_with_named_problems(capsys):
+def test_invalid_input_exits_1_with_named_problems(capsys):
     args = [a if a != "2013-06-01" else "2025-06-01" for a in SCENARIO_1]
-    assert main(args) == 2
+    assert main(args) == 1
     err = capsys.readouterr().err
     assert "first_sanction_date" in err and "first-sanction-after-conviction" in err
 
@@ -74,7 +74,7 @@ def test_batch_errors_name_row_and_column(tmp_path, capsys):
         "male,1991-07-17,2021-08-05,2013-01-01,2021-12-12,-1,other\n",
         encoding="utf-8",
     )
-    assert main(["ogrs3", "--batch", str(src), "--out", str(tmp_path / "o.csv")]) == 2
+    assert main(["ogrs3", "--batch", str(src), "--out", str(tmp_path / "o.csv")]) == 1
     err = capsys.readouterr().err
     assert "row 3" in err and "previous_sanctions" in err  # spreadsheet row: header is row 1
     assert not (tmp_path / "o.csv").exists()

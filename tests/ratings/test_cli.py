@@ -82,13 +82,13 @@ def test_ratings_command_writes_tables_and_figure(fw, tmp_path, capsys):
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
 
 
-def test_invalid_case_file_exits_2(fw, tmp_path, capsys):
+def test_invalid_case_file_exits_1(fw, tmp_path, capsys):
     rows = provider_cases(fw, "Wessex", "CRC")
     rows[0]["kq_2_1_1"] = "sometimes"
     cases = tmp_path / "cases.csv"
     write_case_file(fw, cases, rows)
     assert (
-        main(["ratings", str(cases), "--framework", "hmip-2018", "--out", str(tmp_path / "o")]) == 2
+        main(["ratings", str(cases), "--framework", "hmip-2018", "--out", str(tmp_path / "o")]) == 1
     )
     assert "kq_2_1_1" in capsys.readouterr().err
 

@@ -239,7 +239,14 @@ def _check_ids(table: pd.DataFrame, source: str) -> list[Problem]:
     return problems
 
 
-def _choose_items(first, second, items, first_source, second_source, notes) -> list[str]:
+def _choose_items(
+    first: pd.DataFrame,
+    second: pd.DataFrame,
+    items: Sequence[str] | None,
+    first_source: str,
+    second_source: str,
+    notes: list[str],
+) -> list[str]:
     in_first, in_second = set(first.columns), set(second.columns)
     if items is None:
         chosen = [c for c in first.columns if c in in_second and c not in PROFILE_COLUMNS]

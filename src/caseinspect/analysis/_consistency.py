@@ -146,7 +146,7 @@ def _check_ranges(tables: pd.DataFrame, source: str) -> list[Inconsistency]:
 
 
 def _check_splits(tables: pd.DataFrame, source: str) -> list[Inconsistency]:
-    found = []
+    found: list[Inconsistency] = []
     keys = ["table", "question", "variable", "category"]
     splits = tables[tables["provider_split"] != "all"]
     if splits.empty:

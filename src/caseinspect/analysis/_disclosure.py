@@ -168,7 +168,7 @@ def _split_groups(cells: pd.DataFrame) -> list[tuple[np.ndarray, int | None]]:
     """Cells of one row and column across provider splits: All = CRC + NPS."""
     positions = pd.Series(np.arange(len(cells)), index=cells.index)
     keys = [cells[c] for c in ("table", "question", "variable", "category")]
-    groups = []
+    groups: list[tuple[np.ndarray, int | None]] = []
     for _, pos in positions.groupby(keys, sort=False):
         splits = cells["provider_split"].iloc[pos.to_numpy()]
         # The identity holds only when 'all' is shown beside at least two provider types.
@@ -177,13 +177,15 @@ def _split_groups(cells: pd.DataFrame) -> list[tuple[np.ndarray, int | None]]:
     return groups
 
 
-def _secondary(n: np.ndarray, status: np.ndarray, groups) -> np.ndarray:
+def _secondary(
+    n: np.ndarray, status: np.ndarray, groups: list[tuple[np.ndarray, int | None]]
+) -> np.ndarray:
     status = status.copy()
     changed = True
     while changed:
         changed = False
-        for members, total in groups:
-            members = [int(m) for m in members if n[m] > 0]
+        for group_members, total in groups:
+            members = [int(m) for m in group_members if n[m] > 0]
             if total is not None and n[total] > 0:
                 members_with_total = members + [total]
             else:

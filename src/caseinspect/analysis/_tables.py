@@ -19,6 +19,7 @@ Counting rules
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,7 +107,9 @@ def compute_tables(
     return pd.concat(parts, ignore_index=True)
 
 
-def _row_masks(cases: pd.DataFrame, framework: Framework, spec: TableSpec):
+def _row_masks(
+    cases: pd.DataFrame, framework: Framework, spec: TableSpec
+) -> Iterator[tuple[str, str, pd.Series]]:
     """Yield (variable, category, mask) for 'All cases' then each breakdown category."""
     everyone = pd.Series(True, index=cases.index)
     yield "all", "All cases", everyone

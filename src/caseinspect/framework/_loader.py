@@ -11,7 +11,7 @@ import itertools
 import re
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 import yaml
 
@@ -225,8 +225,8 @@ class _Builder:
         kind: type | tuple,
         *,
         required: bool = True,
-        default=None,
-    ):
+        default: Any = None,
+    ) -> Any:
         if not isinstance(node, dict):
             self.problem(node, path, "wrong-type", "expected a mapping")
             return default
@@ -513,11 +513,11 @@ class _Builder:
                     label=self.get(node, "label", path, str, default=code),
                     text=self.get(node, "text", path, str, default=""),
                     section=section,
-                    kind=kind,
+                    kind=cast(Literal["identified", "judgement"], kind),
                     group=self.get(node, "group", path, str, required=False),
                     applies_if=applies_if,
-                    not_applicable=na,
-                    rationale=rationale,
+                    not_applicable=cast(Literal["allowed", "never"], na),
+                    rationale=cast(Literal["none", "optional", "required"], rationale),
                 )
             )
         if not out:
@@ -646,7 +646,7 @@ class _Builder:
                             snode, "statement", spath, str, required=False, default=""
                         ),
                         domain=dcode,
-                        basis=basis,
+                        basis=cast(Literal["cases", "judgement"], basis),
                         provider_types=ptypes,
                         key_questions=tuple(kqs),
                     )
@@ -883,7 +883,7 @@ class _Builder:
                 TableSpec(
                     id=tid,
                     title=self.get(node, "title", path, str, default=tid),
-                    kind=kind,
+                    kind=cast(Literal["prevalence", "sufficiency"], kind),
                     print_n=bool(node.get("print_n", True)),
                     breakdowns=breakdowns,
                     provider_splits=splits,

@@ -8,12 +8,15 @@ NPS divisions are rated on different domain-three standards).
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from ..framework import Framework
+from ._inputs import _ratings_rules
 from ._rate import NOT_RATED, WITHHELD, RatingsResult
 
 __all__ = ["PALETTE", "ratings_figure"]
@@ -51,7 +54,7 @@ def ratings_figure(result: RatingsResult, framework: Framework) -> Figure:
     >>> [ax.get_title(loc="left") for ax in fig.axes]
     ['CRC (1 provider)']
     """
-    levels = [lv.name for lv in framework.ratings.levels]
+    levels = [lv.name for lv in _ratings_rules(framework).levels]
     colours = dict(zip(levels, _palette(len(levels)), strict=True))
     ratings = result.ratings
     types = [t for t in _type_order(framework, ratings) if (ratings.provider_type == t).any()]
@@ -140,7 +143,7 @@ def _palette(n: int) -> tuple[str, ...]:
     return tuple(_hex(cmap(1 - i / max(n - 1, 1) * 0.9 - 0.05)) for i in range(n))
 
 
-def _hex(rgba) -> str:
+def _hex(rgba: Sequence[float]) -> str:
     return "#" + "".join(f"{round(255 * c):02x}" for c in rgba[:3])
 
 
@@ -152,7 +155,7 @@ def _type_order(framework: Framework, ratings: pd.DataFrame) -> list[str]:
     return order + sorted(set(ratings.provider_type) - set(order))
 
 
-def _patch(colour: str, label: str, hatch: str | None = None):
+def _patch(colour: str, label: str, hatch: str | None = None) -> Any:
     from matplotlib.patches import Patch
 
     return Patch(facecolor=colour, edgecolor="white", hatch=hatch, label=label)

@@ -8,8 +8,8 @@ import pandas as pd
 
 from ..cases._rows import cell_text as _text
 from ..cases._rows import row_numbers as _row_numbers
-from ..errors import Problem, ValidationError
-from ..framework import ANSWER_VALUES, Framework, Standard
+from ..errors import Problem, UsageError, ValidationError
+from ..framework import ANSWER_VALUES, Framework, RatingsRules, Standard
 
 __all__ = ["Decision", "check_cases", "check_decisions"]
 
@@ -125,7 +125,8 @@ def check_decisions(
                 for c in missing
             ]
         )
-    levels = {lv.name.lower(): lv.name for lv in fw.ratings.levels}
+    rules = _ratings_rules(fw)
+    levels = {lv.name.lower(): lv.name for lv in rules.levels}
     problems: list[Problem] = []
     out: list[Decision] = []
     seen: dict[tuple[str, str], int] = {}
@@ -167,7 +168,7 @@ def check_decisions(
             bad(
                 "rating",
                 "unknown-rating",
-                f"'{record['rating']}' is not one of {', '.join(lv.name for lv in fw.ratings.levels)}.",
+                f"'{record['rating']}' is not one of {', '.join(lv.name for lv in rules.levels)}.",
             )
         if not record[reason_column] and (kind == "judgement" or reason_required):
             bad(
@@ -194,3 +195,13 @@ def _provider_types(fw: Framework) -> tuple[str, ...]:
         return fw.profile_variable("provider_type").categories
     except KeyError:
         return tuple(sorted({t for s in fw.standards for t in s.provider_types}))
+
+
+def _ratings_rules(fw: Framework) -> RatingsRules:
+    """The framework's ratings rules, or a clear error for a framework that rates nothing."""
+    if fw.ratings is None:
+        raise UsageError(
+            f"framework {fw.id!r} has no ratings rules, so its providers cannot be rated",
+            hint="add a 'ratings' section to the framework file",
+        )
+    return fw.ratings

@@ -8,7 +8,7 @@ from fractions import Fraction
 import pandas as pd
 
 from ..errors import CaseinspectError
-from ..framework import Framework, Standard
+from ..framework import Framework, RatingsRules, Standard
 from ._inputs import check_cases, check_decisions
 from ._rules import band_for_score, level_for_pct, rounded_pct
 
@@ -190,7 +190,12 @@ def rate_providers(
 
 
 def _rate_from_cases(
-    standard: Standard, cases: pd.DataFrame, rules, provider: str, kq_rows: list, notes: list
+    standard: Standard,
+    cases: pd.DataFrame,
+    rules: RatingsRules,
+    provider: str,
+    kq_rows: list,
+    notes: list,
 ) -> tuple[str, str]:
     lowest: tuple[Fraction, str, int, int] | None = None
     empty: list[str] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from datetime import date
 
 import numpy as np
@@ -242,7 +243,15 @@ def draw_sample(
 class _Picker:
     """Picks cases stratum by stratum, spreading them over officers and offices."""
 
-    def __init__(self, pool, strata, rank, spread_by, qualifies, minimum_labels):
+    def __init__(
+        self,
+        pool: pd.DataFrame,
+        strata: Sequence[Hashable],
+        rank: np.ndarray,
+        spread_by: Sequence[str],
+        qualifies: Sequence[Any],
+        minimum_labels: Sequence[str],
+    ) -> None:
         self.minimum_labels = minimum_labels
         self.strata = strata
         self.rank = rank
@@ -255,7 +264,9 @@ class _Picker:
         for i in np.argsort(rank, kind="stable"):
             self.members.setdefault(strata[i], []).append(int(i))
 
-    def pick(self, counts: Mapping[Hashable, int], quotas) -> list[tuple[int, Hashable]]:
+    def pick(
+        self, counts: Mapping[Hashable, int], quotas: Sequence[Mapping[Hashable, int]]
+    ) -> list[tuple[int, Hashable]]:
         queue = {
             k: [j for j, quota in enumerate(quotas) for _ in range(quota.get(k, 0))] for k in counts
         }
@@ -291,7 +302,7 @@ def _stratum_keys(pool: pd.DataFrame, columns: Sequence[str]) -> list[tuple[str,
     return [tuple(row) for row in zip(*values, strict=True)] if columns else [()] * len(pool)
 
 
-def _counts(keys: Sequence[Hashable]) -> dict[Hashable, int]:
+def _counts(keys: Sequence[Any]) -> dict[Hashable, int]:
     counts: dict[Hashable, int] = {}
     for k in sorted(keys):
         counts[k] = counts.get(k, 0) + 1
@@ -309,8 +320,10 @@ def _minimum_label(m: SampleMinimum) -> str:
     return f"{m.column} in ({', '.join(m.categories)}) >= {m.count}"
 
 
-def _label(key: tuple[str, ...]) -> str:
-    return " / ".join(key) if key else "all"
+def _label(key: Hashable) -> str:
+    # A stratum key is the tuple of its variables' categories (empty: no stratification).
+    parts: tuple[str, ...] = key if isinstance(key, tuple) else (str(key),)
+    return " / ".join(parts) if parts else "all"
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -328,7 +341,13 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({c: [text(v) for v in frame[c]] for c in frame.columns}, dtype=object)
 
 
-def _frame(text, rows, labels, order_column, reasons) -> pd.DataFrame:
+def _frame(
+    text: pd.DataFrame,
+    rows: Sequence[tuple[int, Hashable]],
+    labels: Sequence[str],
+    order_column: str,
+    reasons: Sequence[str] | None,
+) -> pd.DataFrame:
     index = [i for i, _ in rows]
     body = text.iloc[index].reset_index(drop=True)
     head = {order_column: list(range(1, len(rows) + 1)), "stratum": [labels[i] for i in index]}
