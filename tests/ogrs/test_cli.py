@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
+
 from caseinspect.cli import main
 
 SCENARIO_1 = [
@@ -52,29 +54,82 @@ def test_missing_options_exit_2(capsys):
     assert "--birth-date" in capsys.readouterr().err
 
 
-def test_batch_round_trip(tmp_path, capsys):
+HEADER = "sex,birth_date,conviction_date,first_sanction_date,assessment_date,previous_sanctions,offence\n"
+GOOD = "male,1991-07-17,2021-08-05,2013-01-01,2021-12-12,1,other\n"
+
+
+def test_batch_round_trip_at_full_precision(tmp_path, capsys):
     src = tmp_path / "in.csv"
-    src.write_text(
-        "sex,birth_date,conviction_date,first_sanction_date,assessment_date,previous_sanctions,offence\n"
-        "male,1991-07-17,2021-08-05,2013-01-01,2021-12-12,1,other\n",
-        encoding="utf-8",
-    )
+    src.write_text(HEADER + GOOD, encoding="utf-8")
     out = tmp_path / "out.csv"
     assert main(["ogrs3", "--batch", str(src), "--out", str(out)]) == 0
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0].endswith("one_year,two_year,band")
-    assert lines[1].endswith(",0.0881,0.1654,low")  # 9% / 17%, scenario 2 with "other"
+    one, two, band = lines[1].split(",")[-3:]
+    assert (round(float(one), 4), round(float(two), 4), band) == (0.0881, 0.1654, "low")
+    assert abs(float(two) - 0.1654088255061861) < 1e-15  # fixtures/ogrs3_reference.R, r10
+    assert not (tmp_path / "out-problems.csv").exists()
 
 
-def test_batch_errors_name_row_and_column(tmp_path, capsys):
+def test_batch_scores_valid_rows_and_lists_the_others(tmp_path, capsys):
     src = tmp_path / "in.csv"
     src.write_text(
-        "sex,birth_date,conviction_date,first_sanction_date,assessment_date,previous_sanctions,offence\n"
-        "male,1991-07-17,2021-08-05,2013-01-01,2021-12-12,1,other\n"
-        "male,1991-07-17,2021-08-05,2013-01-01,2021-12-12,-1,other\n",
+        HEADER + GOOD + "male,1991-07-17,2021-08-05,2013-01-01,2021-12-12,-1,other\n" + GOOD,
         encoding="utf-8",
     )
-    assert main(["ogrs3", "--batch", str(src), "--out", str(tmp_path / "o.csv")]) == 1
+    out = tmp_path / "o.csv"
+    assert main(["ogrs3", "--batch", str(src), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert "row 3" in err and "previous_sanctions" in err  # spreadsheet row: header is row 1
-    assert not (tmp_path / "o.csv").exists()
+    scored = pd.read_csv(out, keep_default_na=False)
+    assert scored.band.tolist() == ["low", "", "low"]
+    problems = pd.read_csv(tmp_path / "o-problems.csv")
+    assert problems[["row", "column", "rule"]].values.tolist() == [
+        [3, "previous_sanctions", "negative-sanctions"]
+    ]
+
+
+def test_batch_problems_file_can_be_named(tmp_path, capsys):
+    src = tmp_path / "in.csv"
+    src.write_text(HEADER + "MALE ,1991-07-17,2021-08-05,2013-01-01,2021-12-12,1,other\n")
+    where = tmp_path / "p.csv"
+    args = [
+        "ogrs3",
+        "--batch",
+        str(src),
+        "--out",
+        str(tmp_path / "o.csv"),
+        "--problems",
+        str(where),
+    ]
+    assert main(args) == 1
+    assert "did you mean 'male'?" in pd.read_csv(where).message[0]
+
+
+def test_strict_batch_is_all_or_nothing(tmp_path, capsys):
+    src = tmp_path / "in.csv"
+    src.write_text(
+        HEADER + GOOD + "male,1991-07-17,2021-08-05,2013-01-01,2021-12-12,-1,other\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o.csv"
+    assert main(["ogrs3", "--batch", str(src), "--out", str(out), "--strict"]) == 1
+    assert "row 3" in capsys.readouterr().err
+    assert not out.exists()
+    assert not (tmp_path / "o-problems.csv").exists()
+
+
+def test_digits_is_for_display_only(tmp_path, capsys):
+    assert main([*SCENARIO_1, "--json", "--digits", "6"]) == 0
+    assert json.loads(capsys.readouterr().out)["two_year"] == 0.157102
+    src = tmp_path / "in.csv"
+    src.write_text(HEADER + GOOD, encoding="utf-8")
+    args = ["ogrs3", "--batch", str(src), "--out", str(tmp_path / "o.csv"), "--digits", "2"]
+    assert main(args) == 2
+    assert "full precision" in capsys.readouterr().err
+
+
+def test_single_person_values_are_not_normalised(capsys):
+    args = [a if a != "male" else "Male" for a in SCENARIO_1]
+    assert main(args) == 1
+    assert "did you mean 'male'?" in capsys.readouterr().err

@@ -212,3 +212,46 @@ def test_every_problem_is_listed_with_its_column():
 
 def test_dates_must_be_dates():
     assert rules_broken(birth_date="1980-01-01") == {"bad-date"}
+
+
+def test_more_than_50_previous_sanctions_count_as_50():
+    born, convicted, assessed = date(1980, 3, 14), date(2019, 6, 2), date(2019, 9, 30)
+    scores = {
+        k: ogrs3(man(born, convicted, assessed, k, 14, "other")).two_year for k in (49, 50, 51, 200)
+    }
+    assert scores[51] == scores[50] == scores[200]
+    assert scores[49] < scores[50]
+    assert load_coefficients().previous_sanctions_cap == 50
+
+
+def test_dates_in_the_future_are_judged_against_today():
+    values = Ogrs3Input(
+        "male", date(1980, 1, 1), date(2020, 1, 1), date(2000, 1, 1), date(2020, 2, 1), 2, "other"
+    )
+    assert ogrs3(values, today=date(2020, 2, 1)).band == "low"
+    with pytest.raises(ValidationError) as info:
+        ogrs3(values, today=date(2019, 12, 31))
+    assert {(p.column, p.rule) for p in info.value.problems} == {
+        ("conviction_date", "date-in-future"),
+        ("first_sanction_date", "date-in-future"),
+    } - {("first_sanction_date", "date-in-future")}
+
+
+def test_unknown_values_get_a_suggestion():
+    assert "did you mean 'female'?" in str(rules_message(sex="Female"))
+
+
+def rules_message(**changes) -> str:
+    fields = dict(
+        sex="male",
+        birth_date=date(1980, 1, 1),
+        conviction_date=date(2020, 1, 1),
+        first_sanction_date=date(2000, 1, 1),
+        assessment_date=date(2020, 2, 1),
+        previous_sanctions=2,
+        offence="violence",
+    )
+    fields.update(changes)
+    with pytest.raises(ValidationError) as info:
+        ogrs3(Ogrs3Input(**fields))
+    return str(info.value)

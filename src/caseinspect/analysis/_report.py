@@ -77,6 +77,7 @@ def build_report(
     *,
     significance: Literal["stepwise", "full", "gee", "none"] = "stepwise",
     fdr: bool = False,
+    fdr_family: str = "table",
     alpha: float = 0.05,
     pin: float = 0.05,
     pout: float = 0.10,
@@ -99,6 +100,9 @@ def build_report(
     fdr : bool
         Also give Benjamini–Hochberg adjusted p-values across every test of the report
         (``p_adjusted``) and base ``significant`` on them at level ``alpha``.
+    fdr_family : {"table", "question", "all"}
+        The tests Benjamini-Hochberg adjusts together: every test of one table (default),
+        of one table column, or of the whole report (recorded in each model's ``shading``).
     progress : callable, optional
         Called as ``progress(done, total, label)`` while models are fitted.
 
@@ -116,6 +120,7 @@ def build_report(
         framework,
         method=significance,
         fdr=fdr,
+        fdr_family=fdr_family,
         alpha=alpha,
         pin=pin,
         pout=pout,
@@ -124,6 +129,7 @@ def build_report(
     settings = (
         ("significance", significance),
         ("fdr", str(fdr).lower()),
+        ("fdr_family", fdr_family),
         ("alpha", repr(alpha)),
         ("pin", repr(pin)),
         ("pout", repr(pout)),

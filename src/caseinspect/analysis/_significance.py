@@ -8,7 +8,8 @@ the shaded cells of the published annexes do.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -16,14 +17,252 @@ import pandas as pd
 
 from ..framework import Framework
 
-__all__ = ["SIGNIFICANCE_METHODS", "ModelSummary", "significance_for_tables"]
+__all__ = [
+    "FDR_FAMILIES",
+    "SIGNIFICANCE_METHODS",
+    "ModelSummary",
+    "OddsRatio",
+    "ShadingRule",
+    "StepSummary",
+    "TermSummary",
+    "significance_for_tables",
+]
 
 SIGNIFICANCE_METHODS = ("stepwise", "full", "gee", "none")
+
+#: Families over which Benjamini-Hochberg is applied: every test of one annex table (all
+#: its columns and provider blocks, the default: the tests a reader scans together), the
+#: tests of one table column, or every test of the report.
+FDR_FAMILIES = ("table", "question", "all")
+
+
+def _num(x: float | None) -> float | None:
+    """JSON has no NaN or infinity: map them to ``None``."""
+    if x is None:
+        return None
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+@dataclass(frozen=True)
+class ShadingRule:
+    """How the shading of a table column was decided: say it wherever shading is shown.
+
+    Attributes
+    ----------
+    method : {"stepwise", "full", "gee"}
+        The ``significance`` setting.
+    model : {"fstep-lr", "enter"}
+        The model search behind it.
+    test : str
+        The test whose p decides (``"lr"``, ``"robust-wald"``; for stepwise entry
+        ``"score"`` and removal ``"lr"``, written ``"score/lr"``).
+    level : float
+        The level compared with: ``alpha`` for full / gee and for BH, ``pin`` for stepwise.
+    pin, pout : float or None
+        Stepwise entry and removal thresholds (``None`` otherwise).
+    fdr : bool
+        Whether Benjamini-Hochberg adjusted p-values decide the shading.
+    fdr_family : {"table", "question", "all"} or None
+        The BH family (``None`` without ``fdr``).
+    cluster : str or None
+        The clustering column (``"provider"`` for gee).
+    cluster_correction : str or None
+        The small-sample correction of the cluster-robust covariance, e.g. ``"CR2"``.
+    description : str
+        One plain-English sentence for reading notes, table notes and the appendix.
+    """
+
+    method: str
+    model: str
+    test: str
+    level: float
+    pin: float | None = None
+    pout: float | None = None
+    fdr: bool = False
+    fdr_family: str | None = None
+    cluster: str | None = None
+    cluster_correction: str | None = None
+    description: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "model": self.model,
+            "test": self.test,
+            "level": self.level,
+            "pin": self.pin,
+            "pout": self.pout,
+            "fdr": self.fdr,
+            "fdr_family": self.fdr_family,
+            "cluster": self.cluster,
+            "cluster_correction": self.cluster_correction,
+            "description": self.description,
+        }
+
+
+@dataclass(frozen=True)
+class TermSummary:
+    """One sub-group variable of one model, as the appendix prints it.
+
+    For a term in the final model ``test``/``statistic``/``df``/``p`` are the test that
+    kept it (likelihood ratio for stepwise and full, cluster-robust Wald for gee); for a
+    term not in it, the score test of adding it (SPSS's "Variables not in the Equation";
+    cluster-robust Wald for gee). When ``testable`` is false nothing could be computed:
+    ``statistic``, ``df`` and ``p`` are ``None`` and ``reason`` says why -- print
+    "not testable" and the reason, never a p-value.
+
+    Attributes
+    ----------
+    term : str
+        Profile variable code (e.g. ``"likelihood_of_reoffending"``).
+    variable : str
+        Its name in the tidy tables (``cells["variable"]``, e.g. ``"likelihood"``).
+    in_model : bool
+    significant : bool
+        Whether its cells are shaded (after BH when ``fdr``).
+    test, statistic, df, p
+    p_adjusted : float or None
+        Benjamini-Hochberg adjusted p (``fdr`` only).
+    testable : bool
+    reason : str or None
+    """
+
+    term: str
+    variable: str
+    in_model: bool
+    significant: bool
+    test: str | None
+    statistic: float | None
+    df: int | None
+    p: float | None
+    p_adjusted: float | None = None
+    testable: bool = True
+    reason: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "term": self.term,
+            "variable": self.variable,
+            "in_model": self.in_model,
+            "significant": self.significant,
+            "test": self.test,
+            "statistic": _num(self.statistic),
+            "df": self.df,
+            "p": _num(self.p),
+            "p_adjusted": _num(self.p_adjusted),
+            "testable": self.testable,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class StepSummary:
+    """One step of the stepwise path: which term entered or left, on which test."""
+
+    step: int
+    action: str
+    term: str
+    test: str
+    statistic: float
+    df: int
+    p: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "action": self.action,
+            "term": self.term,
+            "test": self.test,
+            "statistic": _num(self.statistic),
+            "df": self.df,
+            "p": _num(self.p),
+        }
+
+
+@dataclass(frozen=True)
+class OddsRatio:
+    """The odds ratio of one level against its reference, final model, with its interval.
+
+    ``ci_low``/``ci_high`` are the ``level`` (95%) interval: model-based (Wald) for
+    stepwise and full; for gee from the cluster-robust covariance and a t reference.
+    ``None`` where not estimable (e.g. quasi-complete separation).
+    """
+
+    term: str
+    level: str
+    reference: str | None
+    odds_ratio: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p: float | None
+    estimate: float | None
+    se: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "term": self.term,
+            "level": self.level,
+            "reference": self.reference,
+            "odds_ratio": _num(self.odds_ratio),
+            "ci_low": _num(self.ci_low),
+            "ci_high": _num(self.ci_high),
+            "p": _num(self.p),
+            "estimate": _num(self.estimate),
+            "se": _num(self.se),
+        }
 
 
 @dataclass(frozen=True)
 class ModelSummary:
-    """The model behind one table column's significance flags (for the appendix)."""
+    """The model behind one table column's significance flags, for disclosure.
+
+    One per (table, provider split, question) tested. Renderers (the model appendix in
+    HTML / PDF / XLSX, ``models.json``, the bulletin's methods annex) should read these
+    typed fields and :meth:`as_dict`, not ``result`` (kept for older readers).
+
+    Attributes
+    ----------
+    table, question, provider_split, item : str
+        Where the column is: table id, column question, ``"all"`` or a provider type,
+        and the framework item analysed.
+    method : str
+        The ``significance`` setting (``"stepwise"``, ``"full"``, ``"gee"``).
+    retained : tuple of str
+        Terms whose cells are shaded (after BH when ``fdr``), in the order tested.
+    result : dict
+        ``SignificanceResult.to_dict()`` of the engine (raw; prefer the fields below).
+    n_table : int
+        Cases in the table column: the applicable cases ("All cases" n of the split).
+    n_model : int
+        Cases in the model (after listwise deletion).
+    n_missing_subgroup : int
+        Cases left out of the model because a sub-group value is not recorded (listwise
+        deletion; they still count in "All cases" and in the rows they have a value for).
+        For example 289 of 3,209 for C3 needs_delivery on the 2018-19 synthetic round.
+    n_missing_cluster : int
+        Cases left out for a missing provider (gee only).
+    events : int or None
+        Cases with the event ("yes") in the model.
+    minus2ll, null_minus2ll : float or None
+        -2 log-likelihood of the final and the intercept-only model (case level).
+    steps : tuple of StepSummary
+        The stepwise path (empty for full / gee).
+    terms : tuple of TermSummary
+        Every sub-group variable of the table, in the model or not, tested or not.
+    odds_ratios : tuple of OddsRatio
+        Final model, one per non-reference level (no intercept).
+    ci_level : float
+        Confidence level of the odds-ratio intervals.
+    shading : ShadingRule or None
+        Method, test, level and BH family used for the shading.
+    n_clusters : int or None
+        Clusters used (gee).
+    warnings : tuple of str
+        Separation, few or unbalanced clusters, collinearity, why no model was fitted.
+    fitted : bool
+        False when no model could be fitted (no events, no non-events, too few cases).
+    """
 
     table: str
     question: str
@@ -32,6 +271,61 @@ class ModelSummary:
     method: str
     retained: tuple[str, ...]
     result: dict[str, Any]
+    n_table: int = 0
+    n_model: int = 0
+    n_missing_subgroup: int = 0
+    n_missing_cluster: int = 0
+    events: int | None = None
+    minus2ll: float | None = None
+    null_minus2ll: float | None = None
+    steps: tuple[StepSummary, ...] = ()
+    terms: tuple[TermSummary, ...] = ()
+    odds_ratios: tuple[OddsRatio, ...] = ()
+    ci_level: float = 0.95
+    shading: ShadingRule | None = None
+    n_clusters: int | None = None
+    warnings: tuple[str, ...] = field(default=())
+    fitted: bool = True
+
+    def term(self, name: str) -> TermSummary:
+        """The summary of sub-group variable ``name`` (its code)."""
+        for t in self.terms:
+            if t.term == name:
+                return t
+        raise KeyError(name)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form (no NaN): one entry of ``models.json``.
+
+        Examples
+        --------
+        >>> m = ModelSummary("C3", "needs_delivery", "all", "needs_delivery", "stepwise", (), {})
+        >>> sorted(m.as_dict())[:4]
+        ['ci_level', 'events', 'fitted', 'item']
+        """
+        return {
+            "table": self.table,
+            "question": self.question,
+            "provider_split": self.provider_split,
+            "item": self.item,
+            "method": self.method,
+            "fitted": self.fitted,
+            "n_table": self.n_table,
+            "n_model": self.n_model,
+            "n_missing_subgroup": self.n_missing_subgroup,
+            "n_missing_cluster": self.n_missing_cluster,
+            "events": self.events,
+            "minus2ll": _num(self.minus2ll),
+            "null_minus2ll": _num(self.null_minus2ll),
+            "n_clusters": self.n_clusters,
+            "retained": list(self.retained),
+            "steps": [s.as_dict() for s in self.steps],
+            "terms": [t.as_dict() for t in self.terms],
+            "odds_ratios": [o.as_dict() for o in self.odds_ratios],
+            "ci_level": self.ci_level,
+            "shading": None if self.shading is None else self.shading.as_dict(),
+            "warnings": list(self.warnings),
+        }
 
 
 def significance_for_tables(
@@ -44,9 +338,38 @@ def significance_for_tables(
     alpha: float,
     pin: float,
     pout: float,
-    progress=None,
+    fdr_family: str = "table",
+    progress: Any = None,
 ) -> tuple[pd.DataFrame, list[ModelSummary]]:
-    """Add ``significant``, ``p`` and ``p_adjusted`` columns to tidy table cells."""
+    """Add ``significant``, ``p`` and ``p_adjusted`` columns to tidy table cells.
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        Tidy cells of :func:`caseinspect.analysis.compute_tables`.
+    cases : pandas.DataFrame
+    framework : Framework
+    method : {"stepwise", "full", "gee", "none"}
+    fdr : bool
+        Shade on Benjamini-Hochberg adjusted p-values (``p_adjusted < alpha``).
+    alpha, pin, pout : float
+    fdr_family : {"table", "question", "all"}
+        The tests adjusted together: every test of one annex table (default), of one
+        table column, or of the whole report. Recorded in each summary's ``shading``.
+    progress : callable, optional
+        ``progress(done, total, label)``.
+
+    Returns
+    -------
+    cells : pandas.DataFrame
+    models : list of ModelSummary
+        One per (table, split, question) with an applicable case: see
+        :class:`ModelSummary` for the disclosure fields.
+    """
+    if fdr_family not in FDR_FAMILIES:
+        from ..errors import UsageError
+
+        raise UsageError(f"FDR family '{fdr_family}' is not one of {', '.join(FDR_FAMILIES)}.")
     cells = cells.copy()
     cells["significant"] = False
     cells["p"] = np.nan
@@ -64,6 +387,7 @@ def significance_for_tables(
             framework,
             method=method,
             fdr=fdr,
+            fdr_family=fdr_family,
             alpha=alpha,
             pin=pin,
             pout=pout,
@@ -71,12 +395,126 @@ def significance_for_tables(
         )
 
 
-def _significance(cells, cases, framework, *, method, fdr, alpha, pin, pout, progress):
+def shading_rule(
+    method: str, *, fdr: bool, fdr_family: str, alpha: float, pin: float, pout: float
+) -> ShadingRule:
+    """The :class:`ShadingRule` for a ``significance`` setting, with its description.
+
+    Examples
+    --------
+    >>> rule = shading_rule("full", fdr=True, fdr_family="table", alpha=0.05, pin=0.05, pout=0.1)
+    >>> rule.test, rule.fdr_family
+    ('lr', 'table')
+    """
+    family = {
+        "table": "all tests of the same table",
+        "question": "the tests of the same table column",
+        "all": "every test of the report",
+    }[fdr_family]
+    bh = f" Benjamini-Hochberg adjusted p < {alpha:g}, adjusting together {family}." if fdr else ""
+    if method == "stepwise":
+        text = (
+            "Shaded: sub-group variable retained in the final model of a forward stepwise "
+            f"logistic regression (entry by score test p < {pin:g}, removal by "
+            f"likelihood-ratio test p > {pout:g})."
+        )
+        if fdr:
+            text = (
+                "Shaded: forward stepwise logistic regression (entry by score test p < "
+                f"{pin:g}, removal by likelihood-ratio test p > {pout:g}); each variable's "
+                "final test (likelihood ratio if retained, score if not) with" + bh
+            )
+        return ShadingRule(
+            "stepwise",
+            "fstep-lr",
+            "score/lr",
+            alpha if fdr else pin,
+            pin,
+            pout,
+            fdr,
+            fdr_family if fdr else None,
+            None,
+            None,
+            text,
+        )
+    if method == "full":
+        text = (
+            "Shaded: likelihood-ratio test of the sub-group variable in a logistic regression "
+            "with every sub-group variable entered"
+            + (f", with{bh}" if fdr else f", p < {alpha:g}.")
+        )
+        return ShadingRule(
+            "full",
+            "enter",
+            "lr",
+            alpha,
+            None,
+            None,
+            fdr,
+            fdr_family if fdr else None,
+            None,
+            None,
+            text,
+        )
+    correction = "stata"
+    text = (
+        "Shaded: cluster-robust Wald test (clustered by provider; sandwich with Stata's "
+        "G/(G-1) factor, F(q, G-1) reference) of the sub-group variable in a logistic "
+        "regression with every sub-group variable entered"
+        + (f", with{bh}" if fdr else f", p < {alpha:g}.")
+    )
+    return ShadingRule(
+        "gee",
+        "enter",
+        "robust-wald",
+        alpha,
+        None,
+        None,
+        fdr,
+        fdr_family if fdr else None,
+        "provider",
+        correction,
+        text,
+    )
+
+
+@dataclass
+class _Column:
+    """One analysed table column, before BH decides its shading."""
+
+    table: str
+    question: str
+    split: str
+    item: str
+    terms: list[str]
+    result: Any  # caseinspect.stats.SignificanceResult or None (nothing testable)
+    n_table: int
+    n_missing_subgroup: int
+    n_missing_cluster: int
+    untestable: dict[str, str]
+
+
+def _significance(
+    cells: pd.DataFrame,
+    cases: pd.DataFrame,
+    framework: Framework,
+    *,
+    method: str,
+    fdr: bool,
+    fdr_family: str,
+    alpha: float,
+    pin: float,
+    pout: float,
+    progress: Any,
+) -> tuple[pd.DataFrame, list[ModelSummary]]:
     from ..stats import benjamini_hochberg, significance_table
 
+    rule = shading_rule(method, fdr=fdr, fdr_family=fdr_family, alpha=alpha, pin=pin, pout=pout)
     jobs = _jobs(framework, cases)
-    models: list[ModelSummary] = []
-    tests: list[tuple[str, str, str, str, float]] = []  # table, question, split, variable, p
+    columns_done: list[_Column] = []
+    # (column index, term, table, question, split, variable, p)
+    tests: list[tuple[int, str, str, str, str, str, float]] = []
+    masks: list[pd.Series] = []  # the cells each test shades
     total = sum(len(job[2]) for job in jobs)
     done = 0
     for spec, split, columns, terms, data in jobs:
@@ -88,28 +526,67 @@ def _significance(cells, cases, framework, *, method, fdr, alpha, pin, pout, pro
             for t in terms
         }
         usable = [t for t in terms if len(levels[t]) >= 2]
+        untestable = {
+            t: (
+                f"only one level ({levels[t][0]}) among the cases"
+                if levels[t]
+                else "no recorded value among the cases"
+            )
+            for t in terms
+            if t not in usable
+        }
         items = [c for c in columns if c.item in data.columns and data[c.item].ne("").any()]
-        if not usable or not items:
+        if not items:
             continue
-        keep = (
-            [c.item for c in items] + usable + (["provider"] if "provider" in data.columns else [])
-        )
+        keep = [c.item for c in items] + usable
+        keep += ["provider"] if "provider" in data.columns else []
         frame = data[keep].replace("", np.nan)
-        results = significance_table(
-            frame,
-            [c.item for c in items],
-            "yes",
-            usable,
-            levels={t: levels[t] for t in usable},
-            method="full" if method == "gee" else method,
-            cluster="provider" if method == "gee" else None,
-            pin=pin,
-            pout=pout,
-            alpha=alpha,
+        sub_missing = (
+            frame[usable].isna().any(axis=1).to_numpy()
+            if usable
+            else np.zeros(len(frame), dtype=bool)
+        )
+        cluster_missing = (
+            frame["provider"].isna().to_numpy()
+            if method == "gee" and "provider" in frame.columns
+            else np.zeros(len(frame), dtype=bool)
+        )
+        results = (
+            significance_table(
+                frame,
+                [c.item for c in items],
+                "yes",
+                usable,
+                levels={t: levels[t] for t in usable},
+                method="full" if method == "gee" else method,
+                cluster="provider" if method == "gee" else None,
+                pin=pin,
+                pout=pout,
+                alpha=alpha,
+            )
+            if usable
+            else {}
         )
         for column in items:
-            result = results[column.item]
-            retained = []
+            applicable = frame[column.item].notna().to_numpy()
+            index = len(columns_done)
+            result = results.get(column.item)
+            columns_done.append(
+                _Column(
+                    spec.id,
+                    column.question,
+                    split,
+                    column.item,
+                    list(terms),
+                    result,
+                    int(applicable.sum()),
+                    int((applicable & sub_missing).sum()),
+                    int((applicable & ~sub_missing & cluster_missing).sum()),
+                    untestable,
+                )
+            )
+            if result is None:
+                continue
             for term in result.terms:
                 variable = framework.profile_variable(term.term).table_variable
                 mask = _cell_mask(cells, spec.id, column.question, split, variable)
@@ -122,30 +599,148 @@ def _significance(cells, cases, framework, *, method, fdr, alpha, pin, pout, pro
                         & cells["variable"].eq("all")
                     )
                 if term.p is not None:
-                    tests.append((spec.id, column.question, split, variable, float(term.p)))
+                    tests.append(
+                        (index, term.term, spec.id, column.question, split, variable, float(term.p))
+                    )
+                    masks.append(mask)
                     cells.loc[mask, "p"] = float(term.p)
-                if term.retained:
-                    retained.append(term.term)
+                if term.retained and not fdr:
                     cells.loc[mask, "significant"] = True
-            models.append(
-                ModelSummary(
-                    spec.id,
-                    column.question,
-                    split,
-                    column.item,
-                    method,
-                    tuple(retained),
-                    result.to_dict(),
+    adjusted: dict[tuple[int, str], float] = {}
+    if fdr and tests:
+        families: dict[tuple[str, ...], list[int]] = {}
+        for i, (_, _, table, question, split, _, _) in enumerate(tests):
+            key = {"table": (table,), "question": (table, question, split), "all": ()}[fdr_family]
+            families.setdefault(key, []).append(i)
+        for members in families.values():
+            qs = benjamini_hochberg(np.array([tests[i][6] for i in members]))
+            for i, q in zip(members, qs, strict=True):
+                index, term_name, *_ = tests[i]
+                adjusted[(index, term_name)] = float(q)
+                mask = masks[i]
+                cells.loc[mask, "p_adjusted"] = float(q)
+                cells.loc[mask, "significant"] = bool(q < alpha)
+    models = [
+        _summary(framework, column, index, method, rule, fdr, alpha, adjusted)
+        for index, column in enumerate(columns_done)
+    ]
+    return cells, models
+
+
+def _summary(
+    framework: Framework,
+    column: _Column,
+    index: int,
+    method: str,
+    rule: ShadingRule,
+    fdr: bool,
+    alpha: float,
+    adjusted: dict[tuple[int, str], float],
+) -> ModelSummary:
+    result = column.result
+    model = None if result is None else result.model
+    flags = {} if result is None else {t.term: t for t in result.terms}
+    terms = []
+    for name in column.terms:
+        variable = framework.profile_variable(name).table_variable
+        flag = flags.get(name)
+        if flag is None or not flag.testable or flag.p is None:
+            reason = (
+                column.untestable.get(name)
+                or (None if flag is None else flag.reason)
+                or (
+                    "no model could be fitted"
+                    if model is None
+                    else "the test could not be computed"
                 )
             )
-    if fdr and tests:
-        adjusted = benjamini_hochberg(np.array([t[4] for t in tests]))
-        cells["significant"] = False
-        for (table, question, split, variable, _), q in zip(tests, adjusted, strict=True):
-            mask = _cell_mask(cells, table, question, split, variable)
-            cells.loc[mask, "p_adjusted"] = float(q)
-            cells.loc[mask, "significant"] = bool(q < alpha)
-    return cells, models
+            in_model = bool(model is not None and name in model.terms)
+            terms.append(
+                TermSummary(
+                    name,
+                    variable,
+                    in_model,
+                    False,
+                    None if flag is None else flag.test,
+                    None,
+                    None,
+                    None,
+                    None,
+                    False,
+                    reason,
+                )
+            )
+            continue
+        q = adjusted.get((index, name))
+        significant = (q is not None and q < alpha) if fdr else flag.retained
+        in_model = bool(model is not None and name in model.terms)
+        terms.append(
+            TermSummary(
+                name,
+                variable,
+                in_model,
+                bool(significant),
+                flag.test,
+                flag.statistic,
+                flag.df,
+                flag.p,
+                q,
+                True,
+                None,
+            )
+        )
+    steps: tuple[StepSummary, ...] = ()
+    odds: list[OddsRatio] = []
+    if model is not None:
+        steps = tuple(
+            StepSummary(s.step, s.action, s.term, s.test, s.statistic, s.df, s.p)
+            for s in model.steps
+        )
+        references = {c.name: c.reference for c in model.codings}
+        for c in model.coefficients:
+            if "[T." not in c.name:
+                continue
+            term_name, level = c.name[:-1].split("[T.", 1)
+            odds.append(
+                OddsRatio(
+                    term_name,
+                    level,
+                    references.get(term_name),
+                    c.odds_ratio,
+                    c.or_ci_low,
+                    c.or_ci_high,
+                    c.p,
+                    c.estimate,
+                    c.se,
+                )
+            )
+    n_model = 0 if result is None else result.n
+    return ModelSummary(
+        table=column.table,
+        question=column.question,
+        provider_split=column.split,
+        item=column.item,
+        method=method,
+        retained=tuple(t.term for t in terms if t.significant),
+        result={} if result is None else result.to_dict(),
+        n_table=column.n_table,
+        n_model=n_model
+        if model is not None
+        else column.n_table - column.n_missing_subgroup - column.n_missing_cluster,
+        n_missing_subgroup=column.n_missing_subgroup,
+        n_missing_cluster=column.n_missing_cluster,
+        events=None if model is None else model.n_events,
+        minus2ll=None if model is None else model.deviance,
+        null_minus2ll=None if model is None else model.null_deviance,
+        steps=steps,
+        terms=tuple(terms),
+        odds_ratios=tuple(odds),
+        ci_level=0.95,
+        shading=rule,
+        n_clusters=None if model is None else model.n_clusters,
+        warnings=() if result is None else tuple(result.warnings),
+        fitted=model is not None,
+    )
 
 
 def _jobs(framework: Framework, cases: pd.DataFrame) -> list:

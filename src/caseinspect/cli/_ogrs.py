@@ -10,8 +10,9 @@ import json
 from pathlib import Path
 
 import click
+import pandas as pd
 
-from ..errors import UsageError
+from ..errors import ExitCode, UsageError, ValidationError
 from ._common import (
     _DATE,
     _read_table,
@@ -50,7 +51,14 @@ from ._common import (
     "--json",
     "as_json",
     is_flag=True,
-    help='Print {"one_year": ..., "two_year": ..., "band": ...} (fractions, 4 dp).',
+    help='Print {"one_year": ..., "two_year": ..., "band": ...} (fractions, 4 dp unless --digits).',
+)
+@click.option(
+    "--digits",
+    type=click.IntRange(0, 17),
+    default=None,
+    help="Decimal places of the printed probabilities (display only; batch files are always "
+    "written at full precision).",
 )
 @click.option(
     "--batch",
@@ -65,6 +73,19 @@ from ._common import (
     default=None,
     help="With --batch: the CSV to write (input columns plus one_year, two_year, band).",
 )
+@click.option(
+    "--problems",
+    "problems_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --batch: where to write the rows that could not be scored, by row, column and "
+    "rule (default: OUT with '-problems.csv' in place of '.csv').",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="With --batch: all or nothing; any problem in any row and nothing is written.",
+)
 def ogrs3(
     sex,
     birth_date,
@@ -74,17 +95,24 @@ def ogrs3(
     previous_sanctions,
     offence,
     as_json,
+    digits,
     batch,
     out,
+    problems_path,
+    strict,
 ) -> int:
     """Likelihood of proven reoffending (OGRS3) within one and two years, and its band.
 
     Bands on the two-year probability: under 50% low, 50–74% medium, 75–89% high,
     90% and over very high. Ages are in completed years; the age band is taken at the
-    assessment date. Invalid input (dates out of order, first sanction under age 10,
-    unknown offence, negative count) is an error (exit 2).
+    assessment date. More than 50 previous sanctions count as 50, as in the Ministry of
+    Justice's reference calculation. Invalid input (dates out of order or implausible,
+    first sanction under age 10, unknown offence, negative count) is reported by column
+    and rule (exit 1). With --batch every valid row is scored and written at full
+    precision; the other rows are listed in a problems file (exit 1), or, with --strict,
+    nothing is written.
     """
-    from ..ogrs import Ogrs3Input, score_table
+    from ..ogrs import Ogrs3Input, score_batch
     from ..ogrs import ogrs3 as score
 
     single = {
@@ -102,12 +130,35 @@ def ogrs3(
             raise UsageError(f"--batch reads everything from the file; drop {', '.join(given)}.")
         if out is None:
             raise UsageError("--batch needs --out for the results file.")
-        result = score_table(_read_table(batch), source=str(batch))
-        _write_csv(result, out)
-        click.echo(f"Scored {len(result)} rows; wrote {out}.")
-        return 0
-    if out is not None:
-        raise UsageError("--out is only used with --batch.")
+        if digits is not None:
+            raise UsageError(
+                "--digits only changes what is printed; batch files are written at full precision."
+            )
+        result = score_batch(_read_table(batch), source=str(batch))
+        if result.problems and strict:
+            raise ValidationError(
+                list(result.problems),
+                hint="without --strict the valid rows "
+                "are scored and the others listed in a problems file",
+            )
+        _write_csv(result.table, out)
+        click.echo(f"Scored {result.n_scored} of {len(result.table)} rows; wrote {out}.")
+        if not result.problems:
+            return 0
+        where = problems_path or out.with_name(f"{out.stem}-problems.csv")
+        _write_csv(pd.DataFrame([p.as_dict() for p in result.problems]), where)
+        click.echo(
+            f"{result.n_refused} row(s) not scored ({len(result.problems)} problem(s)); "
+            f"listed in {where}:",
+            err=True,
+        )
+        for problem in result.problems[:20]:
+            click.echo(f"  {problem}", err=True)
+        if len(result.problems) > 20:
+            click.echo(f"  ... and {len(result.problems) - 20} more in {where}", err=True)
+        return int(ExitCode.PROBLEMS)
+    if out is not None or problems_path is not None or strict:
+        raise UsageError("--out, --problems and --strict are only used with --batch.")
     missing = [name for name, value in single.items() if value is None]
     if missing:
         raise UsageError(
@@ -115,21 +166,22 @@ def ogrs3(
             hint="give every option for one person, or --batch IN.csv --out OUT.csv",
         )
     values = Ogrs3Input(
-        sex=sex.strip().lower(),
+        sex=sex,
         birth_date=birth_date.date(),
         conviction_date=conviction_date.date(),
         first_sanction_date=first_sanction_date.date(),
         assessment_date=assessment_date.date(),
         previous_sanctions=previous_sanctions,
-        offence=offence.strip().lower(),
+        offence=offence,
     )
     result = score(values)
     if as_json:
-        click.echo(json.dumps(result.as_dict()))
+        click.echo(json.dumps(result.as_dict(4 if digits is None else digits)))
         return 0
+    places = 0 if digits is None else max(digits - 2, 0)
     click.echo(
-        f"OGRS3: {result.one_year:.0%} within one year, {result.two_year:.0%} within two "
-        f"years — {result.band} likelihood of reoffending."
+        f"OGRS3: {result.one_year:.{places}%} within one year, {result.two_year:.{places}%} "
+        f"within two years — {result.band} likelihood of reoffending."
     )
     click.echo(
         f"  Age {result.age_at_assessment} at assessment (band {result.age_band}), "

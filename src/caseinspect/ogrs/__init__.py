@@ -6,21 +6,34 @@ likelihood-of-reoffending band used in the case profile. The coefficients are da
 (``ogrs3.yaml``), with their provenance.
 """
 
-from ._batch import BATCH_COLUMNS, RESULT_COLUMNS, score_table
+from ._batch import BATCH_COLUMNS, RESULT_COLUMNS, Ogrs3Batch, score_batch, score_table
 from ._coefficients import Ogrs3Band, Ogrs3Coefficients, load_coefficients
-from ._score import Ogrs3Input, Ogrs3Result, band_for, check_input, completed_years, ogrs3
+from ._score import (
+    Ogrs3Input,
+    Ogrs3Result,
+    band_for,
+    check_fields,
+    check_input,
+    completed_years,
+    ogrs3,
+    suggestion,
+)
 
 __all__ = [
     "BATCH_COLUMNS",
     "RESULT_COLUMNS",
     "Ogrs3Band",
+    "Ogrs3Batch",
     "Ogrs3Coefficients",
     "Ogrs3Input",
     "Ogrs3Result",
     "band_for",
+    "check_fields",
     "check_input",
     "completed_years",
     "load_coefficients",
     "ogrs3",
+    "score_batch",
     "score_table",
+    "suggestion",
 ]

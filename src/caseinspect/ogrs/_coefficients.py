@@ -51,6 +51,12 @@ class Ogrs3Coefficients:
         Bands on the two-year percentage, ascending by ``min_pct``.
     source : str
         Bibliographic source of the model.
+    previous_sanctions_cap : int
+        The most previous sanctions the reference calculation counts (50): a longer
+        record scores as if it had this many.
+    earliest_birth_year, max_previous_sanctions : int
+        Plausibility limits: a birth year before ``earliest_birth_year`` or more than
+        ``max_previous_sanctions`` previous sanctions is refused as a likely typing error.
     """
 
     intercept_one_year: float
@@ -63,6 +69,9 @@ class Ogrs3Coefficients:
     offence: dict[str, float]
     bands: tuple[Ogrs3Band, ...]
     source: str
+    previous_sanctions_cap: int = 50
+    earliest_birth_year: int = 1900
+    max_previous_sanctions: int = 200
 
     @property
     def offence_categories(self) -> tuple[str, ...]:
@@ -168,6 +177,9 @@ def _load(path: Path) -> Ogrs3Coefficients:
     offence = get("offence", dict)
     bands = get("bands", list)
     source = get("source", str)
+    cap = get("previous_sanctions_cap", int)
+    earliest = get("plausibility.earliest_birth_year", int)
+    most = get("plausibility.max_previous_sanctions", int)
 
     if bands_lower is not None:
         ok = all(isinstance(b, int) and not isinstance(b, bool) for b in bands_lower)
@@ -258,6 +270,9 @@ def _load(path: Path) -> Ogrs3Coefficients:
         offence={str(k): float(v) for k, v in offence.items()},
         bands=tuple(parsed_bands),
         source=" ".join(source.split()),
+        previous_sanctions_cap=int(cap),
+        earliest_birth_year=int(earliest),
+        max_previous_sanctions=int(most),
     )
 
 
@@ -268,4 +283,10 @@ def _is_number(value: object) -> bool:
 def _kind_name(kind: type | tuple[type, ...]) -> str:
     if kind == (int, float):
         return "a number"
-    return {list: "a list", dict: "a mapping", str: "text"}.get(kind, str(kind))
+    names: dict[object, str] = {
+        list: "a list",
+        dict: "a mapping",
+        str: "text",
+        int: "a whole number",
+    }
+    return names.get(kind, str(kind))

@@ -9,7 +9,16 @@ from datetime import date
 from ..errors import Problem, ValidationError
 from ._coefficients import Ogrs3Coefficients, load_coefficients
 
-__all__ = ["Ogrs3Input", "Ogrs3Result", "band_for", "check_input", "completed_years", "ogrs3"]
+__all__ = [
+    "Ogrs3Input",
+    "Ogrs3Result",
+    "band_for",
+    "check_fields",
+    "check_input",
+    "completed_years",
+    "ogrs3",
+    "suggestion",
+]
 
 SEXES = ("male", "female")
 MIN_AGE_AT_FIRST_SANCTION = 10  # the age of criminal responsibility in England and Wales
@@ -100,6 +109,7 @@ def check_input(
     *,
     source: str = "OGRS3 input",
     row: int | None = None,
+    today: date | None = None,
 ) -> list[Problem]:
     """List every rule the input breaks (empty if it can be scored).
 
@@ -107,9 +117,13 @@ def check_input(
     ----------
     values : Ogrs3Input
     coefficients : Ogrs3Coefficients, optional
-        Defaults to the shipped coefficients (their offence categories are the valid ones).
+        Defaults to the shipped coefficients (their offence categories are the valid ones,
+        and their plausibility limits apply).
     source, row : str, int
         Where the values came from, for the messages.
+    today : datetime.date, optional
+        The date after which a birth, conviction or first sanction is in the future
+        (default: the computer's date).
 
     Returns
     -------
@@ -117,63 +131,161 @@ def check_input(
     """
     c = coefficients or load_coefficients()
     problems: list[Problem] = []
+    k = values.previous_sanctions
+    if not isinstance(k, int) or isinstance(k, bool):
+        problems.append(
+            Problem(
+                source,
+                row,
+                "previous_sanctions",
+                str(k),
+                "not-a-whole-number",
+                f"'{k}' is not a whole number.",
+            )
+        )
+    dates: dict[str, date | None] = {}
+    for name in _DATE_FIELDS:
+        value = getattr(values, name)
+        if isinstance(value, date):
+            dates[name] = value
+        else:
+            dates[name] = None
+            problems.append(
+                Problem(source, row, name, str(value), "bad-date", f"'{value}' is not a date.")
+            )
+    fields: dict[str, object] = {
+        "sex": values.sex,
+        "offence": values.offence,
+        "previous_sanctions": k if isinstance(k, int) and not isinstance(k, bool) else None,
+        **dates,
+    }
+    return problems + check_fields(fields, c, source=source, row=row, today=today)
+
+
+_DATE_FIELDS = ("birth_date", "conviction_date", "first_sanction_date", "assessment_date")
+
+
+def check_fields(
+    fields: dict[str, object],
+    coefficients: Ogrs3Coefficients | None = None,
+    *,
+    source: str = "OGRS3 input",
+    row: int | None = None,
+    today: date | None = None,
+) -> list[Problem]:
+    """The rules of :func:`check_input` over whichever fields could be read.
+
+    A field that is missing from ``fields`` or ``None`` (it could not be parsed, and that
+    problem is reported elsewhere) is skipped, together with the rules that need it, so a
+    parse error never hides the row's other problems.
+
+    Parameters
+    ----------
+    fields : dict
+        ``sex`` and ``offence`` (str), ``previous_sanctions`` (int) and the four dates
+        (:class:`datetime.date`), each possibly ``None``.
+    coefficients : Ogrs3Coefficients, optional
+    source, row : str, int
+    today : datetime.date, optional
+
+    Returns
+    -------
+    list of Problem
+    """
+    c = coefficients or load_coefficients()
+    today = today or date.today()
+    problems: list[Problem] = []
 
     def bad(column: str, value: object, rule: str, message: str) -> None:
         problems.append(Problem(source, row, column, str(value), rule, message))
 
-    if values.sex not in SEXES:
-        bad("sex", values.sex, "unknown-sex", f"'{values.sex}' is not one of {', '.join(SEXES)}.")
-    if values.offence not in c.offence:
+    sex, offence = fields.get("sex"), fields.get("offence")
+    if isinstance(sex, str) and sex not in SEXES:
+        bad(
+            "sex",
+            sex,
+            "unknown-sex",
+            f"'{sex}' is not one of {', '.join(SEXES)}{suggestion(sex, SEXES)}.",
+        )
+    if isinstance(offence, str) and offence not in c.offence:
         bad(
             "offence",
-            values.offence,
+            offence,
             "unknown-offence",
-            f"'{values.offence}' is not an OGRS3 offence category; use one of "
+            f"'{offence}' is not an OGRS3 offence category"
+            f"{suggestion(offence, c.offence_categories)}; use one of "
             f"{', '.join(c.offence_categories)}.",
         )
-    k = values.previous_sanctions
-    if not isinstance(k, int) or isinstance(k, bool):
-        bad("previous_sanctions", k, "not-a-whole-number", f"'{k}' is not a whole number.")
-    elif k < 0:
+    k = fields.get("previous_sanctions")
+    if isinstance(k, int):
+        if k < 0:
+            bad(
+                "previous_sanctions",
+                k,
+                "negative-sanctions",
+                f"{k} previous sanctions: the number cannot be negative.",
+            )
+        elif k > c.max_previous_sanctions:
+            bad(
+                "previous_sanctions",
+                k,
+                "implausible-sanctions",
+                f"{k} previous sanctions is more than {c.max_previous_sanctions}; check the "
+                "count (the score counts at most "
+                f"{c.previous_sanctions_cap}).",
+            )
+    birth = _as_date(fields.get("birth_date"))
+    first = _as_date(fields.get("first_sanction_date"))
+    conviction = _as_date(fields.get("conviction_date"))
+    assessment = _as_date(fields.get("assessment_date"))
+    if birth is not None and birth.year < c.earliest_birth_year:
         bad(
-            "previous_sanctions",
-            k,
-            "negative-sanctions",
-            f"{k} previous sanctions: the number cannot be negative.",
+            "birth_date",
+            birth.isoformat(),
+            "implausible-birth-date",
+            f"born on {birth}, before {c.earliest_birth_year}: check the year.",
         )
-
-    dates = ("birth_date", "conviction_date", "first_sanction_date", "assessment_date")
-    not_dates = [name for name in dates if not isinstance(getattr(values, name), date)]
-    for name in not_dates:
-        bad(name, getattr(values, name), "bad-date", f"'{getattr(values, name)}' is not a date.")
-    if not_dates:
-        return problems
-    birth, first = values.birth_date, values.first_sanction_date
-    conviction, assessment = values.conviction_date, values.assessment_date
-    age_first = completed_years(birth, first)
-    if age_first < MIN_AGE_AT_FIRST_SANCTION:
-        bad(
-            "first_sanction_date",
-            first.isoformat(),
-            "first-sanction-under-10",
-            f"first sanction on {first} is at age {age_first} (born {birth}); "
-            f"a sanction needs age {MIN_AGE_AT_FIRST_SANCTION} or over.",
-        )
-    if first > conviction:
+    for name, when in (
+        ("birth_date", birth),
+        ("conviction_date", conviction),
+        ("first_sanction_date", first),
+    ):
+        if when is not None and when > today:
+            bad(name, when.isoformat(), "date-in-future", f"{when} is after today ({today}).")
+    if assessment is not None:
+        for name, when in (("birth_date", birth), ("first_sanction_date", first)):
+            if when is not None and when > assessment:
+                bad(
+                    name,
+                    when.isoformat(),
+                    "after-assessment",
+                    f"{when} is after the assessment date {assessment}.",
+                )
+    if birth is not None and first is not None:
+        age_first = completed_years(birth, first)
+        if age_first < MIN_AGE_AT_FIRST_SANCTION:
+            bad(
+                "first_sanction_date",
+                first.isoformat(),
+                "first-sanction-under-10",
+                f"first sanction on {first} is at age {age_first} (born {birth}); "
+                f"a sanction needs age {MIN_AGE_AT_FIRST_SANCTION} or over.",
+            )
+    if first is not None and conviction is not None and first > conviction:
         bad(
             "first_sanction_date",
             first.isoformat(),
             "first-sanction-after-conviction",
             f"first sanction on {first} is after the current conviction on {conviction}.",
         )
-    if conviction > assessment:
+    if conviction is not None and assessment is not None and conviction > assessment:
         bad(
             "assessment_date",
             assessment.isoformat(),
             "assessment-before-conviction",
             f"assessment on {assessment} is before the current conviction on {conviction}.",
         )
-    if isinstance(k, int) and k == 0 and first < conviction:
+    if k == 0 and first is not None and conviction is not None and first < conviction:
         bad(
             "first_sanction_date",
             first.isoformat(),
@@ -184,7 +296,42 @@ def check_input(
     return problems
 
 
-def ogrs3(values: Ogrs3Input, coefficients: Ogrs3Coefficients | None = None) -> Ogrs3Result:
+def _as_date(value: object) -> date | None:
+    return value if isinstance(value, date) else None
+
+
+def suggestion(value: str, choices: tuple[str, ...] | list[str]) -> str:
+    """`` (did you mean 'x'?)`` when ``value`` is a choice in another spelling, else ``''``.
+
+    Other spellings are reported, never silently accepted: capitals, surrounding spaces,
+    full-width characters (Unicode NFKC), or a close match.
+
+    Examples
+    --------
+    >>> suggestion("MALE ", ("male", "female"))
+    " (did you mean 'male'?)"
+    >>> suggestion("Fraud-Forgery", ("fraud-forgery", "other"))
+    " (did you mean 'fraud-forgery'?)"
+    >>> suggestion("zzz", ("male", "female"))
+    ''
+    """
+    import difflib
+    import unicodedata
+
+    folded = {c.lower(): c for c in choices}
+    key = unicodedata.normalize("NFKC", value).strip().lower()
+    if key in folded and folded[key] != value:
+        return f" (did you mean '{folded[key]}'?)"
+    close = difflib.get_close_matches(key, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close and close[0] != value else ""
+
+
+def ogrs3(
+    values: Ogrs3Input,
+    coefficients: Ogrs3Coefficients | None = None,
+    *,
+    today: date | None = None,
+) -> Ogrs3Result:
     """Score one person with OGRS3.
 
     Parameters
@@ -192,10 +339,13 @@ def ogrs3(values: Ogrs3Input, coefficients: Ogrs3Coefficients | None = None) -> 
     values : Ogrs3Input
     coefficients : Ogrs3Coefficients, optional
         Defaults to the shipped ``ogrs3.yaml``.
+    today : datetime.date, optional
+        For the "date in the future" rule (default: the computer's date).
 
     Returns
     -------
     Ogrs3Result
+        More than 50 previous sanctions score as 50, as in the reference calculation.
 
     Raises
     ------
@@ -214,7 +364,7 @@ def ogrs3(values: Ogrs3Input, coefficients: Ogrs3Coefficients | None = None) -> 
     {'one_year': 0.0832, 'two_year': 0.1571, 'band': 'low'}
     """
     c = coefficients or load_coefficients()
-    problems = check_input(values, c)
+    problems = check_input(values, c, today=today)
     if problems:
         raise ValidationError(problems)
     return _score(values, c)
@@ -225,7 +375,9 @@ def _score(values: Ogrs3Input, c: Ogrs3Coefficients) -> Ogrs3Result:
     age_now = completed_years(values.birth_date, values.assessment_date)
     age_conviction = completed_years(values.birth_date, values.conviction_date)
     age_first = completed_years(values.birth_date, values.first_sanction_date)
-    k = values.previous_sanctions
+    # The reference calculation counts at most ``previous_sanctions_cap`` (50) previous
+    # sanctions; the first/repeat weight only asks whether there was any.
+    k = min(values.previous_sanctions, c.previous_sanctions_cap)
     # The Copas rate: sanctions per year of criminal career, with 10 years' smoothing.
     copas_rate = math.log((k + 1) / (10 + age_conviction - age_first))
     x = (

@@ -82,6 +82,11 @@ class TermTest:
     ratio test, a Wald test for ``fstep-wald``, a cluster-robust Wald test when clustered);
     for a term left out it is the test of adding it (the score test, or a cluster-robust
     Wald test when clustered) -- SPSS's "Variables not in the Equation".
+
+    ``testable`` is false when the test cannot be computed at all (for example every
+    column of the term is already spanned by the model, or every case it would add
+    information on has a fitted probability of 0 or 1); then ``statistic`` and ``p`` are
+    NaN, ``df`` is 0 and ``reason`` says why. A failed test is never reported as p = 1.
     """
 
     term: str
@@ -90,6 +95,8 @@ class TermTest:
     statistic: float
     df: int
     p: float
+    testable: bool = True
+    reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -99,6 +106,8 @@ class TermTest:
             "statistic": _num(self.statistic),
             "df": self.df,
             "p": _num(self.p),
+            "testable": self.testable,
+            "reason": self.reason,
         }
 
 
@@ -288,6 +297,10 @@ class TermSignificance:
         Which test ``p`` comes from (``"lr"``, ``"score"``, ``"robust-wald"``).
     statistic : float or None
     df : int or None
+    testable : bool
+        False when the term could not be tested (``p`` is then ``None``); ``reason``
+        says why (one level only among the cases, or the test itself cannot be computed).
+    reason : str or None
     """
 
     term: str
@@ -296,6 +309,8 @@ class TermSignificance:
     test: str | None = None
     statistic: float | None = None
     df: int | None = None
+    testable: bool = True
+    reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -305,6 +320,8 @@ class TermSignificance:
             "test": self.test,
             "statistic": _num(self.statistic),
             "df": self.df,
+            "testable": self.testable,
+            "reason": self.reason,
         }
 
 

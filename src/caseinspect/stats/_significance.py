@@ -205,7 +205,16 @@ def _flags(
     for term in terms:
         t = tests.get(term)
         if t is None:  # a term with a single level among the cases: nothing to test
-            flags.append(TermSignificance(term, False, None))
+            flags.append(
+                TermSignificance(
+                    term, False, None, testable=False, reason="only one level among the cases"
+                )
+            )
+            continue
+        if not t.testable:
+            flags.append(
+                TermSignificance(term, t.in_model, None, t.test, None, None, False, t.reason)
+            )
             continue
         retained = t.in_model if method == "stepwise" else bool(np.isfinite(t.p) and t.p < alpha)
         flags.append(TermSignificance(term, retained, t.p, t.test, t.statistic, t.df))
