@@ -73,3 +73,52 @@ def test_export_usage_errors(data_dir, tmp_path, capsys):
         capsys,
     )
     assert code == 2 and "use it with --db" in err
+
+
+def test_export_out_equal_to_its_input_is_refused(data_dir, tmp_path, capsys):
+    # Issue #13: `export --out` equal to its own input silently overwrote the input.
+    src = tmp_path / "cases.csv"
+    src.write_bytes((data_dir / "hmip_small.csv").read_bytes())
+    before = src.read_bytes()
+    for out in (str(src), str(tmp_path / "." / "cases.csv")):
+        code, _, err = run(["export", str(src), "--framework", "hmip-2018", "--out", out], capsys)
+        assert code == 2 and "is the input file itself" in err
+    assert src.read_bytes() == before
+
+
+def test_export_csv_neutralises_formulas(data_dir, tmp_path, capsys):
+    # Issue #13, defect 4: a rationale beginning '=' came out raw in export --out x.csv.
+    src = tmp_path / "cases.csv"
+    table = pd.read_csv(data_dir / "hmip_small.csv", dtype=str, keep_default_na=False)
+    column = next(c for c in table.columns if c.endswith("__rationale"))
+    table.loc[0, column] = "=cmd|' /C calc'!A0"
+    table.to_csv(src, index=False)
+    out = tmp_path / "x.csv"
+    code, _, _ = run(["export", str(src), "--framework", "hmip-2018", "--out", str(out)], capsys)
+    assert code == 0
+    assert "\"'=cmd|' /C calc'!A0\"" in out.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "sav", "dta"])
+def test_exports_are_byte_identical_for_the_same_input(
+    data_dir, tmp_path, capsys, fmt, monkeypatch
+):
+    # Issue #13: .xlsx, .sav and .dta differed on every run because of write timestamps.
+    import time
+
+    outs = []
+    for name in ("a", "b"):
+        out = tmp_path / f"{name}.{fmt}"
+        assert (
+            main(["export", str(data_dir / "hmip_small.csv"), "-f", "hmip-2018", "-o", str(out)])
+            == 0
+        )
+        outs.append(out.read_bytes())
+        time.sleep(1.1)
+    assert outs[0] == outs[1]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1551434400")
+    out = tmp_path / f"c.{fmt}"
+    assert (
+        main(["export", str(data_dir / "hmip_small.csv"), "-f", "hmip-2018", "-o", str(out)]) == 0
+    )
+    assert out.read_bytes() != outs[0]

@@ -24,12 +24,19 @@ def test_success_renames_onto_the_final_name(tmp_path) -> None:
 def test_full_disk_leaves_no_file_and_keeps_the_previous_one(tmp_path) -> None:
     final = tmp_path / "a.csv"
     final.write_text("previous\n")
-    with pytest.raises(OSError) as info, atomic_output(final) as tmp:
+    with pytest.raises(OutputError, match="a.csv: No space left") as info, atomic_output(final) as tmp:
         tmp.write_text("half a ro")
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp))
-    assert info.value.errno == errno.ENOSPC
+    assert info.value.__cause__.errno == errno.ENOSPC
     assert final.read_text() == "previous\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv"]
+
+
+def test_other_errors_pass_through_unchanged(tmp_path) -> None:
+    with pytest.raises(KeyError), atomic_output(tmp_path / "a.csv") as tmp:
+        tmp.write_text("x")
+        raise KeyError("bug")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_missing_folder_is_an_output_error_naming_it(tmp_path) -> None:
@@ -53,3 +60,29 @@ def test_permissions_are_those_of_a_plain_file(tmp_path) -> None:
     write_bytes_atomic(tmp_path / "a", b"x")
     (tmp_path / "b").write_bytes(b"x")
     assert (tmp_path / "a").stat().st_mode == (tmp_path / "b").stat().st_mode
+
+
+def test_a_set_of_outputs_is_renamed_in_order_provenance_last(tmp_path, monkeypatch) -> None:
+    from caseinspect.outputs import _atomic, atomic_outputs
+
+    renamed: list[str] = []
+    real = _atomic.os.replace
+
+    def spy(src, dst):
+        renamed.append(os.path.basename(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(_atomic.os, "replace", spy)
+    with atomic_outputs([tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "p.json"]) as tmps:
+        for tmp in tmps:
+            tmp.write_text("x")
+    assert renamed == ["a.csv", "b.csv", "p.json"]
+
+
+def test_a_failed_set_leaves_none_of_its_files(tmp_path) -> None:
+    from caseinspect.outputs import atomic_outputs
+
+    with pytest.raises(OutputError), atomic_outputs([tmp_path / "a.csv", tmp_path / "p.json"]) as t:
+        t[0].write_text("complete")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert list(tmp_path.iterdir()) == []

@@ -100,3 +100,38 @@ def test_framework_without_ratings_is_a_usage_error(tmp_path, capsys):
         main(["ratings", str(cases), "--framework", "qi-2016", "--out", str(tmp_path / "o")]) == 2
     )
     assert "no ratings rules" in capsys.readouterr().err
+
+
+def test_ratings_on_a_full_disk_leaves_no_overall_csv(fw, tmp_path, capsys, monkeypatch):
+    # Issue #13, defect 5: an empty overall.csv was left behind on a full disk.
+    import errno
+    from pathlib import Path
+
+    rows = provider_cases(fw, "Wessex", "CRC")
+    cases = tmp_path / "cases.csv"
+    write_case_file(fw, cases, rows)
+    pd.DataFrame(judgements(fw, "Wessex", "CRC")).to_csv(tmp_path / "j.csv", index=False)
+    real = Path.write_bytes
+
+    def write_bytes(self, data):
+        if self.name.startswith(".overall.csv"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    out = tmp_path / "out"
+    code = main(
+        [
+            "ratings",
+            str(cases),
+            "--framework",
+            fw.id,
+            "--domain-one",
+            str(tmp_path / "j.csv"),
+            "--out",
+            str(out),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "No space left on device" in err and str(out) in err
+    assert list(out.iterdir()) == []

@@ -103,3 +103,60 @@ def test_size_and_margin_together_is_a_usage_error(tmp_path, capsys):
     src = write_list(tmp_path, population(STRATA_EXAMPLE))
     code, _ = run_draw(tmp_path, src, "x", extra=["--size", "10", "--margin", "0.1"])
     assert code == 2
+
+
+# --- issue #13: outputs -------------------------------------------------------------------
+def _full_disk_after(monkeypatch, writes_before_failure: int):
+    """Make the n-th bytes write in the output package fail with ENOSPC, mid-file."""
+    import errno
+    from pathlib import Path
+
+    real = Path.write_bytes
+    calls = {"n": 0}
+
+    def write_bytes(self, data):
+        calls["n"] += 1
+        if calls["n"] > writes_before_failure:
+            real(self, data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+
+
+def test_draw_on_a_full_disk_exits_2_and_leaves_no_file(tmp_path, capsys, monkeypatch):
+    src = write_list(tmp_path, population(STRATA_EXAMPLE, officers=7, offices=3))
+    (tmp_path / "a").mkdir()
+    _full_disk_after(monkeypatch, 2)
+    code, out = run_draw(tmp_path, src, "a")
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"cannot write {out}: No space left on device" in err
+    assert "Traceback" not in err
+    assert list((tmp_path / "a").iterdir()) == []
+
+
+def test_draw_neutralises_formulas_in_pass_through_columns(tmp_path, capsys):
+    frame = population(STRATA_EXAMPLE, officers=7, offices=3)
+    frame["note"] = "=HYPERLINK(\"http://x\",\"y\")"
+    src = write_list(tmp_path, frame)
+    code, out = run_draw(tmp_path, src, "a")
+    assert code == 0
+    text = out.read_text()
+    assert "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" in text
+    assert ",=HYPERLINK" not in text
+
+
+def test_draw_writes_provenance_last(tmp_path, capsys, monkeypatch):
+    import os
+
+    from caseinspect.outputs import _atomic
+
+    renamed = []
+    real = _atomic.os.replace
+    monkeypatch.setattr(
+        _atomic.os, "replace", lambda a, b: (renamed.append(os.path.basename(b)), real(a, b))
+    )
+    src = write_list(tmp_path, population(STRATA_EXAMPLE, officers=7, offices=3))
+    code, _ = run_draw(tmp_path, src, "a")
+    assert code == 0 and renamed[-1] == "sample.provenance.json" and len(renamed) == 6

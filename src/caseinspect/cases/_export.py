@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import tempfile
 import textwrap
-import uuid
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +20,13 @@ import pandas as pd
 from .. import __version__
 from ..errors import UsageError
 from ..framework import Framework
+from ..outputs import (
+    atomic_output,
+    csv_bytes,
+    fixed_readstat_dates,
+    fixed_xlsx_dates,
+    output_timestamp,
+)
 from ._fingerprint import fingerprint_cases
 from ._variables import EXPORT_FORMATS, ExportVariable, check_format, coded_frame, export_variables
 
@@ -73,7 +79,10 @@ def export_cases(
     Notes
     -----
     * **CSV**: UTF-8 with a byte-order mark (Excel opens it as UTF-8), ``\\n`` line ends,
-      the values exactly as in ``frame``. **XLSX**: a ``cases`` sheet (values as text;
+      the values as in ``frame`` except that a text cell beginning with ``=``, ``+``,
+      ``-``, ``@``, a tab or a carriage return is written with a leading ``'`` (OWASP's
+      CSV-injection rule; see :func:`caseinspect.outputs.write_csv`): it is made for
+      people opening it in a spreadsheet. XLSX and Parquet keep every value exactly. **XLSX**: a ``cases`` sheet (values as text;
       a value starting with ``=`` is text, never a formula), a ``variables`` sheet (column,
       label, question, value labels) and a ``provenance`` sheet. **Parquet**: string
       columns; labels and provenance as JSON under the schema metadata key
@@ -117,16 +126,12 @@ def export_cases(
     info = _provenance(frame, framework, provenance)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the target, then renamed over it: a failed export leaves no partial file.
-    tmp = path.parent / f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part"
-    try:
+    with atomic_output(path) as tmp:
         if fmt in ("sav", "dta"):
             _write_readstat(frame, framework, str(tmp), fmt, info, source=str(path))
+            tmp.write_bytes(fixed_readstat_dates(tmp.read_bytes(), fmt, _stamp(provenance)))
         else:
-            with open(tmp, "xb") as handle:
-                handle.write(_plain_bytes(frame, framework, fmt, info))
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+            tmp.write_bytes(_plain_bytes(frame, framework, fmt, info, _stamp(provenance)))
     return path
 
 
@@ -166,11 +171,16 @@ def export_cases_bytes(
     fmt = check_format(format)
     info = _provenance(frame, framework, provenance)
     if fmt not in ("sav", "dta"):
-        return _plain_bytes(frame, framework, fmt, info)
+        return _plain_bytes(frame, framework, fmt, info, _stamp(provenance))
     with tempfile.TemporaryDirectory(prefix="caseinspect-export-") as tmp:
         path = Path(tmp) / f"cases.{fmt}"
         _write_readstat(frame, framework, str(path), fmt, info, source=f"cases.{fmt}")
-        return path.read_bytes()
+        return fixed_readstat_dates(path.read_bytes(), fmt, _stamp(provenance))
+
+
+def _stamp(provenance: Mapping[str, object] | None) -> datetime:
+    """The file's creation time: the provenance's ``created``, SOURCE_DATE_EPOCH, or fixed."""
+    return output_timestamp(provenance)
 
 
 def _provenance(
@@ -188,14 +198,19 @@ def _provenance(
 
 
 def _plain_bytes(
-    frame: pd.DataFrame, framework: Framework, fmt: str, provenance: dict[str, str]
+    frame: pd.DataFrame,
+    framework: Framework,
+    fmt: str,
+    provenance: dict[str, str],
+    when: datetime,
 ) -> bytes:
     table = frame.reset_index(drop=True)
     if fmt == "csv":
-        return table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+        # A CSV export is made for spreadsheet users: formula-like cells are neutralised.
+        return csv_bytes(table, neutralise=True, bom=True)
     variables = export_variables(table, framework, fmt)
     if fmt == "xlsx":
-        return _xlsx(table, variables, provenance)
+        return fixed_xlsx_dates(_xlsx(table, variables, provenance), when)
     return _parquet(table, variables, provenance)
 
 

@@ -60,6 +60,11 @@ def export(
         )
     if inspections and db_url is None:
         raise UsageError("--inspection selects stored cases; use it with --db")
+    if file is not None and _same_file(file, out):
+        raise UsageError(
+            f"--out {out} is the input file itself; the export would overwrite it",
+            hint="write the export to a new file name",
+        )
     if file is not None:
         frame = load_cases(file, framework)
         source = file
@@ -77,6 +82,14 @@ def export(
         + "."
     )
     return 0
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether two paths name the same file (also through links or another spelling)."""
+    pa, pb = Path(a), Path(b)
+    if pa.exists() and pb.exists():
+        return pa.samefile(pb)
+    return pa.resolve() == pb.resolve()
 
 
 def _stored_cases(db_url: str, framework_id: str, inspections: tuple[str, ...]):

@@ -18,15 +18,21 @@ The web application's CSV downloads use :func:`neutralise_frame` / :func:`csv_by
 
 from __future__ import annotations
 
-from ._atomic import atomic_output, write_bytes_atomic, write_text_atomic
+from ._atomic import atomic_output, atomic_outputs, write_bytes_atomic, write_text_atomic
 from ._csv import FORMULA_PREFIXES, csv_bytes, neutralise_cell, neutralise_frame, write_csv
+from ._stamp import FIXED_TIMESTAMP, fixed_readstat_dates, fixed_xlsx_dates, output_timestamp
 
 __all__ = [
+    "FIXED_TIMESTAMP",
     "FORMULA_PREFIXES",
     "atomic_output",
+    "atomic_outputs",
     "csv_bytes",
+    "fixed_readstat_dates",
+    "fixed_xlsx_dates",
     "neutralise_cell",
     "neutralise_frame",
+    "output_timestamp",
     "write_bytes_atomic",
     "write_csv",
     "write_text_atomic",

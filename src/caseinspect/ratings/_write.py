@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..framework import Framework
+from ..outputs import atomic_outputs, csv_bytes
 from ._figure import ratings_figure
 from ._rate import RatingsResult
 
@@ -16,7 +17,10 @@ def write_ratings(
 ) -> dict[str, Path]:
     """Write ``key_questions.csv``, ``ratings.csv``, ``overall.csv`` and ``ratings.png``.
 
-    Returns the paths by name. Identical results give identical CSV files.
+    Returns the paths by name. Identical results give identical CSV files. The CSV files
+    are for spreadsheet users: formula-like cells are neutralised (OWASP, see
+    :func:`caseinspect.outputs.write_csv`). Everything is written to temporary names and
+    renamed at the end, so a failure (a full disk) leaves none of the files behind.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -26,14 +30,21 @@ def write_ratings(
         "overall": out / "overall.csv",
         "figure": out / "ratings.png",
     }
-    result.key_questions.to_csv(paths["key_questions"], index=False, lineterminator="\n")
-    result.ratings[["provider", "standard", "rating", "score", "basis", "title"]].to_csv(
-        paths["ratings"], index=False, lineterminator="\n"
-    )
-    result.overall.to_csv(paths["overall"], index=False, lineterminator="\n")
-    figure = ratings_figure(result, framework)
-    figure.savefig(paths["figure"], dpi=150, metadata={"Software": None})
+    tables = {
+        "key_questions": csv_bytes(result.key_questions),
+        "ratings": csv_bytes(
+            result.ratings[["provider", "standard", "rating", "score", "basis", "title"]]
+        ),
+        "overall": csv_bytes(result.overall),
+    }
     import matplotlib.pyplot as plt
 
-    plt.close(figure)
+    figure = ratings_figure(result, framework)
+    try:
+        with atomic_outputs([paths[k] for k in (*tables, "figure")]) as temporary:
+            for kind, tmp in zip(tables, temporary, strict=False):
+                tmp.write_bytes(tables[kind])
+            figure.savefig(temporary[-1], dpi=150, format="png", metadata={"Software": None})
+    finally:
+        plt.close(figure)
     return paths

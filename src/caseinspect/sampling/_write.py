@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
+from ..outputs import atomic_outputs, csv_bytes
 from ._draw import SampleResult
 
 __all__ = ["sample_paths", "write_sample"]
@@ -50,21 +51,33 @@ def write_sample(
     dict of str to Path
         The files written, by kind (as :func:`sample_paths`). CSV files have ``\\n`` line
         ends and no index, so the same result gives byte-identical files on every system.
+
+    Notes
+    -----
+    The files are made for people opening them in a spreadsheet: cells that would start
+    a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) are written with a
+    leading ``'`` (OWASP's CSV-injection rule, :func:`caseinspect.outputs.write_csv`).
+    All files are written to temporary names first and renamed together at the end, the
+    provenance last, so a failure (a full disk) leaves none of them behind.
     """
     paths = sample_paths(out)
     paths["sample"].parent.mkdir(parents=True, exist_ok=True)
-    for kind, frame in (
-        ("sample", result.sample),
-        ("exclusions", result.exclusions),
-        ("reserve", result.reserve),
-        ("report", result.report),
-        ("allocation", result.allocation),
-    ):
-        frame.to_csv(paths[kind], index=False, lineterminator="\n")
+    contents: dict[str, bytes] = {
+        kind: csv_bytes(frame)
+        for kind, frame in (
+            ("sample", result.sample),
+            ("exclusions", result.exclusions),
+            ("reserve", result.reserve),
+            ("report", result.report),
+            ("allocation", result.allocation),
+        )
+    }
     if provenance is None:
         del paths["provenance"]
     else:
-        paths["provenance"].write_text(
-            json.dumps(dict(provenance), indent=2) + "\n", encoding="utf-8"
-        )
+        contents["provenance"] = (json.dumps(dict(provenance), indent=2) + "\n").encode("utf-8")
+    kinds = list(contents)  # provenance, when given, is last
+    with atomic_outputs([paths[k] for k in kinds]) as temporary:
+        for kind, tmp in zip(kinds, temporary, strict=True):
+            tmp.write_bytes(contents[kind])
     return paths
