@@ -6,8 +6,11 @@ Practice examples and quotes leave the system only pseudonymised and reviewed:
 :func:`pseudonymise_texts` replaces each person consistently within a case with a name from
 a separate list; :func:`pseudonymise_cases` prepares a round's practice examples and
 :func:`publishable_examples` returns only those a reviewer approved.
+
+Themes: :func:`load_codebook` reads a framework's codebook (framework data).
 """
 
+from ._codebook import THEME_KINDS, Codebook, CodebookError, Theme, codebook_path, load_codebook
 from ._names import FLAG_RULES, NAME_RULES, Detection, detect_names, first_names, flag_details
 from ._practice import (
     EXAMPLE_COLUMNS,
@@ -28,6 +31,12 @@ from ._pseudonymise import (
 )
 
 __all__ = [
+    "THEME_KINDS",
+    "Codebook",
+    "CodebookError",
+    "Theme",
+    "codebook_path",
+    "load_codebook",
     "DETECTION_COLUMNS",
     "EXAMPLE_COLUMNS",
     "FLAG_RULES",
