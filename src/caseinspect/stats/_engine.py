@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from scipy import stats
@@ -27,7 +28,7 @@ from ._logistic import (
     score_test,
 )
 from ._patterns import collapse as collapse_patterns
-from ._results import Coefficient, LogisticResult, TermTest
+from ._results import Coefficient, LogisticResult, TermTest, TestName
 from ._stepwise import forward_stepwise
 
 __all__ = ["DegenerateOutcome", "Prepared", "analyse", "prepare", "METHODS"]
@@ -267,7 +268,18 @@ def analyse(
                 t = models.lr_removal(final, term)
         else:
             t = models.robust_entry(final, term) if clustered else models.score_entry(final, term)
-        term_tests.append(TermTest(term, term in final, t.test, t.statistic, t.df, t.p))
+        term_tests.append(
+            TermTest(
+                term,
+                term in final,
+                cast(TestName, t.test),
+                t.statistic,
+                t.df,
+                t.p,
+                t.testable,
+                t.reason,
+            )
+        )
 
     notes.extend(_separation_warnings(models, final, fit))
     exog = design.X[:, fit.columns]

@@ -100,10 +100,15 @@ def format_result(result: LogisticResult) -> str:
         ["term", "in model", "test", "statistic", "df", "p"],
         [
             [t.term, "yes" if t.in_model else "no", t.test, _f(t.statistic), str(t.df), _p(t.p)]
+            if t.testable
+            else [t.term, "yes" if t.in_model else "no", t.test, "-", "-", "not testable"]
             for t in r.term_tests
         ],
         left=3,
     )
+    untestable = [t for t in r.term_tests if not t.testable]
+    if untestable:
+        out += [f"Not testable: {t.term}: {t.reason}." for t in untestable]
     out += [
         "",
         f"-2 log-likelihood {_f(r.deviance)} (intercept only {_f(r.null_deviance)}); "

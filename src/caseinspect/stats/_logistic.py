@@ -32,12 +32,38 @@ _BOUNDARY = 1e-8
 
 @dataclass(frozen=True)
 class BlockTest:
-    """A test of a block of coefficients: chi-square form statistic, df, p."""
+    """A test of a block of coefficients: chi-square form statistic, df, p.
+
+    A test that cannot be computed has ``statistic`` and ``p`` NaN, ``df`` 0 and a
+    ``reason``; it is never turned into p = 1 (which would read as "tested, nothing there").
+    """
 
     test: str
     statistic: float
     df: int
     p: float
+    reason: str | None = None
+
+    @property
+    def testable(self) -> bool:
+        return self.reason is None
+
+
+#: Why a score test can have no information at all.
+SPANNED = (
+    "every column of the term is already spanned by the model (its levels coincide with "
+    "levels of terms in the model)"
+)
+NO_INFORMATION = (
+    "the cases on which the term could add information all have fitted probabilities of "
+    "0 or 1 in the current model (quasi-complete separation), so its score test has no "
+    "information"
+)
+
+
+def not_testable(test: str, reason: str) -> BlockTest:
+    """A test that could not be computed, with the reason."""
+    return BlockTest(test, float("nan"), 0, float("nan"), reason)
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,25 +156,35 @@ def score_test(fit: GLMFit, extra: np.ndarray) -> BlockTest:
     score and the efficient information of the extra block at the restricted estimates:
     ``U' (I_zz - I_zx I_xx^-1 I_xz)^-1 U`` with ``U = Z' (y - n mu)``. The tests check it
     against that formula computed directly.
+
+    When statsmodels cannot give a finite statistic -- it returns NaN, or its information
+    matrix is singular, when the current model has fitted probabilities of 0 or 1 (a
+    small level with only events, say) -- the efficient score statistic is computed
+    directly with pseudo-inverses (:func:`_score_statistic_pinv`), as R's
+    ``anova(m0, m1, test = "Rao")`` effectively does: the boundary cases carry no
+    information and drop out. A block with no information at all is *not testable*
+    (``reason`` says why); it is never reported as p = 1.
     """
     extra = _independent_columns(fit.result.model.exog, extra)
     df = extra.shape[1]
     if df == 0:
-        # Every candidate column is already spanned by the model (e.g. a level that is
-        # empty once incomplete cases are left out): adding the term changes nothing.
-        return BlockTest("score", 0.0, 0, 1.0)
+        # Every candidate column is already spanned by the model (e.g. a level that
+        # coincides with a level of a term in the model): there is nothing to test.
+        return not_testable("score", SPANNED)
+    statistic = float("nan")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             statistic = float(np.atleast_1d(fit.result.score_test(exog_extra=extra)[0])[0])
     except np.linalg.LinAlgError:
-        # The current model sits on the boundary (quasi-separation: fitted probabilities of
-        # 0 or 1 carry no information), so the efficient information of the block is
-        # singular. The textbook formula with a pseudo-inverse still gives the statistic,
-        # on the degrees of freedom the information really has.
-        statistic, df = _score_statistic_pinv(fit, extra)
+        pass
     if not np.isfinite(statistic):
-        statistic = 0.0
+        # On the boundary statsmodels' value is NaN or numerically unreliable; the
+        # textbook formula with pseudo-inverses gives the statistic on the degrees of
+        # freedom the information really has.
+        statistic, df = _score_statistic_pinv(fit, extra)
+        if df == 0 or not np.isfinite(statistic):
+            return not_testable("score", NO_INFORMATION)
     return BlockTest("score", statistic, df, _chi2_p(statistic, df))
 
 

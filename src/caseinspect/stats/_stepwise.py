@@ -28,20 +28,21 @@ smaller statistic goes out first, then the later term.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Literal, cast
 
 from ._logistic import BlockTest
-from ._results import Step
+from ._results import Step, TestName
 
 __all__ = ["forward_stepwise"]
 
 Tester = Callable[[frozenset[str], str], BlockTest]
 
 
-def _entry_key(order: dict[str, int], term: str, t: BlockTest) -> tuple:
+def _entry_key(order: dict[str, int], term: str, t: BlockTest) -> tuple[float, float, int]:
     return (t.p, -t.statistic, order[term])
 
 
-def _removal_key(order: dict[str, int], term: str, t: BlockTest) -> tuple:
+def _removal_key(order: dict[str, int], term: str, t: BlockTest) -> tuple[float, float, int]:
     # min() of this picks the largest p, then the smallest statistic, then the last term.
     return (-t.p, t.statistic, -order[term])
 
@@ -92,15 +93,21 @@ def forward_stepwise(
     steps: list[Step] = []
     notes: list[str] = []
 
-    def record(action: str, term: str, t: BlockTest) -> None:
-        steps.append(Step(len(steps) + 1, action, term, t.test, t.statistic, t.df, t.p))
+    def record(action: Literal["enter", "remove"], term: str, t: BlockTest) -> None:
+        test = cast(TestName, t.test)
+        steps.append(Step(len(steps) + 1, action, term, test, t.statistic, t.df, t.p))
 
     while True:
         outside = [term for term in candidates if term not in model]
         if not outside:
             break
         tests = {term: entry_test(model, term) for term in outside}
-        best = min(outside, key=lambda term: _entry_key(order, term, tests[term]))
+        # A term whose entry test cannot be computed cannot enter (and must not stop the
+        # others from entering): it is reported as not testable, never as p = 1.
+        testable = [term for term in outside if tests[term].testable]
+        if not testable:
+            break
+        best = min(testable, key=lambda term: _entry_key(order, term, tests[term]))
         if not tests[best].p < pin:
             break
         entered = model | {best}
@@ -114,7 +121,10 @@ def forward_stepwise(
         record("enter", best, tests[best])
         while True:
             removal = {term: removal_test(model, term) for term in candidates if term in model}
-            worst = min(removal, key=lambda term: _removal_key(order, term, removal[term]))
+            removable = [term for term in removal if removal[term].testable]
+            if not removable:
+                break
+            worst = min(removable, key=lambda term: _removal_key(order, term, removal[term]))
             if not removal[worst].p > pout:
                 break
             reduced = model - {worst}
