@@ -8,7 +8,6 @@ moderation meeting.
 from ._coefficients import Coefficients, agreement_coefficients
 from ._second_marking import (
     ANSWERS,
-    PROFILE_COLUMNS,
     AgreementResult,
     ItemAgreement,
     second_marking_agreement,
@@ -16,7 +15,6 @@ from ._second_marking import (
 
 __all__ = [
     "ANSWERS",
-    "PROFILE_COLUMNS",
     "AgreementResult",
     "Coefficients",
     "ItemAgreement",

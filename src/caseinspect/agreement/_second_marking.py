@@ -16,7 +16,6 @@ from ._coefficients import Coefficients, agreement_coefficients
 
 __all__ = [
     "ANSWERS",
-    "PROFILE_COLUMNS",
     "AgreementResult",
     "ItemAgreement",
     "second_marking_agreement",
@@ -24,16 +23,6 @@ __all__ = [
 
 #: Answers an item may hold; an empty cell means not applicable / not recorded.
 ANSWERS = ANSWER_VALUES
-#: Case-profile columns of the case interchange format (never items), used to tell items
-#: apart when no framework item list is given.
-PROFILE_COLUMNS = PROFILE_ID_COLUMNS + (
-    "gender",
-    "age_group",
-    "ethnic_group",
-    "supervision_type",
-    "likelihood_of_reoffending",
-    "rosh",
-)
 DISCREPANCY_COLUMNS = ("case_id", "item", "first", "second")
 
 
@@ -118,6 +107,7 @@ def second_marking_agreement(
     second: pd.DataFrame,
     items: Sequence[str] | None = None,
     *,
+    profile_columns: Sequence[str] | None = None,
     first_source: str = "first marking",
     second_source: str = "second marking",
 ) -> AgreementResult:
@@ -131,7 +121,11 @@ def second_marking_agreement(
     items : sequence of str, optional
         Item codes to compare, in order (normally the framework's items). Items in
         neither file are skipped; items in one file only are noted. If omitted, the
-        columns common to both files other than :data:`PROFILE_COLUMNS` are used.
+        columns common to both files that are not profile columns and hold only
+        answers (``yes``, ``no`` or empty) are used.
+    profile_columns : sequence of str, optional
+        The case-profile columns (normally ``framework.profile_columns``), never items.
+        If omitted, only the identifying columns are taken as profile columns.
     first_source, second_source : str
         File names for messages.
 
@@ -159,7 +153,9 @@ def second_marking_agreement(
     problems = _check_ids(first, first_source) + _check_ids(second, second_source)
     if problems:
         raise ValidationError(problems)
-    item_list = _choose_items(first, second, items, first_source, second_source, notes)
+    item_list = _choose_items(
+        first, second, items, first_source, second_source, notes, profile_columns
+    )
     problems = _check_answers(first, item_list, first_source) + _check_answers(
         second, item_list, second_source
     )
@@ -246,10 +242,20 @@ def _choose_items(
     first_source: str,
     second_source: str,
     notes: list[str],
+    profile_columns: Sequence[str] | None = None,
 ) -> list[str]:
     in_first, in_second = set(first.columns), set(second.columns)
+    profile = set(PROFILE_ID_COLUMNS if profile_columns is None else profile_columns)
     if items is None:
-        chosen = [c for c in first.columns if c in in_second and c not in PROFILE_COLUMNS]
+        # Without a framework an item is told apart by its content: answers only.
+        chosen = [
+            c
+            for c in first.columns
+            if c in in_second
+            and c not in profile
+            and _holds_only_answers(first[c])
+            and _holds_only_answers(second[c])
+        ]
     else:
         chosen = [c for c in items if c in in_first and c in in_second]
         only_first = [c for c in items if c in in_first and c not in in_second]
@@ -258,7 +264,7 @@ def _choose_items(
             notes.append(f"items only in {first_source}, not compared: {', '.join(only_first)}")
         if only_second:
             notes.append(f"items only in {second_source}, not compared: {', '.join(only_second)}")
-        known = set(items) | set(PROFILE_COLUMNS)
+        known = set(items) | profile
         for source, cols in ((first_source, first.columns), (second_source, second.columns)):
             other = [c for c in cols if c not in known and not _companion_column(c, known)]
             if other:
@@ -277,6 +283,11 @@ def _choose_items(
             ]
         )
     return chosen
+
+
+def _holds_only_answers(values: pd.Series) -> bool:
+    # Answers are matched regardless of case (as _answers does), so "YES" is an answer.
+    return bool(values.fillna("").astype(str).str.lower().isin((*ANSWERS, "")).all())
 
 
 def _companion_column(column: str, items: set[str]) -> bool:

@@ -16,7 +16,13 @@ import pandas as pd
 from .. import __version__
 from ..cases import fingerprint_cases
 from ..framework import Framework
-from ._significance import SIGNIFICANCE_METHODS, ModelSummary, significance_for_tables
+from ._significance import (
+    SIGNIFICANCE_METHODS,
+    ModelSummary,
+    ShadingRule,
+    shading_rule,
+    significance_for_tables,
+)
 from ._tables import compute_tables
 
 __all__ = ["Provenance", "TablesReport", "build_report", "SIGNIFICANCE_METHODS"]
@@ -55,9 +61,13 @@ class TablesReport:
     ----------
     cells : pandas.DataFrame
         Tidy cells: ``table, question, provider_split, variable, category, n, pct`` then
-        ``yes, ci_low, ci_high, significant, p, p_adjusted``.
+        ``yes, ci_low, ci_high, significant, p, p_adjusted, test, df`` (``test`` and
+        ``df``: the test ``p`` came from, e.g. ``lr`` with 2 df, ``score``, ``robust-wald``).
     models : tuple of ModelSummary
         One per (table, split, question) tested: the selection steps and final model.
+    shading : ShadingRule or None
+        How the shading was decided (method, test, level, BH family); ``None`` when
+        nothing was tested. Every renderer says it where shading is shown.
     """
 
     title: str
@@ -66,6 +76,7 @@ class TablesReport:
     models: tuple[ModelSummary, ...]
     provenance: Provenance
     notes: tuple[str, ...] = field(default=())
+    shading: ShadingRule | None = None
 
     def table_cells(self, table_id: str) -> pd.DataFrame:
         return self.cells[self.cells["table"] == table_id]
@@ -113,7 +124,7 @@ def build_report(
     if significance not in SIGNIFICANCE_METHODS:
         raise ValueError(f"significance must be one of {', '.join(SIGNIFICANCE_METHODS)}")
     cells = compute_tables(cases, framework)
-    cells = _add_intervals(cells)
+    cells = _add_intervals(cells, _mean_questions(framework))
     cells, models = significance_for_tables(
         cells,
         cases,
@@ -143,15 +154,29 @@ def build_report(
         n_cases=len(cases),
         settings=settings,
     )
-    notes = []
-    if significance == "stepwise":
-        notes.append(
-            "Significant sub-group differences: forward stepwise logistic regression of each judgement on the "
-            f"sub-group variables (entry p < {pin}, removal p > {pout}); shaded cells belong to a variable "
-            "retained in the final model. Stepwise p-values are optimistic and cases are clustered within providers: "
-            "see the 'full' and 'gee' alternatives."
+    rule = (
+        None
+        if significance == "none"
+        else shading_rule(
+            significance, fdr=fdr, fdr_family=fdr_family, alpha=alpha, pin=pin, pout=pout
         )
+    )
+    cells = _add_test_columns(cells, models)
+    notes = []
+    if rule is not None:
+        notes.append(rule.description)
+        if significance == "stepwise":
+            notes.append(
+                "Stepwise p-values are optimistic and cases are clustered within providers: "
+                "see the 'full' and 'gee' alternatives."
+            )
     notes.append("Cases with a sub-group value not recorded count in 'All cases' only.")
+    below = framework.layout.unreliable_below
+    if below:
+        notes.append(
+            f"Percentages of fewer than {below} applicable cases are unreliable; they are "
+            "marked wherever they are printed."
+        )
     return TablesReport(
         title=title or framework.title,
         framework=framework,
@@ -159,14 +184,58 @@ def build_report(
         models=tuple(models),
         provenance=provenance,
         notes=tuple(notes),
+        shading=rule,
     )
 
 
-def _add_intervals(cells: pd.DataFrame) -> pd.DataFrame:
+def _add_test_columns(cells: pd.DataFrame, models: list[ModelSummary]) -> pd.DataFrame:
+    """``test`` and ``df`` of every cell's ``p``: which test of which model it came from.
+
+    The cells of a sub-group variable carry the p of that variable's test against the
+    final model (:attr:`ModelSummary.terms`); provider type in a table split into
+    provider blocks shades the blocks' 'All cases' cells instead.
+    """
+    cells = cells.copy()
+    test = np.full(len(cells), "", dtype=object)
+    df = np.full(len(cells), np.nan)
+    key = list(zip(cells["table"], cells["question"], cells["provider_split"], cells["variable"]))
+    position: dict[tuple[str, str, str, str], list[int]] = {}
+    for i, k in enumerate(key):
+        position.setdefault(k, []).append(i)
+    splits_of: dict[tuple[str, str], list[str]] = {}
+    for table, question, split, _ in key:
+        seen = splits_of.setdefault((table, question), [])
+        if split != "all" and split not in seen:
+            seen.append(split)
+    for model in models:
+        for term in model.terms:
+            if term.p is None:
+                continue
+            rows = position.get((model.table, model.question, model.provider_split, term.variable))
+            if not rows and model.provider_split == "all":
+                rows = [
+                    i
+                    for s in splits_of.get((model.table, model.question), [])
+                    for i in position.get((model.table, model.question, s, "all"), [])
+                ]
+            for i in rows or ():
+                test[i] = term.test or ""
+                df[i] = np.nan if term.df is None else float(term.df)
+    cells["test"] = test
+    cells["df"] = pd.array([None if np.isnan(v) else int(v) for v in df], dtype="Int64")
+    return cells
+
+
+def _mean_questions(framework: Framework) -> frozenset[str]:
+    """The questions of the tables' mean rows (means, not percentages: no interval)."""
+    return frozenset(t.mean_row.question for t in framework.tables if t.mean_row is not None)
+
+
+def _add_intervals(cells: pd.DataFrame, mean_questions: frozenset[str]) -> pd.DataFrame:
     from ..stats import wilson_interval
 
     cells = cells.copy()
-    is_mean = cells["question"].str.startswith("mean_number_of_")
+    is_mean = cells["question"].isin(mean_questions)
     n = cells["n"].to_numpy(dtype=float)
     yes = cells["yes"].to_numpy(dtype=float)
     low = np.full(len(cells), np.nan)

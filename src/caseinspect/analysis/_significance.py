@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..framework import Framework
+from ..framework import Framework, TableSpec
 
 __all__ = [
     "FDR_FAMILIES",
@@ -591,11 +591,12 @@ def _significance(
                 variable = framework.profile_variable(term.term).table_variable
                 mask = _cell_mask(cells, spec.id, column.question, split, variable)
                 if term.term == "provider_type" and not mask.any():
-                    # No provider rows: the difference shows between the CRC and NPS blocks.
+                    # No provider rows: the difference shows between the provider-type
+                    # blocks of a split table (CRC and NPS in the shipped frameworks).
                     mask = (
                         cells["table"].eq(spec.id)
                         & cells["question"].eq(column.question)
-                        & cells["provider_split"].isin(["CRC", "NPS"])
+                        & cells["provider_split"].isin(_type_splits(spec))
                         & cells["variable"].eq("all")
                     )
                 if term.p is not None:
@@ -780,3 +781,8 @@ def _cell_mask(
         & cells["provider_split"].eq(split)
         & cells["variable"].eq(variable)
     )
+
+
+def _type_splits(spec: TableSpec) -> list[str]:
+    """A table's provider-type column blocks: its provider splits other than 'all'."""
+    return [split for split in spec.provider_splits if split != "all"]

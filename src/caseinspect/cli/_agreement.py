@@ -58,6 +58,7 @@ def agreement(
         _load_cases(first, fw),
         _load_cases(second, fw),
         fw.item_codes,
+        profile_columns=fw.profile_columns,
         first_source=str(first),
         second_source=str(second),
     )

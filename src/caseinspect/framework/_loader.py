@@ -17,12 +17,15 @@ import yaml
 
 from ..errors import ExitCode, Problem, ValidationError
 from ._model import (
+    DEFAULT_MAX_TEXT_LENGTH,
     PROFILE_ID_COLUMNS,
     Condition,
     Domain,
+    FigureLayout,
     Framework,
     Item,
     KeyQuestion,
+    LayoutRules,
     OverallBand,
     ProfileRule,
     ProfileVariable,
@@ -129,10 +132,20 @@ def load_framework(name_or_path: str | Path) -> Framework:
     if key in _CACHE:
         return _CACHE[key]
     try:
-        document = yaml.load(raw_bytes.decode("utf-8"), Loader=_LineLoader)  # noqa: S506 - safe subclass
+        text = raw_bytes.decode("utf-8")
+        _check_nesting(text, str(path))
+        loader = _LineLoader(text)
+        try:
+            document = loader.get_single_data()
+        finally:
+            loader.dispose()
     except UnicodeDecodeError as exc:
         raise FrameworkError(
             [Problem(str(path), None, None, None, "encoding", f"not UTF-8: {exc}")]
+        ) from None
+    except RecursionError:  # _check_nesting should have caught it; never a traceback
+        raise FrameworkError(
+            [Problem(str(path), None, None, None, "too-deep", "the YAML is nested too deeply")]
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -150,6 +163,10 @@ def load_framework(name_or_path: str | Path) -> Framework:
             ]
         ) from None
     builder = _Builder(str(path), fingerprint)
+    builder.problems.extend(
+        Problem(str(path), line, key, key, "duplicate-key", message)
+        for line, key, message in loader.duplicates
+    )
     framework = builder.build(document)
     if builder.problems:
         raise FrameworkError(
@@ -170,11 +187,69 @@ class _LineList(list):
     line: int = 0
 
 
+#: Deeper than any framework needs (the shipped ones nest 6 levels); deeper files are
+#: refused before PyYAML's recursive composer could overflow the stack.
+MAX_NESTING = 50
+
+
+def _check_nesting(text: str, source: str) -> None:
+    """Refuse YAML nested deeper than :data:`MAX_NESTING`, naming the line.
+
+    Walks the parser's events (a loop, not recursion), so it cannot overflow itself.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_NESTING:
+                line = event.start_mark.line + 1 if event.start_mark is not None else None
+                raise FrameworkError(
+                    [
+                        Problem(
+                            source,
+                            line,
+                            None,
+                            None,
+                            "too-deep",
+                            f"the YAML is nested more than {MAX_NESTING} levels deep; "
+                            "a framework file never needs that",
+                        )
+                    ]
+                )
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping and sequence."""
+    """SafeLoader that remembers the line of every mapping and sequence.
+
+    It also records duplicate keys (PyYAML keeps the last one silently) as
+    ``(line, key, message)`` in :attr:`duplicates`, naming both lines.
+    """
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.duplicates: list[tuple[int, str, str]] = []
 
 
 def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
+    first_line: dict[object, int] = {}
+    for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
+        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+        line = key_node.start_mark.line + 1
+        if key in first_line:
+            loader.duplicates.append(
+                (
+                    line,
+                    str(key),
+                    f"key '{key}' appears twice in the same mapping (lines {first_line[key]} "
+                    f"and {line}); only one may be given",
+                )
+            )
+        else:
+            first_line[key] = line
     mapping = _LineDict(loader.construct_mapping(node, deep=True))
     mapping.line = node.start_mark.line + 1
     return mapping
@@ -286,6 +361,7 @@ class _Builder:
             "",
             {
                 "id",
+                "limits",
                 "version",
                 "title",
                 "round",
@@ -297,10 +373,22 @@ class _Builder:
                 "ratings",
                 "sampling",
                 "tables",
+                "layout",
+                "figures",
             },
         )
         fid = self.get(doc, "id", "", str, default="")
         version = self.get(doc, "version", "", (str, int, float), default="")
+        if not isinstance(version, str):
+            # YAML reads an unquoted 2016.10 as the number 2016.1: the text is lost.
+            self.problem(
+                doc,
+                "version",
+                "version-not-string",
+                f"'version' must be text in quotes, not the number {version}: YAML reads an "
+                "unquoted 2016.10 as 2016.1, so write e.g. version: \"2016.10\"",
+                version,
+            )
         title = self.get(doc, "title", "", str, default="")
         round_ = self.get(doc, "round", "", str, required=False)
         profile = self.build_profile(self.get(doc, "profile", "", list, default=[]))
@@ -323,6 +411,9 @@ class _Builder:
         tables = self.build_tables(
             self.get(doc, "tables", "", list, required=False, default=[]), profile, items_by_code
         )
+        figures = self.build_figures(
+            self.get(doc, "figures", "", dict, required=False, default={}), profile
+        )
         if any(s.basis == "cases" for d in domains for s in d.standards) and ratings is None:
             self.problem(
                 doc, "ratings", "missing-key", "case-based standards need a 'ratings' block"
@@ -334,6 +425,7 @@ class _Builder:
             round=round_,
             fingerprint=self.fingerprint,
             source=self.source,
+            max_text_length=self.build_limits(doc.get("limits")),
             profile=profile,
             profile_rules=profile_rules,
             sections=sections,
@@ -342,8 +434,72 @@ class _Builder:
             ratings=ratings,
             sampling=sampling,
             tables=tables,
+            figures=figures,
+            layout=self.build_layout(doc.get("layout")),
             _items_by_code=items_by_code,
         )
+
+    def build_figures(self, node: dict, profile: tuple[ProfileVariable, ...]) -> FigureLayout:
+        """The ``figures`` block: risk variables (profile codes) and printed titles."""
+        self.unknown_keys(node, "figures", {"risk_variables", "titles"})
+        codes = {v.code for v in profile}
+        risks = self.get(node, "risk_variables", "figures", list, required=False, default=[])
+        for i, code in enumerate(risks):
+            if code not in codes:
+                self.problem(
+                    node,
+                    f"figures.risk_variables[{i}]",
+                    "unknown-variable",
+                    f"'{code}' is not a profile variable",
+                    str(code),
+                )
+        titles = self.get(node, "titles", "figures", dict, required=False, default={})
+        return FigureLayout(
+            risk_variables=tuple(str(c) for c in risks if c in codes),
+            titles=tuple((str(k), str(v)) for k, v in titles.items()),
+        )
+
+    def build_layout(self, node: Any) -> LayoutRules:
+        """The optional ``layout`` block: figure numbering, small-cell mark, table note."""
+        if node is None:
+            return LayoutRules()
+        path = "layout"
+        if not isinstance(node, dict):
+            self.problem(node, path, "wrong-type", "expected a mapping")
+            return LayoutRules()
+        self.unknown_keys(
+            node, path, {"first_figure_number", "unreliable_below", "significance_note"}
+        )
+        first = self.get(node, "first_figure_number", path, int, required=False, default=1)
+        below = self.get(node, "unreliable_below", path, int, required=False, default=10)
+        for key, value, least in (
+            ("first_figure_number", first, 1),
+            ("unreliable_below", below, 0),
+        ):
+            if isinstance(value, int) and value < least:
+                self.problem(
+                    node, f"{path}.{key}", "out-of-range", f"must be {least} or more", str(value)
+                )
+        return LayoutRules(
+            first_figure_number=first if isinstance(first, int) and first >= 1 else 1,
+            unreliable_below=below if isinstance(below, int) and below >= 0 else 10,
+            significance_note=self.get(node, "significance_note", path, str, required=False),
+        )
+
+    def build_limits(self, node: Any) -> int:
+        """The ``limits`` block: ``text_length``, the longest free text a cell may hold."""
+        if node is None:
+            return DEFAULT_MAX_TEXT_LENGTH
+        self.unknown_keys(node, "limits", {"text_length"})
+        value = self.get(node, "text_length", "limits", int, required=False)
+        if value is None:
+            return DEFAULT_MAX_TEXT_LENGTH
+        if value < 1:
+            self.problem(
+                node, "limits.text_length", "out-of-range", "must be a positive number", value
+            )
+            return DEFAULT_MAX_TEXT_LENGTH
+        return int(value)
 
     def build_profile(self, nodes: list) -> tuple[ProfileVariable, ...]:
         out, seen = [], set()

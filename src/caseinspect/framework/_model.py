@@ -297,6 +297,53 @@ class TableSpec:
 
 
 @dataclass(frozen=True)
+class FigureLayout:
+    """How the framework's figures are drawn, where the tables cannot say it.
+
+    Parameters
+    ----------
+    risk_variables : tuple of str
+        Profile variables the bulletin calls "risk levels" (the mean number of needs and
+        strengths is drawn by each of them).
+    titles : tuple of (str, str)
+        Figure titles as the bulletin printed them, keyed by figure kind (``by-split``).
+    """
+
+    risk_variables: tuple[str, ...] = ()
+    titles: tuple[tuple[str, str], ...] = ()
+
+    def title(self, kind: str, default: str) -> str:
+        """The printed title of a figure kind, else ``default``."""
+        return dict(self.titles).get(kind, default)
+
+
+@dataclass(frozen=True)
+class LayoutRules:
+    """How the published outputs are numbered and annotated (framework key ``layout``).
+
+    Attributes
+    ----------
+    first_figure_number : int
+        Number of the first figure the reports draw, so that a bulletin's own numbering
+        can be reproduced (2020/03 numbers its case-level figures from 2).
+    unreliable_below : int
+        A cell with fewer applicable cases than this is marked as unreliable in print,
+        shaded or not (0 turns the mark off).
+    significance_note : str or None
+        The sentence under each tested table saying what shading means; by default the
+        report's own description of the method used.
+    """
+
+    first_figure_number: int = 1
+    unreliable_below: int = 10
+    significance_note: str | None = None
+
+
+#: Excel's limit on the characters in a cell (the default of ``limits.text_length``).
+DEFAULT_MAX_TEXT_LENGTH = 32_767
+
+
+@dataclass(frozen=True)
 class Framework:
     """A loaded, checked framework: the instrument a round of inspections used.
 
@@ -324,6 +371,12 @@ class Framework:
     ratings: RatingsRules | None
     sampling: SamplingRules | None
     tables: tuple[TableSpec, ...]
+    #: The longest free text (rationale, practice note, any cell) a case may hold, in
+    #: characters: framework key ``limits.text_length``. The default is Excel's cell limit,
+    #: so every valid case can be exported to XLSX.
+    max_text_length: int = DEFAULT_MAX_TEXT_LENGTH
+    layout: LayoutRules = field(default_factory=LayoutRules)
+    figures: FigureLayout = field(default_factory=FigureLayout)
     _items_by_code: Mapping[str, Item] = field(repr=False, compare=False, default_factory=dict)
 
     # --- look-ups ---------------------------------------------------------------------

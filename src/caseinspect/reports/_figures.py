@@ -44,9 +44,6 @@ __all__ = [
     "write_figures",
 ]
 
-#: Profile variables the bulletins call "risk levels".
-RISK_VARIABLES = ("likelihood_of_reoffending", "rosh")
-
 #: Okabe & Ito's colour-blind-safe palette (blue, orange) for unordered series; a single
 #: blue ramp for ordered ones (Low → High), which stays readable in greyscale too.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
@@ -55,9 +52,6 @@ ORDERED = {
     3: ("#9ECAE1", "#4292C6", "#08306B"),
     4: ("#C6DBEF", "#6BAED6", "#2171B5", "#08306B"),
 }
-
-# Titles the tables cannot give, as the bulletin printed them (keyed by framework id).
-_TITLES = {("qi-2016", "by-split"): "Quality and sufficiency of assessment - CRC vs NPS cases"}
 
 # Everything matplotlib would otherwise take from the user's matplotlibrc or the clock.
 _RC = {
@@ -195,7 +189,12 @@ def _prevalence_figures(framework: Framework, spec: TableSpec) -> list[dict]:
                 source=f"Table {table_number(spec.id)}",
             )
         )
-    risks = [framework.profile_variable(code) for code in RISK_VARIABLES if code in spec.breakdowns]
+    # The framework's "risk levels" (its figures layout), in the order it lists them.
+    risks = [
+        framework.profile_variable(code)
+        for code in framework.figures.risk_variables
+        if code in spec.breakdowns
+    ]
     if spec.mean_row is not None and risks:
         levels = risks[0].categories
         risks = [v for v in risks if v.categories == levels]
@@ -340,8 +339,8 @@ def _last_stage_by_likelihood(framework: Framework, a: TableSpec, b: TableSpec) 
 def _by_split_figure(framework: Framework, specs: list[TableSpec]) -> dict:
     splits = tuple(s for s in specs[0].provider_splits if s != "all")
     columns = [(spec, c) for spec in specs for c in spec.columns]
-    title = _TITLES.get(
-        (framework.id, "by-split"), f"Sufficiency by provider - {' vs '.join(splits)} cases"
+    title = framework.figures.title(
+        "by-split", f"Sufficiency by provider - {' vs '.join(splits)} cases"
     )
     return dict(
         title=title,

@@ -27,8 +27,11 @@ __all__ = [
     "GridCell",
     "GridRow",
     "HeaderCell",
+    "IntervalTable",
     "RowGroup",
+    "UNRELIABLE_MARK",
     "annex_layout",
+    "interval_layout",
     "crown_copyright",
     "split_label",
 ]
@@ -44,6 +47,13 @@ _SIGNIFICANCE_NOTE = (
     "(based upon logistic regression analysis)."
 )
 
+#: Printed after a percentage (or mean) of fewer applicable cases than the framework's
+#: ``layout.unreliable_below``: too few cases for the number to be relied on.
+UNRELIABLE_MARK = "†"
+
+#: How the intervals are computed, named wherever they are printed.
+INTERVAL_METHOD = "95% Wilson score interval"
+
 CellKind = Literal["n", "pct", "mean"]
 CellStatus = Literal["value", "empty", "suppressed"]
 
@@ -55,6 +65,9 @@ class GridCell:
 
     ``value`` is what a spreadsheet stores (a count, a fraction 0–1 for percentages, a
     mean) or ``None`` when the cell prints '-' (no applicable case) or '*' (suppressed).
+    ``n`` is the number of applicable cases behind a percentage or mean; ``unreliable``
+    marks one of fewer cases than the framework's ``layout.unreliable_below`` (printed
+    with :data:`UNRELIABLE_MARK`, shaded or not).
     """
 
     kind: CellKind
@@ -62,6 +75,8 @@ class GridCell:
     status: CellStatus
     significant: bool = False
     ci: tuple[float, float] | None = None
+    n: int | None = None
+    unreliable: bool = False
 
     @property
     def text(self) -> str:
@@ -83,6 +98,13 @@ class GridCell:
             return None
         return f"95% confidence interval {self.ci[0]:.1f}% to {self.ci[1]:.1f}%"
 
+    @property
+    def ci_text(self) -> str:
+        """The interval as printed in the interval annex: ``79.1–85.3``."""
+        if self.ci is None or self.status != "value":
+            return ""
+        return f"{self.ci[0]:.1f}–{self.ci[1]:.1f}"
+
 
 @dataclass(frozen=True)
 class GridRow:
@@ -101,6 +123,26 @@ class RowGroup:
 
     label: str | None
     rows: tuple[GridRow, ...]
+
+
+@dataclass(frozen=True)
+class IntervalTable:
+    """One annex table's percentages with their intervals and bases, for the interval annex.
+
+    ``columns`` labels each percentage column (with its provider block where the table
+    has several); every row's cells are the table's ``pct`` cells, in the same order,
+    each with its ``ci`` and ``n``.
+    """
+
+    id: str
+    number: str
+    title: str
+    columns: tuple[str, ...]
+    groups: tuple[RowGroup, ...]
+
+    @property
+    def caption(self) -> str:
+        return f"Table {self.number}: {self.title}"
 
 
 @dataclass(frozen=True)
@@ -188,7 +230,7 @@ def annex_layout(report: TablesReport) -> tuple[AnnexTable, ...]:
     'Table 1: Inspector judgements regarding the identification of barriers to effective engagement'
     >>> row = table.groups[0].rows[0]
     >>> row.label, row.cells[0].kind, row.cells[0].text
-    ('All cases', 'n', '159')
+    ('All cases', 'n', '160')
     """
     lookup = _index_cells(report.cells)
     settings = dict(report.provenance.settings)
@@ -197,6 +239,69 @@ def annex_layout(report: TablesReport) -> tuple[AnnexTable, ...]:
     return tuple(
         _layout_table(spec, report, lookup, tested, threshold) for spec in report.framework.tables
     )
+
+
+def interval_layout(report: TablesReport) -> tuple[IntervalTable, ...]:
+    """Every table's percentages with their 95% Wilson intervals and applicable cases.
+
+    What the interval annex of the HTML / PDF and the workbook's ``Intervals`` sheet
+    print: the same rows as :func:`annex_layout`, only the percentage columns, each cell
+    with its interval (``ci_text``) and its ``n`` (which tables printed without ``n``
+    columns, such as 2020/03's C5 and C6, do not show otherwise).
+
+    Examples
+    --------
+    >>> from caseinspect.analysis import build_report
+    >>> from caseinspect.framework import load_framework
+    >>> from caseinspect.synth import synth_round
+    >>> framework = load_framework("qi-2016")
+    >>> report = build_report(synth_round("2016-17", n_cases=200, seed=1, text=False), framework,
+    ...                       significance="none")
+    >>> table = interval_layout(report)[0]
+    >>> table.columns
+    ('All cases', 'CRC cases', 'NPS cases')
+    >>> cell = table.groups[0].rows[0].cells[0]
+    >>> cell.n, cell.ci_text != ""
+    (159, True)
+    """
+    out = []
+    for table in annex_layout(report):
+        keep = [i for i, kind in enumerate(table.column_kinds) if kind == "pct"]
+        labels = _column_labels(table)
+        single = len(table.header) > 1 and len(table.header[0]) == 1
+        columns = tuple(
+            " – ".join(labels[i][1:] if single and len(labels[i]) > 1 else labels[i]) for i in keep
+        )
+        groups = tuple(
+            RowGroup(
+                group.label,
+                tuple(
+                    GridRow(
+                        row.label,
+                        row.variable,
+                        row.category,
+                        tuple(row.cells[i] for i in keep),
+                    )
+                    for row in group.rows
+                ),
+            )
+            for group in table.groups
+        )
+        out.append(IntervalTable(table.id, table.number, table.title, columns, groups))
+    return tuple(out)
+
+
+def _column_labels(table: AnnexTable) -> list[list[str]]:
+    """Each data column's header labels, top to bottom, without the 'n' / '% yes' row."""
+    labels: list[list[str]] = [[] for _ in table.column_kinds]
+    for header_row in table.header:
+        position = 0
+        for head in header_row:
+            for i in range(position, position + head.span):
+                if head.label not in ("n", "% yes"):
+                    labels[i].append(head.label)
+            position += head.span
+    return labels
 
 
 def _index_cells(cells: pd.DataFrame) -> dict[tuple[str, str, str, str, str], dict]:
@@ -220,6 +325,7 @@ def _layout_table(
     spec: TableSpec, report: TablesReport, lookup, tested: bool, threshold
 ) -> AnnexTable:
     prevalence = spec.kind == "prevalence"
+    below = report.framework.layout.unreliable_below
     groups: list[RowGroup] = []
     current: tuple[str | None, list[GridRow]] | None = None
     for group, label, variable, category in _row_keys(report, spec):
@@ -227,13 +333,13 @@ def _layout_table(
         for split in spec.provider_splits:
             get = lambda question: lookup.get((spec.id, question, split, variable, category))  # noqa: E731, B023 - used only within this iteration
             if prevalence:
-                cells += _prevalence_cells(spec, get)
+                cells += _prevalence_cells(spec, get, below)
             else:
                 for column in spec.columns:
                     record = get(column.question)
                     if spec.print_n:
                         cells.append(_cell("n", record))
-                    cells.append(_cell("pct", record))
+                    cells.append(_cell("pct", record, below))
         row = GridRow(label, variable, category, tuple(cells))
         if current is None or current[0] != group:
             if current is not None:
@@ -246,21 +352,21 @@ def _layout_table(
     table = AnnexTable(
         spec.id, table_number(spec.id), spec.title, spec.kind, header, kinds, tuple(groups), ()
     )
-    return _with_notes(table, spec, tested, threshold)
+    return _with_notes(table, spec, report, tested, threshold)
 
 
-def _prevalence_cells(spec: TableSpec, get) -> list[GridCell]:
+def _prevalence_cells(spec: TableSpec, get, below: int = 0) -> list[GridCell]:
     """'n' (cases in the row), a % per item, then the mean as a last column."""
     mean = get(spec.mean_row.question) if spec.mean_row is not None else None
     first = get(spec.columns[0].question)
     cells = [_cell("n", mean if mean is not None else first)]
-    cells += [_cell("pct", get(column.question)) for column in spec.columns]
+    cells += [_cell("pct", get(column.question), below) for column in spec.columns]
     if spec.mean_row is not None:
-        cells.append(_cell("mean", mean))
+        cells.append(_cell("mean", mean, below))
     return cells
 
 
-def _cell(kind: CellKind, record: dict | None) -> GridCell:
+def _cell(kind: CellKind, record: dict | None, below: int = 0) -> GridCell:
     if record is None:
         return GridCell(kind, None, "empty")
     significant = bool(record.get("significant", False)) and kind != "mean"
@@ -274,12 +380,15 @@ def _cell(kind: CellKind, record: dict | None) -> GridCell:
     pct = record["pct"]
     if _missing(pct):
         return GridCell(kind, None, "empty")
+    unreliable = int(n) < below
     if kind == "mean":
-        return GridCell("mean", float(pct), "value")
+        return GridCell("mean", float(pct), "value", n=int(n), unreliable=unreliable)
     low, high = record.get("ci_low"), record.get("ci_high")
     ci = None if _missing(low) or _missing(high) else (float(low), float(high))
     # Stored as a fraction so that a 0.0% number format shows the printed value.
-    return GridCell("pct", round(float(pct) / 100, 6), "value", significant, ci)
+    return GridCell(
+        "pct", round(float(pct) / 100, 6), "value", significant, ci, int(n), unreliable
+    )
 
 
 def _missing(value) -> bool:
@@ -322,11 +431,21 @@ def _header(spec: TableSpec) -> tuple[tuple[tuple[HeaderCell, ...], ...], tuple[
     return tuple(rows), tuple(sub_kinds * len(spec.columns) * len(splits))
 
 
-def _with_notes(table: AnnexTable, spec: TableSpec, tested: bool, threshold) -> AnnexTable:
+def _with_notes(
+    table: AnnexTable, spec: TableSpec, report: TablesReport, tested: bool, threshold
+) -> AnnexTable:
     statuses = {cell.status for _, cell in table.cells()}
+    layout = report.framework.layout
     notes = []
     if tested:
-        notes.append(f"N.B. {spec.note or _SIGNIFICANCE_NOTE}")
+        notes.append(f"N.B. {layout.significance_note or spec.note or _SIGNIFICANCE_NOTE}")
+        if report.shading is not None:
+            notes.append(report.shading.description)
+    if any(cell.unreliable for _, cell in table.cells()):
+        notes.append(
+            f"{UNRELIABLE_MARK} Fewer than {layout.unreliable_below} applicable cases: "
+            "the figure is unreliable."
+        )
     if "empty" in statuses:
         notes.append("- No applicable cases.")
     if "suppressed" in statuses:

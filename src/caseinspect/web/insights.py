@@ -219,7 +219,9 @@ def second_marking_agreement_for(inspection) -> AgreementView:
 
     first = table([s.second_marking_of for s in seconds])
     second = table(seconds)
-    result = second_marking_agreement(first, second, list(framework.item_codes))
+    result = second_marking_agreement(
+        first, second, list(framework.item_codes), profile_columns=framework.profile_columns
+    )
     rows = [
         (framework.item(code).label, ia)
         for code, ia in result.items.items()
