@@ -55,6 +55,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Import the cases in FILE (CSV, XLSX or Parquet) into the database, all or nothing.",
     ),
     "tables": ("_tables", "tables", "Compute the framework's annex tables from the cases in FILE."),
+    "practice": (
+        "_practice",
+        "practice",
+        "Pseudonymise the practice examples in FILE and publish the reviewed ones.",
+    ),
     "check-tables": (
         "_tables",
         "check_tables_command",

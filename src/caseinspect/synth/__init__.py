@@ -24,7 +24,7 @@ import pandas as pd
 
 from ._eligible import EXCLUSION_SHARES, eligible_list
 from ._generate import CHUNK_SIZE, TRUTH_COLUMNS, SynthChunk, iter_chunks
-from ._io import OUTPUT_SUFFIXES, truth_path, write_round
+from ._io import OUTPUT_SUFFIXES, names_path, truth_path, write_round
 from ._spec import ROUND_IDS, round_spec
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "eligible_list",
     "generate_round",
     "iter_chunks",
+    "names_path",
     "synth_round",
     "truth_path",
     "write_round",

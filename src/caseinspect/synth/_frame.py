@@ -15,9 +15,11 @@ import pandas as pd
 from ._spec import AGE, GENDER, NEEDS, STRENGTHS, SUPERVISION, TYPE, VARIABLES, RoundSpec
 from ._text import POLARITY, RationaleBank, choose_focus, theme_catalogue, write_practice
 
-__all__ = ["SynthChunk", "Assembler", "TRUTH_COLUMNS"]
+__all__ = ["SynthChunk", "Assembler", "TRUTH_COLUMNS", "NAMES_COLUMNS"]
 
 TRUTH_COLUMNS = ("case_id", "item", "theme", "polarity")
+#: The names truth: every person's name in a practice note, with its span and role.
+NAMES_COLUMNS = ("case_id", "item", "start", "end", "name", "role")
 _ANSWERS = ("", "yes", "no")
 
 
@@ -32,6 +34,9 @@ class SynthChunk:
 
     cases: pd.DataFrame = field(repr=False)
     truth: pd.DataFrame = field(repr=False)
+    names: pd.DataFrame = field(
+        repr=False, default_factory=lambda: pd.DataFrame(columns=list(NAMES_COLUMNS))
+    )
 
 
 class Assembler:
@@ -73,6 +78,7 @@ class Assembler:
         for item in spec.items:
             columns[item] = _categorical(answers[item], _ANSWERS)
         truth_parts = []
+        names_truth = pd.DataFrame(columns=list(NAMES_COLUMNS))
         if self.text:
             for item in spec.items:
                 if item not in spec.rationale_items:
@@ -89,8 +95,12 @@ class Assembler:
                 codes = bank.pick(rng, answers[item], focus)
                 columns[f"{item}__rationale"] = _categorical(codes, bank.categories)
                 truth_parts.append(self._rationale_truth(bank, codes, answers[item]))
-            notes, kinds, names, practice_truth = self._practice(
+            notes, kinds, names, practice_truth, name_rows = self._practice(
                 rng, true, recorded, answers, quality
+            )
+            names_truth = pd.DataFrame(
+                [(ids[r], "practice_note", a, b, name, role) for r, a, b, name, role in name_rows],
+                columns=list(NAMES_COLUMNS),
             )
             columns["practice_note"] = notes
             columns["practice_kind"] = _categorical(kinds, ("", "good", "poor"))
@@ -98,7 +108,7 @@ class Assembler:
             truth_parts.append(practice_truth)
         cases = pd.DataFrame(columns)
         truth = self._truth_frame(ids, truth_parts)
-        return SynthChunk(cases, truth)
+        return SynthChunk(cases, truth, names_truth)
 
     def _rationale_truth(self, bank, codes, answer):
         """(case rows, item code, theme codes, polarity codes) behind the chosen rationales."""
@@ -124,14 +134,16 @@ class Assembler:
         kinds = np.zeros(n, dtype=np.int8)
         notes, names = [""], {"": 0}
         case_rows, themes, polarity = [], [], []
+        name_rows = []
         have_needs = self.spec.round_id == "2018-19"
         theme_code = {t: i for i, t in enumerate(self.themes)}
         for row, is_good in zip(chosen.tolist(), good.tolist(), strict=True):
             needs = [x for x in NEEDS if have_needs and answers[f"need_{x}"][row] == 1]
             strengths = [x for x in STRENGTHS if have_needs and answers[f"strength_{x}"][row] == 1]
-            note, name, used = write_practice(
+            note, name, used, spans = write_practice(
                 self.spec.round_id, writer, recorded[row], is_good, needs, strengths
             )
+            name_rows.extend((row, *span) for span in spans)
             note_codes[row] = len(notes)
             notes.append(note)
             name_codes[row] = names.setdefault(name, len(names))
@@ -146,7 +158,13 @@ class Assembler:
             np.asarray(themes, dtype=np.int16),
             np.asarray(polarity, dtype=np.int8),
         )
-        return _categorical(note_codes, notes), kinds, _categorical(name_codes, list(names)), truth
+        return (
+            _categorical(note_codes, notes),
+            kinds,
+            _categorical(name_codes, list(names)),
+            truth,
+            name_rows,
+        )
 
     def _truth_frame(self, ids, parts) -> pd.DataFrame:
         """The truth rows of a chunk, by case (then as generated); small integer codes throughout."""

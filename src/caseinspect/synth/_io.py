@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 from ..errors import UsageError
 from ._generate import CHUNK_SIZE, TRUTH_COLUMNS, iter_chunks
 
-__all__ = ["write_round", "truth_path", "OUTPUT_SUFFIXES"]
+__all__ = ["write_round", "truth_path", "names_path", "OUTPUT_SUFFIXES"]
 
 OUTPUT_SUFFIXES = (".csv", ".parquet")
 
@@ -23,6 +23,12 @@ def truth_path(out: str | Path) -> Path:
     """The ground-truth sidecar of a case file: ``<stem>.truth.csv`` next to it."""
     out = Path(out)
     return out.with_name(f"{out.stem}.truth.csv")
+
+
+def names_path(out: str | Path) -> Path:
+    """The names truth sidecar: ``<stem>.names.csv`` (case_id, item, start, end, name, role)."""
+    out = Path(out)
+    return out.with_name(f"{out.stem}.names.csv")
 
 
 def _column(values, empty_as_null: bool) -> pa.Array:
@@ -78,6 +84,7 @@ def write_round(
     """Generate a synthetic round and write it to ``out`` (``.csv`` or ``.parquet``).
 
     The ground truth of the free text goes to :func:`truth_path` (``<stem>.truth.csv``)
+    and the names in the practice notes to :func:`names_path` (``<stem>.names.csv``)
     when ``text`` is true. Files are written chunk by chunk, so memory stays flat however
     many cases are asked for.
 
@@ -112,6 +119,7 @@ def write_round(
     chunks = iter_chunks(round_id, n_cases, seed, chunk_size=chunk_size, text=text)
     cases = _Writer(out, kind)
     truth = _Writer(truth_path(out), "csv") if text else None
+    names = _Writer(names_path(out), "csv") if text else None
     done = 0
     total = None
     try:
@@ -123,6 +131,8 @@ def write_round(
                     if len(chunk.truth)
                     else pd.DataFrame({c: pd.array([], dtype="str") for c in TRUTH_COLUMNS})
                 )
+            if names is not None:
+                names.write(chunk.names.astype(str))
             done += len(chunk.cases)
             if progress is not None:
                 total = total or (n_cases if n_cases is not None else done)
@@ -131,4 +141,6 @@ def write_round(
         cases.close()
         if truth is not None:
             truth.close()
+        if names is not None:
+            names.close()
     return out

@@ -7,7 +7,10 @@ a case is then an index into the bank, which keeps a million cases cheap; the th
 every rationale are kept for the ground-truth sidecar.
 
 Practice examples are written per case (they are rare) in the style of the bulletins'
-examples, under a pseudonym from ``data/names.yaml``.
+examples, under a pseudonym from ``data/names.yaml``; some name other people in passing
+(partners, mothers, officers, tutors) and some carry typing slips, in ordinary words and in
+later mentions of the person's name. Every name's span and role is returned for the names
+truth sidecar.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ __all__ = [
     "pseudonyms",
     "choose_focus",
     "write_practice",
+    "other_people",
     "POLARITY",
 ]
 
@@ -66,10 +70,103 @@ def theme_catalogue() -> dict[str, dict]:
 
 
 @cache
+def _names_data() -> dict:
+    return yaml.safe_load(data_text("names.yaml"))
+
+
+@cache
 def pseudonyms() -> dict[str, tuple[str, ...]]:
-    """The invented first names, by gender (``Male``, ``Female``)."""
-    names = yaml.safe_load(data_text("names.yaml"))
-    return {gender: tuple(values) for gender, values in names.items()}
+    """The invented first names of the people the notes are about, by gender."""
+    names = _names_data()
+    return {gender: tuple(names[gender]) for gender in ("Male", "Female")}
+
+
+@cache
+def other_people() -> dict:
+    """Other people the notes name: names by gender, surnames, sentences, roles, chances."""
+    return _names_data()["others"]
+
+
+# A name in a note under construction: \x02role\x03Name\x04, resolved into spans at the end.
+_MARK = re.compile("\x02(\\w+)\x03([^\x04]*)\x04")
+
+
+def _mark(role: str, name: str) -> str:
+    return f"\x02{role}\x03{name}\x04"
+
+
+def _slip(word: str, rng: random.Random) -> str:
+    """One typing slip: two letters swapped, or one dropped (never the first letter)."""
+    i = rng.randrange(1, len(word) - 1)
+    if rng.random() < 0.5:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    return word[:i] + word[i + 1 :]
+
+
+def _typos(text: str, rng: random.Random, subject_marks: int) -> str:
+    """Slips in ordinary words and in later mentions of the subject's name."""
+    settings = _names_data()["typos"]
+    parts = _MARK.split(text)  # [plain, role, name, plain, role, name, ..., plain]
+    if rng.random() < settings["word"]:
+        plain = [
+            (k, m) for k in range(0, len(parts), 3) for m in re.finditer(r"\b[a-z]{7,}\b", parts[k])
+        ]
+        if plain:
+            k, m = rng.choice(plain)
+            parts[k] = parts[k][: m.start()] + _slip(m.group(), rng) + parts[k][m.end() :]
+    if subject_marks > 1 and rng.random() < settings["name"]:
+        later = [k for k in range(1, len(parts), 3) if parts[k] == "subject"][1:]
+        k = rng.choice(later)
+        name = parts[k + 1]
+        if len(name) >= 5 and rng.random() < 0.6:
+            i = rng.randrange(1, len(name) - 1)
+            parts[k + 1] = name[:i] + name[i + 1 :]
+        else:
+            parts[k + 1] = name.lower()
+    out = []
+    for k in range(0, len(parts), 3):
+        out.append(parts[k])
+        if k + 2 < len(parts):
+            out.append(_mark(parts[k + 1], parts[k + 2]))
+    return "".join(out)
+
+
+def _resolve(text: str) -> tuple[str, list[tuple[int, int, str, str]]]:
+    """The plain note and its names: ``(start, end, name, role)``."""
+    out, spans, at = [], [], 0
+    for m in _MARK.finditer(text):
+        out.append(text[at : m.start()])
+        start = sum(len(p) for p in out)
+        out.append(m.group(2))
+        spans.append((start, start + len(m.group(2)), m.group(2), m.group(1)))
+        at = m.end()
+    out.append(text[at:])
+    return "".join(out), spans
+
+
+def _other_sentence(rng: random.Random, values: dict[str, str], used: set[str]) -> str:
+    """A sentence naming someone else (a partner, a mother, an officer ...)."""
+    others = other_people()
+    template, role = rng.choice(others["sentences"])
+    local = dict(values)
+    local["His"] = values["his"].capitalize()
+    gender = others["roles"].get(role, "Either")
+    pool = others["Male"] + others["Female"] if gender == "Either" else others[gender]
+    pool = [n for n in pool if n not in used] or pool
+    person = rng.choice(pool)
+    used.add(person)
+    for slot in _SLOT.findall(template):
+        if slot == "officer_first":
+            local[slot] = _mark("officer", person)
+        elif slot == "officer_surname":
+            local[slot] = _mark("officer_surname", rng.choice(others["Surname"]))
+        elif slot == "surname":
+            local[slot] = _mark(role, rng.choice(others["Surname"]))
+        elif slot == "place":
+            local[slot] = rng.choice(others["places"])
+        elif slot not in local:
+            local[slot] = _mark(role, person)
+    return _fill(template, rng, local)
 
 
 def _capitalise(sentence: str) -> str:
@@ -211,8 +308,11 @@ def write_practice(
     good: bool,
     needs: list[str],
     strengths: list[str],
-) -> tuple[str, str, list[str]]:
-    """One practice example: (note, pseudonym, themes).
+) -> tuple[str, str, list[str], list[tuple[int, int, str, str]]]:
+    """One practice example: (note, pseudonym, themes, names).
+
+    ``names`` lists every person's name in the note as ``(start, end, name, role)``
+    (role ``subject`` for the person the note is about).
 
     ``profile`` is the case's row of category codes (gender, age and supervision type must
     be recorded). ``needs`` / ``strengths`` are the codes present in the case.
@@ -242,7 +342,7 @@ def write_practice(
         "his": "his" if gender == "Male" else "her",
     }
     values = {
-        "name": name,
+        "name": _mark("subject", name),
         "age": str(rng.randint(low, high)),
         "identity": identity,
         "sentence": active.format(months=months),
@@ -280,5 +380,14 @@ def write_practice(
             local["strength"] = slots["strength"][rng.choice(strengths)]
         parts.append(_fill(rng.choice(templates), rng, local))
         used.append(theme)
+    others = other_people()
+    if rng.random() < others["share"]:
+        named: set[str] = set()
+        for _ in range(2 if rng.random() < others["second"] else 1):
+            at = rng.randint(1, len(parts))
+            parts.insert(at, _other_sentence(rng, values, named))
     parts.append(_fill(rng.choice(practice["closing"][kind]), rng, values))
-    return " ".join(parts), name, used
+    marked = " ".join(parts)
+    marked = _typos(marked, rng, marked.count("\x02subject\x03"))
+    note, spans = _resolve(marked)
+    return note, name, used, spans

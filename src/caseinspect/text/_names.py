@@ -14,6 +14,9 @@ a span was taken:
     "the responsible officer, X";
 ``title``
     "Mr X", "Mrs X", "Ms X", "Dr X", "PC X";
+``repeat``
+    another mention of a word that one of the rules above found as a person ("Dean was a
+    29-year-old ... Dean had a brain tumour", although "Dean" is mostly an ordinary word);
 ``gazetteer``
     a title-case word in the first-name lists shipped in ``text/data`` (1990 US Census
     first names, public domain, with a supplement of names common in England and Wales).
@@ -37,7 +40,7 @@ from importlib import resources
 
 __all__ = ["Detection", "detect_names", "flag_details", "first_names", "NAME_RULES", "FLAG_RULES"]
 
-NAME_RULES = ("recorded", "pattern", "role", "title", "gazetteer")
+NAME_RULES = ("recorded", "pattern", "role", "title", "repeat", "gazetteer")
 FLAG_RULES = ("date", "age")
 
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
@@ -120,13 +123,14 @@ _ROLE_WORDS = {
     "officer": None,
 }
 _ROLES = "|".join(sorted((re.escape(r) for r in _ROLE_WORDS), key=len, reverse=True))
-_OWNER = r"(?:his|her|their|the service user's|[A-Z][a-z]+'s|the)"
+_OWNER = r"(?:[Hh]is|[Hh]er|[Tt]heir|[Tt]he service user's|[A-Z][a-z]+'s|[Tt]he|[Aa]n?)"
 _ROLE_BEFORE = re.compile(
     rf"\b{_OWNER}\s+(?:new\s+|then\s+|current\s+|older\s+|younger\s+|former\s+|late\s+)?"
     rf"({_ROLES})(?:,\s*|\s+(?:called\s+|named\s+|known as\s+)?|\s*\(){_NAME}"
 )
 _ROLE_AFTER = re.compile(
-    rf"{_NAME}(?:,\s*|\s*\()(?:his|her|their)\s+(?:new\s+|former\s+)?({_ROLES})\b"
+    rf"{_NAME}(?:\s[A-Z][a-z]+(?:-[A-Z][a-z]+)?)?(?:,\s*|\s*\()"
+    rf"(?:his|her|their|the)\s+(?:new\s+|former\s+)?({_ROLES})\b"
 )
 _TITLES = {"Mr": "M", "Mrs": "F", "Ms": "F", "Miss": "F", "Dr": None, "PC": None, "DC": None}
 _TITLE_RULE = re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr|PC|DC|DS|Sgt|Sergeant)\.?\s+" + _NAME)
@@ -192,17 +196,21 @@ def _data_lines(name: str) -> list[str]:
 
 @cache
 def first_names() -> dict[str, str | None]:
-    """The gazetteer: first name (title case) -> "M", "F" or None (either, or both lists)."""
-    names: dict[str, str | None] = {}
+    """The gazetteer: first name (title case) -> "M", "F" or None (either).
+
+    A name on both census lists takes the gender of the list where it is more frequent
+    ("James" is on the female list too, far down).
+    """
+    rank: dict[str, tuple[int, str | None]] = {}
     for file in ("first_names_census1990.txt", "first_names_uk_supplement.txt"):
+        position: dict[str, int] = {}
         for line in _data_lines(file):
             name, _, gender = line.partition("\t")
             g = gender.strip() if gender.strip() in ("M", "F") else None
-            if name in names and names[name] != g:
-                names[name] = None
-            else:
-                names.setdefault(name, g)
-    return names
+            position[g or ""] = position.get(g or "", 0) + 1
+            if name not in rank or position[g or ""] < rank[name][0]:
+                rank[name] = (position[g or ""], g)
+    return {name: g for name, (_, g) in rank.items()}
 
 
 @cache
@@ -371,6 +379,10 @@ def detect_names(text: str, *, known_names: Sequence[str] = ()) -> list[Detectio
     [('Andre', 'recorded'), ('Chloe', 'role'), ('Andre', 'recorded'), ('Okafor', 'title')]
     """
     found = _recorded(text, known_names) + _pattern_rules(text) + _gazetteer(text)
+    people = {d.text.split(" ")[0] for d in found if d.rule in ("pattern", "role", "title")}
+    for word in sorted(people):
+        for m in re.finditer(rf"(?<![A-Za-z'-]){re.escape(word)}(?![A-Za-z-])", text):
+            found.append(Detection(m.start(), m.end(), word, "repeat", first_names().get(word)))
     return _merge(found, text)
 
 

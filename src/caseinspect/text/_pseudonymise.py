@@ -97,8 +97,10 @@ def apply_replacements(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
-def _pool(detection: Detection, subject_key: str | None, subject_gender: str | None) -> str:
-    if detection.rule == "title":
+def _pool(
+    detection: Detection, subject_key: str | None, subject_gender: str | None, surnames: set[str]
+) -> str:
+    if detection.rule == "title" or detection.key in surnames:
         return "Surname"
     gender = detection.gender
     if subject_key is not None and detection.key == subject_key and subject_gender:
@@ -118,13 +120,14 @@ def _case(
     subject = known[0].strip().casefold() if known and known[0].strip() else None
     taken = {w.casefold() for t in texts for w in re.findall(r"[A-Za-z]+", t)}
     lists = pseudonym_lists()
+    surnames = {d.key for names in found for d in names if d.rule == "title"}
     people: dict[tuple[str, str], str] = {}
     out_texts: list[str] = []
     rows: list[tuple[int, str, str, str, str]] = []
     for index, (text, names) in enumerate(zip(texts, found, strict=True)):
         spans, mine = [], []
         for d in names:
-            pool = _pool(d, subject, gender)
+            pool = _pool(d, subject, gender, surnames)
             # A first name and a full name of the same person share the first name's key.
             who = (pool if pool == "Surname" else "first", d.key.split(" ")[0])
             if who not in people:
