@@ -93,6 +93,20 @@ def bench_import(tmp: Path) -> dict:
     )
 
 
+def bench_cli_startup(repeats: int = 7) -> dict:
+    """Wall time of ``caseinspect --help`` (a fresh interpreter each time), best of N.
+
+    The best run is the one with warm file caches: what a user at the terminal sees.
+    """
+    command = [str(Path(sys.executable).with_name("caseinspect")), "--help"]
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True, cwd=HERE.parent)
+        times.append(time.perf_counter() - started)
+    return {"best_s": round(min(times), 3), "median_s": round(sorted(times)[len(times) // 2], 3)}
+
+
 def bench_web() -> dict | None:
     script = HERE / "bench_web.py"
     if not script.exists():
@@ -111,6 +125,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         steps = [
+            ("cli_startup", bench_cli_startup),
             ("synth", lambda: bench_synth(tmp)),
             ("significance_round", lambda: bench_significance(None, "2018-19 round")),
             ("significance_big", lambda: bench_significance(BIG, f"{BIG:,} cases")),
@@ -144,6 +159,13 @@ def summary(results: dict) -> list[str]:
         mark = "n/a" if ok is None else ("met" if ok else "MISSED")
         rows.append(f"  {label:<58} {measured:<34} {mark}")
 
+    startup = results.get("cli_startup", {})
+    if "best_s" in startup:
+        add(
+            "caseinspect --help < 0.3 s",
+            f"{startup['best_s']} s (median {startup['median_s']} s)",
+            startup["best_s"] < 0.3,
+        )
     synth = results.get("synth", {})
     if "seconds" in synth:
         add(

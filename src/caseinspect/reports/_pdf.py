@@ -20,13 +20,10 @@ def render_pdf(
     report: TablesReport, *, figures: bool = True, crown_copyright: bool | None = None
 ) -> bytes:
     """The report as PDF bytes (see :func:`caseinspect.reports._html.render_html` for the options)."""
-    try:
-        from weasyprint import HTML
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise ImportError(
-            "PDF output needs WeasyPrint: pip install weasyprint "
-            "(and the Pango libraries, see https://doc.courtbouillon.org/weasyprint)"
-        ) from exc
+    from ..errors import require_extra
+
+    require_extra("weasyprint", extra="pdf", feature="PDF output")
+    from weasyprint import HTML
 
     html = render_html(report, figures=figures, crown_copyright=crown_copyright)
     # A fixed identifier: by default it would be derived from the output's own content,
@@ -38,6 +35,6 @@ def render_pdf(
 
 def write_pdf(report: TablesReport, path: str | Path, **options) -> Path:
     """Write ``tables.pdf``; return its path."""
-    path = Path(path)
-    path.write_bytes(render_pdf(report, **options))
-    return path
+    from ..outputs import write_bytes_atomic
+
+    return write_bytes_atomic(Path(path), render_pdf(report, **options))

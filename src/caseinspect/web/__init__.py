@@ -32,6 +32,11 @@ def setup(db_url: str | None = None, *, debug: bool = False) -> None:
     Django is already configured in this process (inside the web server, or under
     pytest-django), the existing configuration is kept and ``db_url`` is ignored.
     """
+    from ..errors import require_extra
+
+    require_extra("django", extra="web", feature="The web application")
+    if (db_url or os.environ.get("DATABASE_URL", "")).startswith(("postgres", "postgresql")):
+        require_extra("psycopg", extra="postgres", feature="A PostgreSQL database")
     import django
     from django.apps import apps
     from django.conf import settings
