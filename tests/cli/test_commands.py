@@ -57,10 +57,11 @@ def test_validate_bad_file_lists_problems_and_exits_1(tmp_path, data_dir, capsys
 
 
 def test_validate_unreadable_inputs_exit_2_or_1(tmp_path, capsys):
-    code, _, err = run(
+    code, out, _ = run(
         ["validate", str(tmp_path / "missing.csv"), "--framework", "hmip-2018"], capsys
     )
-    assert code == 1  # the file's problem is reported like any other
+    # Issue #13: a missing input file means the command could not be used (exit 2).
+    assert code == 2 and "file not found" in out
     code, _, err = run(["validate", str(tmp_path / "x.csv"), "--framework", "no-such"], capsys)
     assert code == 2 and "no framework named" in err
 

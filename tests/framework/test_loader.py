@@ -238,3 +238,57 @@ def test_framework_is_frozen():
     with pytest.raises(AttributeError):
         fw.id = "other"  # type: ignore[misc]
     assert isinstance(framework_path("hmip-2018"), Path)
+
+
+# --- issue #13, defect 10: strict YAML ------------------------------------------------------
+def _variant(tmp_path, name: str, change) -> Path:
+    text = framework_path("qi-2016").read_text(encoding="utf-8")
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(change(text), encoding="utf-8")
+    return path
+
+
+def test_duplicate_keys_are_refused_with_both_lines(tmp_path):
+    text = framework_path("qi-2016").read_text(encoding="utf-8")
+    first = next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("title:"))
+    path = _variant(tmp_path, "dup", lambda t: t.replace("\ntitle:", "\ntitle: Other\ntitle:", 1))
+    with pytest.raises(FrameworkError) as info:
+        load_framework(path)
+    (problem,) = [p for p in info.value.problems if p.rule == "duplicate-key"]
+    assert problem.column == "title" and problem.row == first + 1
+    assert f"lines {first} and {first + 1}" in problem.message
+
+
+def test_duplicate_keys_deep_inside_are_refused(tmp_path):
+    path = _variant(
+        tmp_path, "dup2", lambda t: t.replace("  - code: ", "  - code: dup_first\n    code: ", 1)
+    )
+    with pytest.raises(FrameworkError) as info:
+        load_framework(path)
+    assert [p.column for p in info.value.problems if p.rule == "duplicate-key"] == ["code"]
+
+
+def test_an_unquoted_version_is_refused(tmp_path):
+    # 2016.10 unquoted is the float 2016.1: the shipped framework's version.
+    path = _variant(tmp_path, "ver", lambda t: t.replace('version: "2016.1"', "version: 2016.10"))
+    with pytest.raises(FrameworkError) as info:
+        load_framework(path)
+    assert [p.rule for p in info.value.problems] == ["version-not-string"]
+    assert 'version: "2016.10"' in info.value.problems[0].message
+
+
+@pytest.mark.parametrize("depth", [60, 20_000])
+def test_deep_nesting_is_refused_not_a_recursion_error(tmp_path, depth):
+    path = _variant(tmp_path, "deep", lambda t: t + "\nx: " + "[" * depth + "]" * depth + "\n")
+    with pytest.raises(FrameworkError) as info:
+        load_framework(path)
+    assert [p.rule for p in info.value.problems] == ["too-deep"]
+
+
+def test_text_length_limit_comes_from_the_framework(tmp_path):
+    assert load_framework("qi-2016").max_text_length == 32_767
+    path = _variant(tmp_path, "lim", lambda t: t + "\nlimits:\n  text_length: 500\n")
+    assert load_framework(path).max_text_length == 500
+    bad = _variant(tmp_path, "lim0", lambda t: t + "\nlimits:\n  text_length: 0\n")
+    with pytest.raises(FrameworkError, match="positive"):
+        load_framework(bad)

@@ -21,7 +21,7 @@ from ..errors import ValidationError
 from ..framework import Framework
 from ._export import EXPORT_FORMATS, export_cases, export_cases_bytes
 from ._fingerprint import fingerprint_cases
-from ._read import SUPPORTED_SUFFIXES, read_case_file
+from ._read import SUPPORTED_SUFFIXES, FileNotReadable, read_case_file, read_notes
 from ._validate import (
     PRACTICE_COLUMNS,
     RATIONALE_SUFFIX,
@@ -35,6 +35,7 @@ __all__ = [
     "ANSWER_CODES",
     "EXPORT_FORMATS",
     "ExportVariable",
+    "FileNotReadable",
     "PRACTICE_COLUMNS",
     "RATIONALE_SUFFIX",
     "SUPPORTED_SUFFIXES",
@@ -46,17 +47,20 @@ __all__ = [
     "known_columns",
     "load_cases",
     "read_case_file",
+    "read_notes",
     "validate_case",
     "validate_cases",
 ]
 
 
-def load_cases(path: str | Path, framework: Framework) -> pd.DataFrame:
+def load_cases(path: str | Path, framework: Framework, *, sheet: str | None = None) -> pd.DataFrame:
     """Read and validate a case file; raise :class:`ValidationError` listing every problem.
 
-    Returns the cases as strings, indexed by spreadsheet row number.
+    Returns the cases as strings, indexed by spreadsheet row number (``sheet`` chooses
+    the sheet of a workbook, see :func:`read_case_file`). A file without cases is refused
+    (rule ``no-cases``).
     """
-    frame = read_case_file(path)
+    frame = read_case_file(path, sheet=sheet)
     problems = validate_cases(frame, framework, source=str(path))
     if problems:
         raise ValidationError(

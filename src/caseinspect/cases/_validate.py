@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..errors import Problem
 from ..framework import ANSWER_VALUES, Framework
+from ._read import shown
 
 __all__ = [
     "validate_cases",
@@ -34,7 +35,10 @@ PRACTICE_KINDS = ("good", "poor")
 REQUIRED_VALUES = ("case_id", "inspection_id", "provider", "provider_type")
 # Pseudonymous ids only: no spaces, so a person's name cannot pass for an id by accident.
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
-_MAX_LISTED_PER_RULE = 10_000
+# Control characters: C0 but tab, line feed and carriage return (which free text may hold),
+# DEL and C1. A NUL crashes the PostgreSQL import and truncates .sav/.dta exports; an
+# ANSI escape garbles every terminal that prints the value.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 Mode = Literal["import", "draft", "submit"]
 
@@ -83,10 +87,23 @@ def validate_cases(
     columns = list(frame.columns)
     table = _Table(frame)
     problems: list[Problem] = []
+    if table.n == 0 and mode == "import":
+        problems.append(
+            Problem(
+                source,
+                None,
+                None,
+                None,
+                "no-cases",
+                "the file has no cases (a header and nothing else)",
+            )
+        )
     problems += _check_columns(columns, framework, source)
+    problems += _check_characters(table, framework, source)
     problems += _check_required_values(table, source)
     problems += _check_ids(table, source)
     problems += _check_profile(table, framework, source)
+    problems += _check_provider_types(table, source)
     problems += _check_answers(table, framework, source)
     problems += _check_applicability(table, framework, source)
     problems += _check_practice(table, source)
@@ -142,14 +159,14 @@ class _Table:
         found = self.columns.get(column)
         return found if found is not None else np.full(self.n, "", dtype=object)
 
-    def rows_where(self, mask: np.ndarray) -> Iterable[tuple[int, object]]:
-        """(position, row label) where ``mask`` holds, capped so a wholly wrong column stays listable."""
-        positions = np.flatnonzero(mask)[:_MAX_LISTED_PER_RULE]
+    def rows_where(self, mask: np.ndarray) -> Iterable[tuple[int, int | None]]:
+        """(position, row label) wherever ``mask`` holds: every one, never a capped list."""
+        positions = np.flatnonzero(mask)
         return ((int(i), _label(self.rows[i])) for i in positions)
 
 
-def _label(value: object) -> object:
-    return int(value) if isinstance(value, (np.integer, int)) else value
+def _label(value: object) -> int | None:
+    return int(value) if isinstance(value, (np.integer, int)) else None
 
 
 def _isin(values: np.ndarray, choices: Iterable[str]) -> np.ndarray:
@@ -183,8 +200,84 @@ def _check_columns(columns: list[str], framework: Framework, source: str) -> lis
         ):
             message = f"item '{column[: -len(RATIONALE_SUFFIX)]}' takes no rationale in framework '{framework.id}'"
         else:
-            message = f"'{column}' is not a column of framework '{framework.id}'{_suggest(column, allowed)}"
+            message = (
+                f"'{shown(column)}' is not a column of framework '{framework.id}'"
+                f"{_suggest(column, allowed)}"
+            )
         problems.append(Problem(source, 1, column, column, "unknown-column", message))
+    return problems
+
+
+def _check_characters(table: _Table, framework: Framework, source: str) -> list[Problem]:
+    """Control characters anywhere, and text longer than the framework allows."""
+    problems = []
+    limit = framework.max_text_length
+    for column, values in table.columns.items():
+        lengths = np.fromiter((len(v) for v in values), dtype=np.int64, count=table.n)
+        for i, row in table.rows_where(lengths > limit):
+            problems.append(
+                Problem(
+                    source,
+                    row,
+                    column,
+                    shown(values[i][:60]) + "...",
+                    "too-long",
+                    f"the text is {lengths[i]:,} characters long; framework '{framework.id}' "
+                    f"allows at most {limit:,} characters in a cell",
+                )
+            )
+        found_at = [_CONTROL.search(v) for v in values]
+        for i, row in table.rows_where(np.array([f is not None for f in found_at], dtype=bool)):
+            found = found_at[i]
+            if found is None:  # pragma: no cover - rows_where chose matches only
+                continue
+            problems.append(
+                Problem(
+                    source,
+                    row,
+                    column,
+                    shown(values[i][:80]),
+                    "control-character",
+                    f"the value holds the control character {shown(found.group())} "
+                    f"(at position {found.start() + 1}), which is not text; remove it",
+                )
+            )
+    return problems
+
+
+def _check_provider_types(table: _Table, source: str) -> list[Problem]:
+    """A provider has one type: rows that differ from the provider's usual type are named."""
+    if "provider" not in table or "provider_type" not in table:
+        return []
+    providers = table.get("provider")
+    types = table.get("provider_type")
+    seen: dict[str, dict[str, list[int]]] = {}
+    for i in range(table.n):
+        if providers[i] and types[i]:
+            seen.setdefault(providers[i], {}).setdefault(types[i], []).append(i)
+    problems = []
+    for provider, by_type in seen.items():
+        if len(by_type) < 2:
+            continue
+        # The type most rows give is the provider's; ties go to the first seen.
+        usual = max(by_type, key=lambda t: (len(by_type[t]), -by_type[t][0]))
+        first = _label(table.rows[by_type[usual][0]])
+        for ptype, positions in by_type.items():
+            if ptype == usual:
+                continue
+            for i in positions:
+                problems.append(
+                    Problem(
+                        source,
+                        _label(table.rows[i]),
+                        "provider_type",
+                        ptype,
+                        "inconsistent-provider-type",
+                        f"provider '{shown(provider)}' is {shown(usual)} on "
+                        f"{len(by_type[usual])} row(s) (first on row {first}), but "
+                        f"{shown(ptype)} here",
+                    )
+                )
     return problems
 
 
@@ -217,7 +310,8 @@ def _check_ids(table: _Table, source: str) -> list[Problem]:
                     column,
                     values[i],
                     "pseudonymous-id",
-                    f"'{values[i]}' is not a pseudonymous id (letters, digits, '.', '_', '/', '-'; no spaces)",
+                    f"'{shown(values[i])}' is not a pseudonymous id (letters, digits, '.', '_', "
+                    "'/', '-'; no spaces)",
                 )
             )
     if "case_id" in table and table.n > 1:
@@ -234,7 +328,7 @@ def _check_ids(table: _Table, source: str) -> list[Problem]:
                         "case_id",
                         value,
                         "duplicate-case-id",
-                        f"case id '{value}' already used in row {first_row[value]}",
+                        f"case id '{shown(value)}' already used in row {first_row[value]}",
                     )
                 )
             else:
@@ -257,7 +351,7 @@ def _check_profile(table: _Table, framework: Framework, source: str) -> list[Pro
                     variable.code,
                     value,
                     "unknown-category",
-                    f"'{value}' is not one of {', '.join(variable.categories)}"
+                    f"'{shown(value)}' is not one of {', '.join(variable.categories)}"
                     + _suggest(value, variable.categories),
                 )
             )
@@ -265,10 +359,10 @@ def _check_profile(table: _Table, framework: Framework, source: str) -> list[Pro
         if not (set(rule.when) | set(rule.forbid)) <= set(table.columns):
             continue
         mask = np.ones(table.n, dtype=bool)
-        for column, values in rule.when.items():
-            mask &= _isin(table.get(column), values)
-        for column, values in rule.forbid.items():
-            offending = mask & _isin(table.get(column), values)
+        for column, allowed in rule.when.items():
+            mask &= _isin(table.get(column), allowed)
+        for column, forbidden in rule.forbid.items():
+            offending = mask & _isin(table.get(column), forbidden)
             for i, row in table.rows_where(offending):
                 problems.append(
                     Problem(source, row, column, table.get(column)[i], rule.rule, rule.message)
@@ -296,7 +390,7 @@ def _check_answers(table: _Table, framework: Framework, source: str) -> list[Pro
                     item.code,
                     value,
                     "bad-answer",
-                    f"'{value}' is not an answer; use 'yes', 'no', or leave empty{hint}",
+                    f"'{shown(value)}' is not an answer; use 'yes', 'no', or leave empty{hint}",
                 )
             )
     return problems
@@ -351,7 +445,7 @@ def _check_practice(table: _Table, source: str) -> list[Problem]:
                 "practice_kind",
                 kinds[i],
                 "bad-practice-kind",
-                f"'{kinds[i]}' is not one of {', '.join(PRACTICE_KINDS)}"
+                f"'{shown(kinds[i])}' is not one of {', '.join(PRACTICE_KINDS)}"
                 + _suggest(kinds[i], PRACTICE_KINDS),
             )
         )
