@@ -243,8 +243,8 @@ def build_bulletin(
         trend = None
     if suppress:
         report = suppress_report(report, suppress)
-        bulletin_cells = _suppress_extra(bulletin_cells, suppress)
-        theme_cells = _suppress_extra(theme_cells, suppress)
+        bulletin_cells = suppress_bulletin_cells(bulletin_cells, suppress)
+        theme_cells = suppress_bulletin_cells(theme_cells, suppress)
         if trend is not None:
             trend = _suppress_trend(trend, suppress)
     frames = [report.cells, bulletin_cells, theme_cells, method_cells]
@@ -269,15 +269,7 @@ def build_bulletin(
             "title": framework.title,
             "version": framework.version,
             "round": round_name,
-            "tables": [
-                {
-                    "id": t.id,
-                    "title": t.title,
-                    "kind": t.kind,
-                    "columns": [c.label for c in t.columns],
-                }
-                for t in framework.tables
-            ],
+            "tables": [_table_context(framework, t) for t in framework.tables],
         },
         "round": round_name,
         "previous_round": previous_round_name,
@@ -340,6 +332,21 @@ def build_bulletin(
         labels=labels,
         withheld=tuple(withheld),
     )
+
+
+def _table_context(framework: Framework, spec: Any) -> dict[str, Any]:
+    from ..reports._figures import table_number
+
+    first = spec.columns[0]
+    return {
+        "id": spec.id,
+        "number": table_number(spec.id),
+        "title": spec.title,
+        "kind": spec.kind,
+        "question": first.question,
+        "label": framework.item(first.item).label,
+        "columns": [c.label for c in spec.columns],
+    }
 
 
 # --- rendering the templates -----------------------------------------------------------------
@@ -667,7 +674,7 @@ def _example_rows(examples: pd.DataFrame | None) -> list[dict]:
     ]
 
 
-def _suppress_extra(cells: pd.DataFrame, threshold: int) -> pd.DataFrame:
+def suppress_bulletin_cells(cells: pd.DataFrame, threshold: int) -> pd.DataFrame:
     """Primary suppression of counts below ``threshold``; secondary within a profile variable
     or a number-per-case distribution (their categories add up to the total)."""
     cells = cells.copy()

@@ -55,6 +55,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Import the cases in FILE (CSV, XLSX or Parquet) into the database, all or nothing.",
     ),
     "tables": ("_tables", "tables", "Compute the framework's annex tables from the cases in FILE."),
+    "bulletin": (
+        "_bulletin",
+        "bulletin",
+        "Write a round's research bulletin (HTML, PDF, DOCX), every number traced to a cell.",
+    ),
     "practice": (
         "_practice",
         "practice",
