@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import InvalidArgument
+
 __all__ = ["Coefficients", "agreement_coefficients"]
 
 
@@ -77,9 +79,9 @@ def agreement_coefficients(table: Sequence[Sequence[int]] | np.ndarray) -> Coeff
     """
     t = np.asarray(table, dtype=np.int64)
     if t.ndim != 2 or t.shape[0] != t.shape[1] or t.shape[0] < 2:
-        raise ValueError(f"need a square table with at least 2 categories, got shape {t.shape}")
+        raise InvalidArgument(f"need a square table with at least 2 categories, got shape {t.shape}")
     if (t < 0).any():
-        raise ValueError("counts cannot be negative")
+        raise InvalidArgument("counts cannot be negative")
     n = int(t.sum())
     if n == 0:
         return Coefficients(0, None, None, None, None, None, "no subject was rated by both raters")

@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..errors import InvalidArgument
+
 if TYPE_CHECKING:  # pragma: no cover
     from ._report import TablesReport
 
@@ -83,10 +85,10 @@ def suppress(cells: pd.DataFrame, threshold: int, *, secondary: bool = True) -> 
     [['All cases', 40, 50.0, ''], ['Male', <NA>, nan, 'secondary'], ['Female', <NA>, nan, 'primary']]
     """
     if isinstance(threshold, bool) or not isinstance(threshold, (int, np.integer)) or threshold < 1:
-        raise ValueError(f"threshold must be a whole number of cases, 1 or more; got {threshold!r}")
+        raise InvalidArgument(f"threshold must be a whole number of cases, 1 or more; got {threshold!r}")
     missing = [c for c in _KEY_COLUMNS if c not in cells.columns]
     if missing:
-        raise ValueError(f"cells lack the column(s) {', '.join(missing)} needed for suppression")
+        raise InvalidArgument(f"cells lack the column(s) {', '.join(missing)} needed for suppression")
     n = cells["n"].fillna(0).to_numpy(dtype=np.int64)
     status = np.where((n > 0) & (n < threshold), "primary", "").astype(object)
     if secondary:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..errors import UnknownName
 from ..framework import Framework, TableSpec
 
 __all__ = ["compute_tables", "TABLE_COLUMNS", "CellKey", "round_half_up"]
@@ -100,7 +101,7 @@ def compute_tables(
     specs = [spec for spec in framework.tables if tables is None or spec.id in tables]
     unknown = set(tables or ()) - {spec.id for spec in specs}
     if unknown:
-        raise KeyError(f"framework {framework.id!r} has no table(s) {sorted(unknown)}")
+        raise UnknownName(f"framework {framework.id!r} has no table(s) {sorted(unknown)}")
     parts = [_compute_table(cases, framework, spec) for spec in specs]
     if not parts:
         return pd.DataFrame(columns=[*TABLE_COLUMNS, "yes"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
+from ..errors import InvalidArgument
+
 __all__ = ["published_path", "PUBLISHED_FILES"]
 
 PUBLISHED_FILES = {
@@ -18,7 +20,7 @@ def published_path(round_id: str) -> Path:
     try:
         name = PUBLISHED_FILES[round_id]
     except KeyError:
-        raise ValueError(
+        raise InvalidArgument(
             f"no published tables for round {round_id!r}; known: {sorted(PUBLISHED_FILES)}"
         ) from None
     return Path(str(files(__name__).joinpath(name)))

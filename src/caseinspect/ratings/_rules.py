@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..errors import CaseinspectError
+from ..errors import CaseinspectError, InvalidArgument
 from ..framework import OverallBand, RatingLevel, RatingsRules
 
 __all__ = ["band_for_score", "level_for_pct", "rounded_pct"]
@@ -25,7 +25,7 @@ def rounded_pct(sufficient: int, n: int, rounding: str) -> Fraction:
     Fraction(159, 2)
     """
     if n <= 0:
-        raise ValueError("no applicable cases")
+        raise InvalidArgument("no applicable cases")
     if rounding == "round_half_up_integer":
         return Fraction((200 * sufficient + n) // (2 * n))
     if rounding == "none":

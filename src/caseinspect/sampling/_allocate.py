@@ -10,6 +10,8 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from ..errors import InvalidArgument
+
 __all__ = ["Allocation", "allocate", "interleave", "largest_remainder"]
 
 
@@ -45,9 +47,9 @@ def largest_remainder(
     n = len(weights)
     caps = list(caps) if caps is not None else [total] * n
     if total < 0 or any(w < 0 for w in weights):
-        raise ValueError("weights and total must be non-negative")
+        raise InvalidArgument("weights and total must be non-negative")
     if total > sum(min(c, total) for c in caps):
-        raise ValueError(f"cannot place {total} within caps {caps}")
+        raise InvalidArgument(f"cannot place {total} within caps {caps}")
     shares = [0] * n
     open_ = [i for i in range(n) if caps[i] > 0]
     remaining = total

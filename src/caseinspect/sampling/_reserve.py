@@ -6,6 +6,8 @@ from collections.abc import Collection, Mapping, Sequence
 
 import pandas as pd
 
+from ..errors import InvalidArgument
+
 __all__ = ["next_reserve"]
 
 
@@ -66,7 +68,7 @@ def next_reserve(
     """
     missing = [c for c in ("case_id", *strata) if c not in reserve.columns]
     if missing:
-        raise ValueError(f"the reserve list has no column {', '.join(repr(c) for c in missing)}")
+        raise InvalidArgument(f"the reserve list has no column {', '.join(repr(c) for c in missing)}")
     ordered = reserve
     if "reserve_order" in reserve.columns:
         order = pd.to_numeric(reserve["reserve_order"], errors="coerce")

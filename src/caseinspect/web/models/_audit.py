@@ -7,10 +7,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from ...errors import CaseinspectError
 from ._inspection import Inspection
 
 
-class AppendOnlyError(Exception):
+class AppendOnlyError(CaseinspectError):
     """Raised on any attempt to change or delete an audit event."""
 
 
