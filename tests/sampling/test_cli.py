@@ -138,12 +138,12 @@ def test_draw_on_a_full_disk_exits_2_and_leaves_no_file(tmp_path, capsys, monkey
 
 def test_draw_neutralises_formulas_in_pass_through_columns(tmp_path, capsys):
     frame = population(STRATA_EXAMPLE, officers=7, offices=3)
-    frame["note"] = "=HYPERLINK(\"http://x\",\"y\")"
+    frame["note"] = '=HYPERLINK("http://x","y")'
     src = write_list(tmp_path, frame)
     code, out = run_draw(tmp_path, src, "a")
     assert code == 0
     text = out.read_text()
-    assert "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" in text
+    assert '"\'=HYPERLINK(""http://x"",""y"")"' in text
     assert ",=HYPERLINK" not in text
 
 
@@ -160,3 +160,36 @@ def test_draw_writes_provenance_last(tmp_path, capsys, monkeypatch):
     src = write_list(tmp_path, population(STRATA_EXAMPLE, officers=7, offices=3))
     code, _ = run_draw(tmp_path, src, "a")
     assert code == 0 and renamed[-1] == "sample.provenance.json" and len(renamed) == 6
+
+
+def test_draw_names_spreadsheet_rows_across_blank_lines(tmp_path, capsys):
+    # Issue #13, defect 7: blank lines shifted every later row.
+    frame = population(STRATA_EXAMPLE, officers=7, offices=3)
+    lines = frame.to_csv(index=False, lineterminator="\n").splitlines()
+    assert ",Male," in lines[3] or ",Female," in lines[3]
+    lines[3] = lines[3].replace(",Male,", ",Mle,", 1).replace(",Female,", ",Mle,", 1)
+    text = "\n".join(lines[:2] + ["", ""] + lines[2:]) + "\n"  # two blank lines before row 4
+    src = tmp_path / "eligible.csv"
+    src.write_text(text)
+    code, _ = run_draw(tmp_path, src, "a")
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "row 6, column 'gender'" in captured.err
+
+
+def test_draw_refuses_a_list_with_no_cases(tmp_path, capsys):
+    src = tmp_path / "eligible.csv"
+    src.write_text(",".join(case().keys()) + "\n")
+    code, out = run_draw(tmp_path, src, "a")
+    assert code == 1 and "no-cases" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_draw_checks_the_profile_rules_for_the_provider_type(tmp_path, capsys):
+    frame = population(STRATA_EXAMPLE, officers=7, offices=3)
+    src = write_list(tmp_path, frame)
+    if "High/Very high" not in set(frame["rosh"]):
+        frame.loc[0, "rosh"] = "High/Very high"
+        src = write_list(tmp_path, frame)
+    code, _ = run_draw(tmp_path, src, "a", extra=("--provider-type", "CRC"))
+    assert code == 1 and "crc-no-high-rosh" in capsys.readouterr().err

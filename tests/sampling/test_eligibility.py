@@ -202,3 +202,50 @@ def test_spaces_around_a_value_are_reported(rules, categories):
     with pytest.raises(ValidationError) as info:
         prepare_eligible(table(case(officer="RO0001 ")), rules, categories=categories)
     assert [p.rule for p in info.value.problems] == ["whitespace"]
+
+
+# --- issue #13 ----------------------------------------------------------------------------
+def _fw():
+    from caseinspect.framework import load_framework
+
+    return load_framework("hmip-2018")
+
+
+def test_draw_applies_the_framework_profile_rules(tmp_path):
+    # A CRC's eligible list with High/Very high RoSH cases was accepted.
+    fw = _fw()
+    frame = table(case(case_id="C1"), case(case_id="C2", rosh="High/Very high"))
+    with pytest.raises(ValidationError) as info:
+        prepare_eligible(frame, fw.sampling, profile_rules=fw.profile_rules, provider_type="CRC")
+    (problem,) = info.value.problems
+    assert (problem.rule, problem.row, problem.column) == ("crc-no-high-rosh", 2, "rosh")
+    # The same list is fine for the NPS, and a provider_type column is used when present.
+    prepare_eligible(frame, fw.sampling, profile_rules=fw.profile_rules, provider_type="NPS")
+    frame["provider_type"] = ["NPS", "CRC"]
+    with pytest.raises(ValidationError, match="crc-no-high-rosh"):
+        prepare_eligible(frame, fw.sampling, profile_rules=fw.profile_rules)
+
+
+def test_a_future_sentence_date_is_flagged_not_silently_excluded():
+    frame = table(case(case_id="C1"), case(case_id="C2", sentence_or_release_date="2030-01-01"))
+    with pytest.raises(ValidationError) as info:
+        prepare_eligible(frame, _fw().sampling, reference_date=REFERENCE)
+    (problem,) = info.value.problems
+    assert (problem.rule, problem.row, problem.column) == (
+        "future-date",
+        2,
+        "sentence_or_release_date",
+    )
+
+
+def test_pass_through_columns_are_never_stripped():
+    frame = table(case(case_id="C1", note="  two spaces  ", other=" x"))
+    prepared = prepare_eligible(frame, _fw().sampling)
+    assert prepared.loc[0, "note"] == "  two spaces  " and prepared.loc[0, "other"] == " x"
+
+
+def test_a_list_with_no_cases_is_refused():
+    frame = table(case()).iloc[0:0]
+    with pytest.raises(ValidationError) as info:
+        prepare_eligible(frame, _fw().sampling)
+    assert [p.rule for p in info.value.problems] == ["no-cases"]

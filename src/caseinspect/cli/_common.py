@@ -11,9 +11,12 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def _write_csv(frame, path: Path) -> None:
-    # "\n" line ends and no index: the same data give byte-identical files on every system.
+    # "\n" line ends and no index: the same data give byte-identical files on every system;
+    # written atomically, formula-like cells neutralised (these files are for people).
+    from ..outputs import write_csv
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, lineterminator="\n")
+    write_csv(frame, path)
 
 
 def _load_framework(name: str):
@@ -22,10 +25,10 @@ def _load_framework(name: str):
     return load_framework(name)
 
 
-def _read_table(path: Path):
+def _read_table(path: Path, *, sheet: str | None = None):
     from ..cases import read_case_file
 
-    return read_case_file(path)
+    return read_case_file(path, sheet=sheet)
 
 
 def _load_cases(path: Path, framework):

@@ -160,6 +160,17 @@ def _merge_minimums(from_framework, from_cli):
     "on the same column and categories).",
 )
 @click.option(
+    "--provider-type",
+    default=None,
+    help="The provider's type (e.g. CRC), when the list has no provider_type column: the "
+    "framework's profile rules (a CRC holds no High/Very high RoSH case) are checked.",
+)
+@click.option(
+    "--sheet",
+    default=None,
+    help="For a workbook with several visible sheets: the sheet that holds the list.",
+)
+@click.option(
     "--out",
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -176,6 +187,8 @@ def draw(
     seed: int,
     reference_date,
     minimums: tuple[str, ...],
+    provider_type: str | None,
+    sheet: str | None,
     out: Path,
 ) -> int:
     """Screen an eligible-case list and draw a stratified case sample with a reserve list.
@@ -204,7 +217,11 @@ def draw(
         rules = dataclasses.replace(rules, margin=margin)
     ref = reference_date.date() if reference_date is not None else date.today()
     chosen = _merge_minimums(rules.minimums, [_parse_minimum(m) for m in minimums])
-    table = _read_table(eligible)
+    table = _read_table(eligible, sheet=sheet)
+    if table.attrs.get("sheet"):
+        click.echo(f"Read sheet '{table.attrs['sheet']}' of {eligible}.", err=True)
+    for note in table.attrs.get("read_notes", []):
+        click.echo(f"Warning: {note}", err=True)
     result = draw_sample(
         table,
         rules,
@@ -214,6 +231,8 @@ def draw(
         minimums=chosen,
         categories={v.code: v.categories for v in fw.profile},
         source=str(eligible),
+        profile_rules=fw.profile_rules,
+        provider_type=provider_type,
     )
 
     provenance = {

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
-from ..framework import SampleMinimum, SamplingRules
+from ..framework import ProfileRule, SampleMinimum, SamplingRules
 from ._allocate import allocate, interleave, largest_remainder
 from ._eligibility import prepare_eligible, screen
 from ._size import SampleSize, sample_size
@@ -83,6 +83,8 @@ def draw_sample(
     minimums: Sequence[SampleMinimum] | None = None,
     categories: Mapping[str, Sequence[str]] | None = None,
     source: str = "eligible cases",
+    profile_rules: Sequence[ProfileRule] = (),
+    provider_type: str | None = None,
 ) -> SampleResult:
     """Screen an eligible-case list and draw a stratified sample and reserve list.
 
@@ -107,6 +109,10 @@ def draw_sample(
         Allowed values per column (normally the framework's profile categories).
     source : str
         File name for messages.
+    profile_rules, provider_type
+        The framework's forbidden profile combinations and the provider's type, as for
+        :func:`prepare_eligible` (which also refuses sentence dates after
+        ``reference_date``).
 
     Returns
     -------
@@ -148,7 +154,15 @@ def draw_sample(
     {'Male / community / Low': 10, 'Female / community / Low': 3}
     """
     minimums = tuple(rules.minimums if minimums is None else minimums)
-    prepared = prepare_eligible(eligible, rules, categories=categories, source=source)
+    prepared = prepare_eligible(
+        eligible,
+        rules,
+        categories=categories,
+        source=source,
+        profile_rules=profile_rules,
+        provider_type=provider_type,
+        reference_date=reference_date,
+    )
     pool, excluded = screen(prepared, rules, reference_date)
     if pool.empty:
         raise UsageError(

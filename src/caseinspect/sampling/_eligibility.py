@@ -19,7 +19,7 @@ import pandas as pd
 from ..cases._rows import cell_text as _text
 from ..cases._rows import row_numbers as _row_numbers
 from ..errors import Problem, ValidationError
-from ..framework import SamplingRules
+from ..framework import ProfileRule, SamplingRules
 
 __all__ = [
     "DISPOSAL_TYPES",
@@ -132,6 +132,9 @@ def prepare_eligible(
     *,
     categories: Mapping[str, Sequence[str]] | None = None,
     source: str = "eligible cases",
+    profile_rules: Sequence[ProfileRule] = (),
+    provider_type: str | None = None,
+    reference_date: date | None = None,
 ) -> pd.DataFrame:
     """Check an eligible-case list and return it in canonical form.
 
@@ -149,13 +152,22 @@ def prepare_eligible(
         Empty cells mean "not recorded".
     source : str
         File name for messages.
+    profile_rules : sequence of ProfileRule, optional
+        The framework's forbidden profile combinations (e.g. a CRC holds no high / very
+        high risk of serious harm case), checked on every row. A rule on
+        ``provider_type`` uses the list's ``provider_type`` column, else ``provider_type``.
+    provider_type : str, optional
+        The type of the provider whose list this is, when the list has no such column.
+    reference_date : datetime.date, optional
+        A sentence or release date after it is a problem (``future-date``), not a case
+        silently excluded as too recent.
 
     Returns
     -------
     DataFrame
         Same rows and columns, with dates as ``datetime.date`` (``None`` when empty),
         flags as ``bool`` and ``requirements`` as a tuple of codes; every other value
-        exactly as written.
+        exactly as written (pass-through columns are never stripped or changed).
 
     Raises
     ------
@@ -182,12 +194,30 @@ def prepare_eligible(
             hint="see docs/sampling.md for the columns of an eligible-case list",
         )
 
+    if len(eligible) == 0:
+        raise ValidationError(
+            [
+                Problem(
+                    source,
+                    None,
+                    None,
+                    None,
+                    "no-cases",
+                    "the list has no cases (a header and nothing else)",
+                )
+            ]
+        )
     problems: list[Problem] = []
     raw_records = eligible.to_dict("records")
     records = [{k: _text(v) for k, v in r.items()} for r in raw_records]
     # Canonical values, column by column; built as plain lists so that dates, tuples and
-    # booleans keep their Python types (object columns) whatever pandas would infer.
-    columns: dict[str, list[object]] = {c: [r[c] for r in records] for c in eligible.columns}
+    # booleans keep their Python types (object columns) whatever pandas would infer. They
+    # start as the text exactly as written: pass-through columns are never stripped.
+    columns: dict[str, list[object]] = {
+        c: [_raw(r[c]) for r in raw_records] for c in eligible.columns
+    }
+    for column in required:
+        columns[column] = [r[column] for r in records]
     known_requirements = set(REQUIREMENTS) | set(rules.exclude_if_only_requirements)
     seen: dict[str, int] = {}
 
@@ -222,6 +252,14 @@ def prepare_eligible(
                 "sentence_or_release_date",
                 "bad-date",
                 f"'{record['sentence_or_release_date']}' is not a date in the form YYYY-MM-DD.",
+            )
+        if start is not None and reference_date is not None and start > reference_date:
+            bad(
+                "sentence_or_release_date",
+                "future-date",
+                f"{start} is after the reference date {reference_date}: a case sentenced "
+                "or released later cannot be on the list (check the date, or "
+                "--reference-date).",
             )
         columns["sentence_or_release_date"][i] = start
         end_text = record["termination_or_recall_date"]
@@ -282,6 +320,14 @@ def prepare_eligible(
                     f"'{value}' is not yes or no{_did_you_mean(value, tuple(FLAG_VALUES))}.",
                 )
             columns[flag][i] = FLAG_VALUES.get(value, False)
+
+        profile = {k: v for k, v in record.items()}
+        if provider_type is not None and not profile.get("provider_type"):
+            profile["provider_type"] = provider_type
+        for rule in profile_rules:
+            offending = rule.violated(profile)
+            if offending is not None:
+                bad(offending, rule.rule, rule.message)
 
         for column, allowed in cats.items():
             if column not in columns:
@@ -376,6 +422,13 @@ def _did_you_mean(value: str, allowed: tuple[str, ...]) -> str:
 
 def _requirement_code(token: str) -> str:
     return re.sub(r"[\s\-]+", "_", token.strip().lower())
+
+
+def _raw(value: object) -> object:
+    """A cell as written: ``""`` for a missing cell, anything else unchanged."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return value
 
 
 def _parse_date(value: str) -> date | None:
