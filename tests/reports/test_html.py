@@ -166,7 +166,7 @@ def test_figures_inline_with_alt_text(hmip_html):
     assert img.attrs["alt"].startswith("Horizontal bar chart. Prevalence of needs by provider")
     assert (
         figures[0].find("figcaption").text()
-        == "Figure 1: Prevalence of needs by provider (NPS vs CRC)"
+        == "Figure 2: Prevalence of needs by provider (NPS vs CRC)"  # 2020/03 starts at 2
     )
 
 
@@ -175,6 +175,8 @@ def test_model_appendix_and_provenance(hmip_html, hmip_report):
     models = page.find("section", id="models").find_all("div", **{"class": "model"})
     assert len(models) == len(hmip_report.models)
     assert any("Odds ratio" in m.text() for m in models)
+    assert all("Cases in the model" in m.text() for m in models)
+    assert all(hmip_report.shading.description in m.text() for m in models)
     footer = page.find("footer").text()
     assert hmip_report.provenance.data_fingerprint in footer
     assert hmip_report.provenance.framework_fingerprint in footer
@@ -203,3 +205,55 @@ def test_byte_identical_for_identical_reports(qi_report, tmp_path):
     first = write_html(qi_report, tmp_path / "a.html").read_bytes()
     second = write_html(qi_report, tmp_path / "b.html").read_bytes()
     assert first == second
+
+
+def test_reading_note_names_the_method_and_the_interval_annex(hmip_html, hmip_report):
+    page = parse_html(hmip_html)
+    reading = page.find("section", **{"aria-labelledby": "reading"}).text()
+    assert hmip_report.shading.description in reading
+    assert "95% Wilson score interval" in reading
+    annex = page.find("section", id="intervals")
+    c5 = annex.find("table", **{"class": "ci"})
+    assert "n " in c5.text()
+
+
+@pytest.mark.parametrize(
+    ("settings", "words"),
+    [
+        ({"significance": "full"}, ("likelihood-ratio test", "every sub-group variable entered")),
+        ({"significance": "gee"}, ("cluster-robust Wald", "provider")),
+        ({"significance": "stepwise", "fdr": True}, ("Benjamini-Hochberg", "same table")),
+    ],
+)
+def test_every_method_labels_itself(qi, settings, words):
+    from caseinspect.analysis import build_report
+
+    from .conftest import random_cases
+
+    report = build_report(random_cases(qi, n=300, seed=5), qi, **settings)
+    html = render_html(report, figures=False)
+    page = parse_html(html)
+    reading = page.find("section", **{"aria-labelledby": "reading"}).text()
+    notes = page.find("section", id="table-T1").find("ul").text()
+    appendix = page.find("section", id="models").text()
+    for text in (reading, notes, appendix):
+        for word in words:
+            assert word in text
+    if settings["significance"] != "stepwise":
+        assert "retained in the final model" not in html
+
+
+def test_small_cells_are_marked_unreliable(hmip):
+    from caseinspect.analysis import build_report
+
+    from .conftest import random_cases
+
+    report = build_report(random_cases(hmip, n=90, seed=3), hmip, significance="none")
+    html = render_html(report, figures=False)
+    table = table_node(html, "C3")
+    marked = [td for td in table.find_all("td") if "†" in td.visible_text()]
+    cells = report.cells
+    small = cells[(cells.table == "C3") & (cells.n > 0) & (cells.n < 10)]
+    assert len(marked) == len(small) > 0
+    assert all("unreliable" in td.text() for td in marked)
+    assert "Fewer than 10 applicable cases" in table.parent.parent.text()

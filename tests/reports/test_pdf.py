@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 import zlib
+from pathlib import Path
 
 import pytest
 
@@ -47,5 +52,43 @@ def test_tagged_with_title(qi_pdf, qi_report):
     assert qi_report.title.replace("(", "\\(").replace(")", "\\)").encode() in objects
 
 
-def test_byte_identical_for_identical_reports(qi_report, qi_pdf, tmp_path):
-    assert write_pdf(qi_report, tmp_path / "b.pdf", figures=False).read_bytes() == qi_pdf
+_WRITE_IN_A_NEW_PROCESS = """
+import sys
+sys.path.insert(0, sys.argv[2])
+from conftest import random_cases
+from caseinspect.analysis import build_report
+from caseinspect.framework import load_framework
+from caseinspect.reports import write_pdf
+framework = load_framework("qi-2016")
+report = build_report(random_cases(framework, n=120, seed=5), framework, significance="stepwise")
+write_pdf(report, sys.argv[1], figures=True)
+"""
+
+
+def test_byte_identical_when_rerun_in_another_process(tmp_path):
+    # Two runs made here, each in its own interpreter (so nothing cached in this process,
+    # font subsets, hash seeds or object ids, can make them agree by accident).
+    here = str(Path(__file__).parent)
+    paths = [tmp_path / "a.pdf", tmp_path / "b.pdf"]
+    for path, seed in zip(paths, ("1", "2"), strict=True):
+        subprocess.run(
+            [sys.executable, "-c", _WRITE_IN_A_NEW_PROCESS, str(path), here],
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=600,
+        )
+    first, second = (p.read_bytes() for p in paths)
+    assert first.startswith(b"%PDF-") and first == second
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
+def test_print_shows_intervals_and_does_not_ask_to_hover(qi_pdf, tmp_path):
+    path = tmp_path / "t.pdf"
+    path.write_bytes(qi_pdf)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Percentages with 95% intervals and applicable cases" in text
+    assert "95% Wilson score interval" in text
+    assert "hover" not in text.lower()
+    assert "Tests against the final model" in text

@@ -51,8 +51,9 @@ def sufficiency_column(spec, question: str, split: str = "all", part: str = "pct
 
 
 def test_one_sheet_per_table_then_models_and_about(hmip_book, qi_book):
-    assert hmip_book.sheetnames == ["C1", "C2", "C3", "C4", "C5", "C6", "Models", "About"]
-    assert qi_book.sheetnames == ["T1", "T2", "T3", "T4", "T5", "T6", "T7", "Models", "About"]
+    tail = ["Intervals", "Models", "About"]
+    assert hmip_book.sheetnames == ["C1", "C2", "C3", "C4", "C5", "C6", *tail]
+    assert qi_book.sheetnames == ["T1", "T2", "T3", "T4", "T5", "T6", "T7", *tail]
     assert hmip_book["C3"]["A1"].value.startswith("Table C3: Sufficiency of assessment")
     assert qi_book["T1"]["A1"].value.startswith("Table 1: Inspector judgements")
 
@@ -144,8 +145,11 @@ def test_models_and_about_sheets(hmip_book, hmip_report):
         v for row in hmip_book["Models"].iter_rows(values_only=True) for v in row if v is not None
     ]
     assert any(str(v).startswith("Table C3 (All cases): Does assessment identify") for v in models)
-    assert "Odds ratio" in models and "Intercept" in models
+    assert "Odds ratio" in models and "Tests against the final model" in models
+    assert "Cases in the model" in models and "Left out: a sub-group value not recorded" in models
     about = {row[0]: row[1] for row in hmip_book["About"].iter_rows(values_only=True) if row[0]}
+    assert about["Shading: test"] == "score/lr"
+    assert about["Shading rule"] == hmip_report.shading.description
     provenance = hmip_report.provenance
     assert about["Data fingerprint"] == provenance.data_fingerprint
     assert about["Framework"] == f"{provenance.framework_id} {provenance.framework_version}"
@@ -192,3 +196,55 @@ def test_byte_identical_for_identical_reports(qi_report, tmp_path):
     core = archive.read("docProps/core.xml").decode()
     assert "2000-01-01T00:00:00Z</dcterms:modified>" in core
     assert "2000-01-01T00:00:00Z</dcterms:created>" in core
+
+
+def test_model_numbers_are_stored_as_numbers(hmip_book, hmip_report):
+    sheet = hmip_book["Models"]
+    by_label = {}
+    for row in sheet.iter_rows():
+        if row[0].value == "Cases in the table" and "n_table" not in by_label:
+            by_label["n_table"] = row[1]
+        if row[0].value == "-2 log-likelihood, final model" and "ll" not in by_label:
+            by_label["ll"] = row[1]
+    first = hmip_report.models[0]
+    assert by_label["n_table"].value == first.n_table and isinstance(by_label["n_table"].value, int)
+    assert by_label["ll"].value == pytest.approx(first.minus2ll)
+    p_cells = [
+        c
+        for row in sheet.iter_rows()
+        for c in row
+        if c.number_format == '[<0.001]"<0.001";0.000' and c.value is not None
+    ]
+    assert p_cells and all(isinstance(c.value, float) for c in p_cells)
+    assert any(c.value < 0.001 for c in p_cells)  # shown as <0.001, stored in full
+
+
+def test_intervals_sheet_holds_every_percentage_with_n_and_interval(hmip_book, hmip_report):
+    sheet = hmip_book["Intervals"]
+    rows = [r for r in sheet.iter_rows(min_row=5, values_only=True) if r[0]]
+    cells = hmip_report.cells
+    percentages = cells[~cells.question.str.startswith("mean_number")]
+    assert len(rows) == len(percentages)
+    c5 = [r for r in rows if r[0] == "Table C5" and r[3] == "All cases"]
+    expected = percentages[(percentages.table == "C5") & (percentages.variable == "all")]
+    assert [r[4] for r in c5] == expected.n.tolist()  # the n that C5 itself does not print
+    for r, (_, cell) in zip(c5, expected.iterrows(), strict=True):
+        assert r[6] == pytest.approx(cell.ci_low / 100) and r[7] == pytest.approx(
+            cell.ci_high / 100
+        )
+    assert "Wilson" in sheet["A2"].value
+
+
+def test_unreliable_cells_keep_their_number_and_show_the_mark(hmip, tmp_path):
+    from caseinspect.analysis import build_report
+
+    from .conftest import random_cases
+
+    report = build_report(random_cases(hmip, n=90, seed=3), hmip, significance="none")
+    book = openpyxl.load_workbook(write_xlsx(report, tmp_path / "t.xlsx"))
+    sheet = book["C3"]
+    marked = [c for row in sheet.iter_rows() for c in row if c.number_format.endswith('"†"')]
+    cells = report.cells
+    small = cells[(cells.table == "C3") & (cells.n > 0) & (cells.n < 10)]
+    assert len(marked) == len(small) > 0
+    assert all(isinstance(c.value, (int, float)) for c in marked)  # 100% reads back as 1

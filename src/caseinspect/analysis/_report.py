@@ -7,6 +7,7 @@ day, so the same cases and settings give identical reports.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -15,6 +16,7 @@ import pandas as pd
 
 from .. import __version__
 from ..cases import fingerprint_cases
+from ..errors import InvalidArgument
 from ..framework import Framework
 from ._significance import (
     SIGNIFICANCE_METHODS,
@@ -93,7 +95,7 @@ def build_report(
     pin: float = 0.05,
     pout: float = 0.10,
     title: str | None = None,
-    progress=None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> TablesReport:
     """Compute the annex tables of ``framework`` with intervals and significance.
 
@@ -122,7 +124,7 @@ def build_report(
     TablesReport
     """
     if significance not in SIGNIFICANCE_METHODS:
-        raise ValueError(f"significance must be one of {', '.join(SIGNIFICANCE_METHODS)}")
+        raise InvalidArgument(f"significance must be one of {', '.join(SIGNIFICANCE_METHODS)}")
     cells = compute_tables(cases, framework)
     cells = _add_intervals(cells, _mean_questions(framework))
     cells, models = significance_for_tables(
@@ -198,7 +200,15 @@ def _add_test_columns(cells: pd.DataFrame, models: list[ModelSummary]) -> pd.Dat
     cells = cells.copy()
     test = np.full(len(cells), "", dtype=object)
     df = np.full(len(cells), np.nan)
-    key = list(zip(cells["table"], cells["question"], cells["provider_split"], cells["variable"]))
+    key = list(
+        zip(
+            cells["table"],
+            cells["question"],
+            cells["provider_split"],
+            cells["variable"],
+            strict=True,
+        )
+    )
     position: dict[tuple[str, str, str, str], list[int]] = {}
     for i, k in enumerate(key):
         position.setdefault(k, []).append(i)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..analysis import TablesReport
+from ..errors import InvalidArgument
 from ._csv import tidy_frame, write_csv, write_provenance
 from ._figures import CellRef, FigureData, FigureSpec, figure_png, report_figures
 from ._layout import AnnexTable, GridCell, GridRow, HeaderCell, RowGroup, annex_layout
@@ -50,17 +51,27 @@ def write_report(
 ) -> dict[str, Path]:
     """Write the report into ``out_dir`` (created if needed); return the paths by format.
 
-    Always writes ``provenance.json`` beside the tables. ``formats`` may add ``pdf`` and
+    Writes ``models.json`` (every model behind the shading) whenever significance was
+    tested. Always writes ``provenance.json`` beside the tables, last: it exists only beside
+    complete outputs (each output is written atomically). ``formats`` may add ``pdf`` and
     ``figures`` (a ``figures/`` folder of PNG and SVG files).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     unknown = set(formats) - set(FORMATS)
     if unknown:
-        raise ValueError(f"unknown format(s) {sorted(unknown)}; choose from {', '.join(FORMATS)}")
-    written: dict[str, Path] = {"provenance": write_provenance(report, out / "provenance.json")}
+        raise InvalidArgument(
+            f"unknown format(s) {sorted(unknown)}; choose from {', '.join(FORMATS)}"
+        )
+    written: dict[str, Path] = {}
+    # A previous run's provenance must not vouch for a half-written new run.
+    (out / "provenance.json").unlink(missing_ok=True)
     if "csv" in formats:
         written["csv"] = write_csv(report, out / "tables.csv")
+    if report.shading is not None:
+        from ._json import write_models_json
+
+        written["models"] = write_models_json(report, out / "models.json")
     if "xlsx" in formats:
         written["xlsx"] = write_xlsx(report, out / "tables.xlsx")
     if "html" in formats:
@@ -70,6 +81,7 @@ def write_report(
     if "figures" in formats:
         write_figures(report, out / "figures")
         written["figures"] = out / "figures"
+    written["provenance"] = write_provenance(report, out / "provenance.json")
     return written
 
 

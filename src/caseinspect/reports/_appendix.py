@@ -1,113 +1,224 @@
-"""The model appendix: the models behind the significance shading, formatted for print.
+"""The model appendix: every model behind the significance shading, laid out for print.
 
-:func:`model_blocks` turns the report's fitted models into the rows the XLSX ``Models``
-sheet and the HTML appendix print (steps taken, odds ratios with confidence intervals).
+:func:`model_blocks` turns the report's :class:`~caseinspect.analysis.ModelSummary`
+values into what the XLSX ``Models`` sheet and the HTML / PDF appendix print, per table
+column: how shading was decided; cases in the table, in the model and left out for a
+missing sub-group value; events and -2 log-likelihood; the steps taken; every sub-group
+variable's test against the final model (likelihood ratio for terms in it, score for terms
+out, or "not testable" with the reason); odds ratios with their intervals. Numbers stay
+numbers (the workbook stores them as such); :func:`format_value` gives the printed text.
 """
 
 from __future__ import annotations
 
-import re
+import math
 from dataclasses import dataclass
+from typing import Literal
 
-import numpy as np
-
-from ..analysis import TablesReport
+from ..analysis import ModelSummary, TablesReport
 from ._figures import table_number
 from ._layout import split_label
 
-__all__ = ["ModelBlock", "model_blocks"]
+__all__ = ["ModelBlock", "SmallTable", "format_value", "model_blocks"]
+
+#: How a column of a small table is printed: whole number, statistic (2 dp), p-value,
+#: odds ratio (2 dp) or text.
+ValueKind = Literal["int", "stat", "p", "ratio", "text"]
+Value = str | int | float | None
+
+_TESTS = {
+    "lr": "LR",
+    "score": "Score",
+    "wald": "Wald",
+    "robust-wald": "Robust Wald",
+    "score/lr": "Score / LR",
+}
+
+
+@dataclass(frozen=True)
+class SmallTable:
+    """One small table of a model block: a caption, headers, column kinds and rows."""
+
+    caption: str
+    headers: tuple[str, ...]
+    kinds: tuple[ValueKind, ...]
+    rows: tuple[tuple[Value, ...], ...]
+
+    def text_rows(self) -> tuple[tuple[str, ...], ...]:
+        """The rows as printed (see :func:`format_value`)."""
+        return tuple(
+            tuple(format_value(v, k) for v, k in zip(row, self.kinds, strict=True))
+            for row in self.rows
+        )
 
 
 @dataclass(frozen=True)
 class ModelBlock:
-    """One table column's model as printed in the appendix."""
+    """One table column's model as printed in the appendix.
+
+    ``facts`` are (label, value) pairs: cases in the table, in the model, left out for a
+    missing sub-group value (and for a missing provider, gee), events, -2 log-likelihood
+    of the final and the intercept-only model, clusters.
+    """
 
     heading: str
     method: str
-    n: int | None
+    facts: tuple[tuple[str, Value, ValueKind], ...]
     retained: tuple[str, ...]
-    steps: tuple[tuple[str, ...], ...]
-    coefficients: tuple[tuple[str, ...], ...]
+    tables: tuple[SmallTable, ...]
     warnings: tuple[str, ...]
+    fitted: bool = True
+
+    @property
+    def n(self) -> int | None:
+        """Cases in the model."""
+        for label, value, _ in self.facts:
+            if label == "Cases in the model" and isinstance(value, int):
+                return value
+        return None
 
 
-_METHODS = {
-    "fstep-lr": "forward stepwise logistic regression (entry by score test, removal by likelihood ratio)",
-    "fstep-wald": "forward stepwise logistic regression (removal by Wald test)",
-    "enter": "logistic regression with every sub-group variable entered",
-}
+def format_value(value: Value, kind: ValueKind) -> str:
+    """A value as printed: ``''`` for missing, ``<0.001`` for tiny p-values.
+
+    Examples
+    --------
+    >>> format_value(0.0004, "p"), format_value(0.0412, "p"), format_value(12.345, "stat")
+    ('<0.001', '0.041', '12.35')
+    >>> format_value(2891, "int"), format_value(None, "ratio")
+    ('2,891', '')
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    if kind == "text" or isinstance(value, str):
+        return str(value)
+    if kind == "int":
+        return f"{int(value):,}"
+    if kind == "p":
+        return "<0.001" if float(value) < 0.001 else f"{float(value):.3f}"
+    return f"{float(value):.2f}"
 
 
 def model_blocks(report: TablesReport) -> tuple[ModelBlock, ...]:
-    """The models behind the shading, formatted for the appendix (XLSX and HTML)."""
+    """The models behind the shading, laid out for the appendix (XLSX, HTML and PDF)."""
     labels = {
         (spec.id, c.question): c.label for spec in report.framework.tables for c in spec.columns
     }
     names = {v.code: v.label for v in report.framework.profile}
-    blocks = []
-    for model in report.models:
-        result = model.result or {}
-        fitted = result.get("model") or {}
-        steps = tuple(
-            (
-                str(s.get("step", "")),
-                str(s.get("action", "")),
-                names.get(s.get("term"), str(s.get("term"))),
-                str(s.get("test", "")).upper(),
-                _num(s.get("statistic"), 2),
-                str(s.get("df", "")),
-                _p(s.get("p")),
+    return tuple(_block(model, labels, names) for model in report.models)
+
+
+def _block(
+    model: ModelSummary, labels: dict[tuple[str, str], str], names: dict[str, str]
+) -> ModelBlock:
+    heading = (
+        f"Table {table_number(model.table)} ({split_label(model.provider_split)}): "
+        f"{labels.get((model.table, model.question), model.question)}"
+    )
+    rule = model.shading
+    method = rule.description if rule is not None else model.method
+    facts: list[tuple[str, Value, ValueKind]] = [
+        ("Cases in the table", model.n_table, "int"),
+        ("Cases in the model", model.n_model, "int"),
+        ("Left out: a sub-group value not recorded", model.n_missing_subgroup, "int"),
+    ]
+    if model.n_missing_cluster:
+        facts.append(("Left out: provider not recorded", model.n_missing_cluster, "int"))
+    facts += [
+        ("Events (yes)", model.events, "int"),
+        ("-2 log-likelihood, final model", model.minus2ll, "stat"),
+        ("-2 log-likelihood, intercept only", model.null_minus2ll, "stat"),
+    ]
+    if model.n_clusters is not None:
+        facts.append(("Clusters (providers)", model.n_clusters, "int"))
+    tables: list[SmallTable] = []
+    if model.steps:
+        tables.append(
+            SmallTable(
+                "Steps",
+                ("Step", "Action", "Variable", "Test", "Chi-square", "df", "p"),
+                ("int", "text", "text", "text", "stat", "int", "p"),
+                tuple(
+                    (
+                        s.step,
+                        "entered" if s.action == "enter" else "removed",
+                        names.get(s.term, s.term),
+                        _TESTS.get(s.test, s.test),
+                        s.statistic,
+                        s.df,
+                        s.p,
+                    )
+                    for s in model.steps
+                ),
             )
-            for s in fitted.get("steps", ())
         )
-        references = {c.get("name"): c.get("reference") for c in fitted.get("codings", ())}
-        coefficients = tuple(
-            (
-                _coefficient_name(c.get("name", ""), names, references),
-                _num(c.get("odds_ratio"), 2),
-                f"{_num(c.get('or_ci_low'), 2)} to {_num(c.get('or_ci_high'), 2)}",
-                _p(c.get("p")),
+    fdr = bool(rule is not None and rule.fdr)
+    if model.terms:
+        headers: tuple[str, ...] = ("Variable", "In model", "Test", "Chi-square", "df", "p")
+        kinds: tuple[ValueKind, ...] = ("text", "text", "text", "stat", "int", "p")
+        if fdr:
+            headers += ("BH-adjusted p",)
+            kinds += ("p",)
+        headers += ("Shaded",)
+        kinds += ("text",)
+        rows = []
+        for t in model.terms:
+            test: Value = _TESTS.get(t.test or "", t.test or "")
+            if not t.testable:
+                test = f"not testable: {t.reason}" if t.reason else "not testable"
+            row: tuple[Value, ...] = (
+                names.get(t.term, t.term),
+                "yes" if t.in_model else "no",
+                test,
+                t.statistic,
+                t.df,
+                t.p,
             )
-            for c in fitted.get("coefficients", ())
-        )
-        heading = (
-            f"Table {table_number(model.table)} ({split_label(model.provider_split)}): "
-            f"{labels.get((model.table, model.question), model.question)}"
-        )
-        method = _METHODS.get(fitted.get("method"), str(result.get("method", model.method)))
-        if fitted.get("cluster"):
-            method += f", standard errors clustered by {fitted['cluster']}"
-        blocks.append(
-            ModelBlock(
-                heading,
-                method,
-                result.get("n"),
-                tuple(names.get(t, t) for t in model.retained),
-                steps,
-                coefficients,
-                tuple(str(w) for w in result.get("warnings", ())),
+            if fdr:
+                row += (t.p_adjusted,)
+            row += ("yes" if t.significant else "no",)
+            rows.append(row)
+        tables.append(
+            SmallTable(
+                "Tests against the final model",
+                headers,
+                kinds,
+                tuple(rows),
             )
         )
-    return tuple(blocks)
-
-
-def _coefficient_name(name: str, names: dict[str, str], references: dict[str, str | None]) -> str:
-    """'age_group[T.50+]' -> 'Age group: 50+ (vs 18-20)', naming the reference level."""
-    match = re.fullmatch(r"(.+)\[T\.(.+)\]", name)
-    if match:
-        term, level = match.groups()
-        reference = references.get(term)
-        return f"{names.get(term, term)}: {level}" + (f" (vs {reference})" if reference else "")
-    return names.get(name, name)
-
-
-def _num(value, decimals: int) -> str:
-    if value is None or (isinstance(value, float) and not np.isfinite(value)):
-        return ""
-    return f"{float(value):.{decimals}f}"
-
-
-def _p(value) -> str:
-    if value is None or (isinstance(value, float) and not np.isfinite(value)):
-        return ""
-    return "<0.001" if float(value) < 0.001 else f"{float(value):.3f}"
+    if model.odds_ratios:
+        level = f"{model.ci_level:.0%}"
+        tables.append(
+            SmallTable(
+                "Final model: odds ratios",
+                (
+                    "Variable: level",
+                    "Reference",
+                    "Odds ratio",
+                    f"{level} CI low",
+                    f"{level} CI high",
+                    "p",
+                ),
+                ("text", "text", "ratio", "ratio", "ratio", "p"),
+                tuple(
+                    (
+                        f"{names.get(o.term, o.term)}: {o.level}",
+                        o.reference or "",
+                        o.odds_ratio,
+                        o.ci_low,
+                        o.ci_high,
+                        o.p,
+                    )
+                    for o in model.odds_ratios
+                ),
+            )
+        )
+    return ModelBlock(
+        heading,
+        method,
+        tuple(facts),
+        tuple(names.get(t, t) for t in model.retained),
+        tuple(tables),
+        tuple(str(w) for w in model.warnings),
+        model.fitted,
+    )

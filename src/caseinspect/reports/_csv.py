@@ -8,10 +8,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..analysis import TABLE_COLUMNS, TablesReport
+from ..outputs import write_csv as _write_csv_atomic
+from ..outputs import write_text_atomic
 
 __all__ = ["tidy_frame", "write_csv", "write_provenance"]
 
-_EXTRA = ("yes", "ci_low", "ci_high", "significant", "p", "p_adjusted")
+_EXTRA = ("yes", "ci_low", "ci_high", "significant", "p", "p_adjusted", "test", "df")
 
 
 def tidy_frame(report: TablesReport) -> pd.DataFrame:
@@ -26,8 +28,11 @@ def tidy_frame(report: TablesReport) -> pd.DataFrame:
     out["ci_low"] = [_fmt(v, 1) for v in cells["ci_low"]]
     out["ci_high"] = [_fmt(v, 1) for v in cells["ci_high"]]
     out["significant"] = ["true" if v else "false" for v in cells["significant"]]
-    out["p"] = [_fmt(v, 6) for v in cells["p"]]
-    out["p_adjusted"] = [_fmt(v, 6) for v in cells["p_adjusted"]]
+    # Full precision, so a small p never reads as zero: 1.234e-07, not 0.000000.
+    out["p"] = [_full(v) for v in cells["p"]]
+    out["p_adjusted"] = [_full(v) for v in cells["p_adjusted"]]
+    out["test"] = cells["test"].fillna("").astype(str) if "test" in cells else ""
+    out["df"] = [_fmt(v, 0) for v in cells["df"]] if "df" in cells else ""
     columns = list(TABLE_COLUMNS) + list(_EXTRA)
     if "suppressed" in cells.columns:
         out["suppressed"] = cells["suppressed"].fillna("").astype(str)
@@ -36,19 +41,39 @@ def tidy_frame(report: TablesReport) -> pd.DataFrame:
 
 
 def write_csv(report: TablesReport, path: str | Path) -> Path:
-    """Write ``tables.csv``; byte-identical for identical reports."""
-    path = Path(path)
-    tidy_frame(report).to_csv(path, index=False, lineterminator="\n")
-    return path
+    """Write ``tables.csv``; byte-identical for identical reports.
+
+    Written atomically, formula-like cells neutralised (:func:`caseinspect.outputs.write_csv`).
+    """
+    return _write_csv_atomic(tidy_frame(report), Path(path))
 
 
 def write_provenance(report: TablesReport, path: str | Path) -> Path:
     """Write ``provenance.json``: software, framework and data fingerprints, settings."""
-    path = Path(path)
-    path.write_text(
-        json.dumps(report.provenance.as_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    return write_text_atomic(
+        Path(path), json.dumps(report.provenance.as_dict(), indent=2, sort_keys=True) + "\n"
     )
-    return path
+
+
+def _full(value) -> str:
+    """A p-value at full precision: Python's shortest round-trip form, which switches to
+    scientific notation below 1e-4 (``3.2e-05``), so a tiny p never prints as 0."""
+    if value is None or value is pd.NA or pd.isna(value):
+        return ""
+    return repr(float(value))
+
+
+def p_text(value) -> str:
+    """A p-value as printed for readers: three decimals, ``<0.001`` below that.
+
+    Examples
+    --------
+    >>> p_text(0.04321), p_text(3.2e-05), p_text(None)
+    ('0.043', '<0.001', '')
+    """
+    if value is None or value is pd.NA or pd.isna(value):
+        return ""
+    return "<0.001" if float(value) < 0.001 else f"{float(value):.3f}"
 
 
 def _fmt(value, decimals: int) -> str:

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import TablesReport
+from ..errors import InvalidArgument
 from ..framework import Framework, TableSpec
 
 __all__ = [
@@ -52,6 +53,9 @@ ORDERED = {
     3: ("#9ECAE1", "#4292C6", "#08306B"),
     4: ("#C6DBEF", "#6BAED6", "#2171B5", "#08306B"),
 }
+
+#: The mark after the value of a bar resting on too few cases (as in the tables).
+UNRELIABLE = "†"
 
 # Everything matplotlib would otherwise take from the user's matplotlibrc or the clock.
 _RC = {
@@ -96,11 +100,82 @@ class FigureSpec:
 @dataclass(frozen=True)
 class FigureData:
     """A figure's numbers, read from the report. ``values[s][g]`` is ``None`` when not shown;
-    ``markers[s][g]`` is then '-' (no case) or '*' (suppressed)."""
+    ``markers[s][g]`` is then '-' (no case) or '*' (suppressed).
+
+    ``ns[s][g]`` is the number of cases behind each bar (applicable cases, or cases in the
+    row for a mean), ``significant[s][g]`` whether its cell is shaded in the table (its
+    sub-group variable differed significantly) and ``unreliable[s][g]`` whether it rests on
+    fewer cases than the framework's ``layout.unreliable_below``; the drawing marks both
+    and the figure's note gives the n.
+    """
 
     spec: FigureSpec
     values: tuple[tuple[float | None, ...], ...]
     markers: tuple[tuple[str, ...], ...]
+    ns: tuple[tuple[int | None, ...], ...] = ()
+    significant: tuple[tuple[bool, ...], ...] = ()
+    unreliable: tuple[tuple[bool, ...], ...] = ()
+    significance_rule: str = ""
+    unreliable_below: int = 0
+
+    def _flag(self, grid: tuple[tuple[bool, ...], ...], s: int, g: int) -> bool:
+        return bool(grid) and bool(grid[s][g])
+
+    @property
+    def any_significant(self) -> bool:
+        return any(v for row in self.significant for v in row)
+
+    @property
+    def any_unreliable(self) -> bool:
+        return any(v for row in self.unreliable for v in row)
+
+    @property
+    def n_note(self) -> str:
+        """The bases, as printed under the figure: ``n = 2,345 (CRC), 963 (NPS)`` when each
+        series has one n, else the n of every bar, group by group."""
+        spec = self.spec
+        if not self.ns:
+            return ""
+        label = "cases" if spec.measure == "mean" else "applicable cases"
+        per_series = [{n for n in row if n is not None} for row in self.ns]
+        if all(len(ns) <= 1 for ns in per_series):
+            parts = [
+                f"{next(iter(ns)):,}" + (f" ({series})" if len(spec.series) > 1 else "")
+                for series, ns in zip(spec.series, per_series, strict=True)
+                if ns
+            ]
+            return f"n ({label}): {', '.join(parts)}."
+        groups = []
+        for g, group in enumerate(spec.groups):
+            values = [self.ns[s][g] for s in range(len(spec.series))]
+            shown = ", ".join(
+                ("-" if n is None else f"{n:,}") + (f" {series}" if len(spec.series) > 1 else "")
+                for n, series in zip(values, spec.series, strict=True)
+            )
+            groups.append(f"{group} {shown}")
+        return f"n ({label}): {'; '.join(groups)}."
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the figure's note says: its source, the n, and what the marks mean."""
+        out = []
+        if self.spec.source:
+            suppressed = " (* suppressed)" if any("*" in m for m in self.markers) else ""
+            out.append(f"Source: {self.spec.source}{suppressed}.")
+        if self.n_note:
+            out.append(self.n_note)
+        if self.any_significant:
+            out.append(
+                "Hatched bars with bold labels: significant differences between sub-groups"
+                + (
+                    f" ({self.significance_rule.removeprefix('Shaded: ').rstrip('.')})."
+                    if self.significance_rule
+                    else "."
+                )
+            )
+        if self.any_unreliable:
+            out.append(f"{UNRELIABLE} fewer than {self.unreliable_below} cases: unreliable.")
+        return tuple(out)
 
     @property
     def caption(self) -> str:
@@ -120,13 +195,27 @@ class FigureData:
             parts.append(f"{group}: {', '.join(shown)}.")
         if any("*" in row for row in self.markers):
             parts.append("* suppressed to protect confidentiality.")
+        if self.any_significant:
+            parts.append(
+                "Significant sub-group differences: "
+                + "; ".join(
+                    f"{series} {spec.groups[g]}" if len(spec.series) > 1 else spec.groups[g]
+                    for s, series in enumerate(spec.series)
+                    for g in range(len(spec.groups))
+                    if self._flag(self.significant, s, g)
+                )
+                + "."
+            )
+        if self.n_note:
+            parts.append(self.n_note)
         return " ".join(parts)
 
     def _label(self, s: int, g: int) -> str:
         value = self.values[s][g]
         if value is None:
             return "no cases" if self.markers[s][g] == "-" else "suppressed"
-        return _value_label(value, self.spec.measure)
+        text = _value_label(value, self.spec.measure)
+        return text + (" (unreliable)" if self._flag(self.unreliable, s, g) else "")
 
 
 # --- which figures -------------------------------------------------------------------------
@@ -161,9 +250,11 @@ def plan_figures(framework: Framework) -> tuple[FigureSpec, ...]:
     split_tables = [s for s in tables if "all" in s.provider_splits and len(s.provider_splits) >= 3]
     if split_tables:
         drafts.append(_by_split_figure(framework, split_tables))
+    # Numbered as the framework's layout says (2020/03 starts its case-level figures at 2).
+    first = framework.layout.first_figure_number
     return tuple(
         FigureSpec(id=f"figure-{i:02d}", number=i, **draft)
-        for i, draft in enumerate(drafts, start=1)
+        for i, draft in enumerate(drafts, start=first)
     )
 
 
@@ -396,21 +487,46 @@ def report_figures(report: TablesReport) -> tuple[FigureData, ...]:
         (r.table, r.question, r.provider_split, r.variable, r.category): r
         for r in report.cells.itertuples(index=False)
     }
+    below = report.framework.layout.unreliable_below
+    rule = report.shading.description if report.shading is not None else ""
     figures = []
     for spec in plan_figures(report.framework):
-        values, markers = [], []
+        values, markers, ns, significant, unreliable = [], [], [], [], []
         for series_refs in spec.refs:
-            row_values, row_markers = [], []
+            row_values, row_markers, row_ns, row_sig, row_unrel = [], [], [], [], []
             for ref in series_refs:
-                value, marker = _read(
-                    lookup.get((ref.table, ref.question, ref.split, ref.variable, ref.category))
+                record = lookup.get(
+                    (ref.table, ref.question, ref.split, ref.variable, ref.category)
                 )
+                value, marker = _read(record)
+                n = None if value is None else int(record.n)
                 row_values.append(value)
                 row_markers.append(marker)
+                row_ns.append(n)
+                row_sig.append(
+                    value is not None
+                    and spec.measure == "pct"
+                    and bool(getattr(record, "significant", False))
+                )
+                row_unrel.append(n is not None and n < below)
             values.append(tuple(row_values))
             markers.append(tuple(row_markers))
+            ns.append(tuple(row_ns))
+            significant.append(tuple(row_sig))
+            unreliable.append(tuple(row_unrel))
         if any(v is not None for row in values for v in row):
-            figures.append(FigureData(spec, tuple(values), tuple(markers)))
+            figures.append(
+                FigureData(
+                    spec,
+                    tuple(values),
+                    tuple(markers),
+                    tuple(ns),
+                    tuple(significant),
+                    tuple(unreliable),
+                    rule,
+                    below,
+                )
+            )
     return tuple(figures)
 
 
@@ -471,10 +587,21 @@ def _draw(data: FigureData, title: bool = True):
         else:
             bars = ax.bar(offsets, heights, width=width * 0.92, color=colour, label=label)
         texts = [
-            data.markers[s][g] if v is None else _value_label(v, spec.measure)
+            data.markers[s][g]
+            if v is None
+            else _value_label(v, spec.measure)
+            + (UNRELIABLE if data._flag(data.unreliable, s, g) else "")
             for g, v in enumerate(data.values[s])
         ]
-        ax.bar_label(bars, labels=texts, padding=3, fontsize=8.5 if n_series > 2 else 9)
+        labels_drawn = ax.bar_label(
+            bars, labels=texts, padding=3, fontsize=8.5 if n_series > 2 else 9
+        )
+        for g, (bar, text) in enumerate(zip(bars, labels_drawn, strict=True)):
+            if data._flag(data.significant, s, g):
+                # Hatching and a bold label: the mark survives greyscale printing.
+                bar.set_hatch("///")
+                bar.set_edgecolor("white")
+                text.set_fontweight("bold")
     labels = [textwrap.fill(g, 28 if horizontal else 22) for g in spec.groups]
     if horizontal:
         ax.set_yticks(positions, labels)
@@ -492,18 +619,34 @@ def _draw(data: FigureData, title: bool = True):
         ax.spines[side].set_visible(False)
     ax.tick_params(length=0)
     if n_series > 1:
+        from matplotlib.patches import Patch
+
+        # Plain swatches: the bars' own handles would carry the significance hatching.
+        handles = [
+            Patch(facecolor=colours[s % len(colours)], label=label)
+            for s, label in enumerate(spec.series)
+        ]
         ax.legend(
-            loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=n_series, frameon=False, fontsize=9
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.0),
+            ncol=n_series,
+            frameon=False,
+            fontsize=9,
         )
     if title:
         fig.suptitle(
             textwrap.fill(data.caption, 80), fontsize=11.5, fontweight="bold", x=0.01, ha="left"
         )
-    if spec.source:
+    notes = data.notes
+    if notes:
         # supxlabel, not fig.text: the constrained layout then makes room for it.
-        suppressed = " (* suppressed)" if any("*" in m for m in data.markers) else ""
         fig.supxlabel(
-            f"Source: {spec.source}{suppressed}", x=0.01, ha="left", fontsize=7.5, color="#555555"
+            "\n".join(textwrap.fill(note, 150) for note in notes),
+            x=0.01,
+            ha="left",
+            fontsize=7,
+            color="#555555",
         )
     return fig
 
@@ -590,7 +733,7 @@ def write_figures(
     """
     unknown = set(formats) - {"png", "svg"}
     if unknown:
-        raise ValueError(f"unknown figure format(s) {sorted(unknown)}; choose png and/or svg")
+        raise InvalidArgument(f"unknown figure format(s) {sorted(unknown)}; choose png and/or svg")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []

@@ -13,8 +13,8 @@ import base64
 from pathlib import Path
 
 from ..analysis import TablesReport
-from ._appendix import model_blocks
-from ._layout import OGL_NOTE, annex_layout
+from ._appendix import format_value, model_blocks
+from ._layout import INTERVAL_METHOD, OGL_NOTE, UNRELIABLE_MARK, annex_layout, interval_layout
 from ._layout import crown_copyright as _crown_copyright
 
 # OGL_NOTE and annex_layout are re-exported for callers that imported them from here.
@@ -56,6 +56,11 @@ def render_html(
         "title": report.title,
         "tables": annex_layout(report),
         "figures": _figure_context(report) if figures else (),
+        "intervals": interval_layout(report),
+        "interval_method": INTERVAL_METHOD,
+        "unreliable_mark": UNRELIABLE_MARK,
+        "unreliable_below": report.framework.layout.unreliable_below,
+        "format_value": format_value,
         "models": model_blocks(report),
         "notes": report.notes,
         "provenance": provenance,
@@ -69,9 +74,9 @@ def render_html(
 
 def write_html(report: TablesReport, path: str | Path, **options) -> Path:
     """Write ``tables.html`` (see :func:`render_html` for the options); return its path."""
-    path = Path(path)
-    path.write_text(render_html(report, **options), encoding="utf-8", newline="\n")
-    return path
+    from ..outputs import write_text_atomic
+
+    return write_text_atomic(Path(path), render_html(report, **options))
 
 
 def _figure_context(report: TablesReport) -> tuple[dict, ...]:

@@ -3,7 +3,11 @@
 One sheet per table (``C1`` … or ``T1`` …) read from the same grid as the HTML page
 (:func:`caseinspect.reports.annex_layout`): percentages are stored as numbers
 (fractions with a ``0.0%`` format) so users can compute with them, counts as integers,
-'-' and '*' as text. Then a ``Models`` sheet and an ``About`` sheet (provenance).
+'-' and '*' as text; a percentage of too few cases keeps its number and shows the
+unreliable mark through its number format. Then an ``Intervals`` sheet (every
+percentage with its n and 95% Wilson interval, as numbers), a ``Models`` sheet (the model
+appendix, numbers as numbers) and an ``About`` sheet (provenance and how shading was
+decided).
 
 The workbook is byte-identical for identical reports: openpyxl stamps the save time into
 ``docProps/core.xml`` and every zip entry, so the archive is rewritten with fixed dates.
@@ -19,8 +23,16 @@ from datetime import datetime
 from pathlib import Path
 
 from ..analysis import TablesReport
-from ._appendix import model_blocks
-from ._layout import OGL_NOTE, AnnexTable, GridCell, annex_layout
+from ._appendix import SmallTable, model_blocks
+from ._layout import (
+    INTERVAL_METHOD,
+    OGL_NOTE,
+    UNRELIABLE_MARK,
+    AnnexTable,
+    GridCell,
+    annex_layout,
+    interval_layout,
+)
 from ._layout import crown_copyright as _ogl
 
 __all__ = ["write_xlsx", "FIXED_TIMESTAMP"]
@@ -62,6 +74,7 @@ def write_xlsx(
     workbook.remove(workbook.active)
     for table in annex_layout(report):
         _table_sheet(workbook.create_sheet(table.id), table)
+    _intervals_sheet(workbook.create_sheet("Intervals"), report)
     _models_sheet(workbook.create_sheet("Models"), report)
     _about_sheet(workbook.create_sheet("About"), report, _ogl(report, crown_copyright))
     workbook.properties.creator = "caseinspect"
@@ -69,9 +82,9 @@ def write_xlsx(
     workbook.properties.created = FIXED_TIMESTAMP
     buffer = io.BytesIO()
     workbook.save(buffer)
-    path = Path(path)
-    path.write_bytes(_fixed_dates(buffer.getvalue()))
-    return path
+    from ..outputs import write_bytes_atomic
+
+    return write_bytes_atomic(Path(path), _fixed_dates(buffer.getvalue()))
 
 
 # --- an annex table ------------------------------------------------------------------------
@@ -147,6 +160,10 @@ def _put(cell, grid_cell: GridCell, shade, *, bold_row: bool) -> None:
     if grid_cell.status == "value":
         cell.value = grid_cell.value
         cell.number_format = _NUMBER_FORMATS[grid_cell.kind]
+        if grid_cell.unreliable:
+            # The mark is part of the format, so the cell stays a number.
+            cell.number_format += f'"{UNRELIABLE_MARK}"'
+
     else:
         cell.value = grid_cell.text  # '-' or '*'
         cell.alignment = Alignment(horizontal="right")
@@ -188,6 +205,71 @@ def _header_height(header_row, table: AnnexTable) -> float:
 
 
 # --- models and provenance -----------------------------------------------------------------
+def _intervals_sheet(sheet, report: TablesReport) -> None:
+    """Every percentage with its n, yes count and 95% Wilson interval, one row each."""
+    from openpyxl.styles import Font, PatternFill
+
+    bold = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor=_HEAD)
+    below = report.framework.layout.unreliable_below
+    sheet["A1"] = f"Percentages with their {INTERVAL_METHOD} and applicable cases"
+    sheet["A1"].font = Font(bold=True, size=12)
+    sheet["A2"] = (
+        f"Method: {INTERVAL_METHOD} for a proportion. 'unreliable': fewer than {below} "
+        "applicable cases. Percentages and interval bounds are fractions with a % format."
+    )
+    headers = (
+        "Table",
+        "Column",
+        "Row group",
+        "Row",
+        "n",
+        "% yes",
+        "CI low",
+        "CI high",
+        "Significant",
+        "Unreliable",
+    )
+    for col, label in enumerate(headers, start=1):
+        cell = sheet.cell(row=4, column=col, value=label)
+        cell.font, cell.fill = bold, head_fill
+    row = 5
+    for table in interval_layout(report):
+        for group in table.groups:
+            for grid_row in group.rows:
+                for column, grid_cell in zip(table.columns, grid_row.cells, strict=True):
+                    values = [
+                        f"Table {table.number}",
+                        column,
+                        group.label or "",
+                        grid_row.label,
+                    ]
+                    for col, value in enumerate(values, start=1):
+                        sheet.cell(row=row, column=col, value=value)
+                    if grid_cell.status == "value":
+                        sheet.cell(row=row, column=5, value=grid_cell.n).number_format = "#,##0"
+                        sheet.cell(row=row, column=6, value=grid_cell.value).number_format = "0.0%"
+                        if grid_cell.ci is not None:
+                            for col, bound in ((7, grid_cell.ci[0]), (8, grid_cell.ci[1])):
+                                target = sheet.cell(
+                                    row=row, column=col, value=round(bound / 100, 6)
+                                )
+                                target.number_format = "0.0%"
+                        sheet.cell(
+                            row=row, column=9, value="yes" if grid_cell.significant else "no"
+                        )
+                        sheet.cell(
+                            row=row, column=10, value="yes" if grid_cell.unreliable else "no"
+                        )
+                    else:
+                        sheet.cell(row=row, column=5, value=grid_cell.text)
+                    row += 1
+    sheet.freeze_panes = "A5"
+    sheet.auto_filter.ref = f"A4:J{max(row - 1, 4)}"
+    for letter, width in zip("ABCDEFGHIJ", (10, 44, 22, 20, 8, 8, 8, 8, 11, 10), strict=True):
+        sheet.column_dimensions[letter].width = width
+
+
 def _models_sheet(sheet, report: TablesReport) -> None:
     from openpyxl.styles import Font, PatternFill
 
@@ -196,8 +278,11 @@ def _models_sheet(sheet, report: TablesReport) -> None:
     sheet["A1"] = "Models behind the significance shading"
     sheet["A1"].font = Font(bold=True, size=12)
     sheet["A2"] = (
-        "Per table column: the sub-group variables entered and removed step by step, and the final "
-        "model's odds ratios (against each variable's reference category) with 95% confidence intervals."
+        "Per table column: how shading was decided; cases in the table, in the model and left "
+        "out for a missing sub-group value; events and -2 log-likelihood; the steps; each "
+        "sub-group variable's test against the final model (likelihood ratio for terms in, "
+        "score for terms out, or not testable with the reason); odds ratios (against each "
+        "variable's reference category) with 95% confidence intervals."
     )
     row = 4
     blocks = model_blocks(report)
@@ -210,56 +295,56 @@ def _models_sheet(sheet, report: TablesReport) -> None:
     for block in blocks:
         sheet.cell(row=row, column=1, value=block.heading).font = bold
         row += 1
-        n = f"; {block.n:,} cases in the model" if block.n is not None else ""
-        sheet.cell(
-            row=row,
-            column=1,
-            value=f"Method: {block.method}{n}. Significant: {', '.join(block.retained) or 'none'}.",
-        )
+        shaded = ", ".join(block.retained) or "none"
+        sheet.cell(row=row, column=1, value=f"{block.method} Shaded in this column: {shaded}.")
         row += 1
+        for label, value, kind in block.facts:
+            sheet.cell(row=row, column=1, value=label)
+            target = sheet.cell(row=row, column=2, value=value)
+            target.number_format = _VALUE_FORMATS[kind]
+            row += 1
+        if not block.fitted:
+            sheet.cell(row=row, column=1, value="No model could be fitted.").font = Font(
+                italic=True
+            )
+            row += 1
         for warning in block.warnings:
             sheet.cell(row=row, column=1, value=f"Warning: {warning}").font = Font(italic=True)
             row += 1
-        if block.steps:
-            row = _small_table(
-                sheet,
-                row,
-                ("Step", "Action", "Variable", "Test", "Statistic", "df", "p"),
-                block.steps,
-                bold,
-                head_fill,
-            )
-        if block.coefficients:
-            row = _small_table(
-                sheet,
-                row,
-                ("Term", "Odds ratio", "95% CI", "p"),
-                block.coefficients,
-                bold,
-                head_fill,
-            )
+        for small in block.tables:
+            row = _small_table(sheet, row, small, bold, head_fill)
         row += 1
-    for letter, width in zip("ABCDEFG", (44, 12, 26, 10, 11, 6, 9), strict=True):
+    for letter, width in zip("ABCDEFGH", (44, 14, 26, 12, 12, 8, 12, 9), strict=True):
         sheet.column_dimensions[letter].width = width
 
 
-def _small_table(sheet, row: int, header, rows, bold, fill) -> int:
-    for col, label in enumerate(header, start=1):
+#: Number formats of the appendix's values: p-values below 0.001 show as "<0.001" but
+#: keep their full value in the cell.
+_VALUE_FORMATS = {
+    "int": "#,##0",
+    "stat": "0.00",
+    "ratio": "0.00",
+    "p": '[<0.001]"<0.001";0.000',
+    "text": "General",
+}
+
+
+def _small_table(sheet, row: int, small: SmallTable, bold, fill) -> int:
+    from openpyxl.styles import Font
+
+    sheet.cell(row=row, column=1, value=small.caption).font = Font(italic=True)
+    row += 1
+    for col, label in enumerate(small.headers, start=1):
         cell = sheet.cell(row=row, column=col, value=label)
         cell.font, cell.fill = bold, fill
     row += 1
-    for values in rows:
-        for col, value in enumerate(values, start=1):
-            sheet.cell(row=row, column=col, value=_number_or_text(value))
+    for values in small.rows:
+        for col, (value, kind) in enumerate(zip(values, small.kinds, strict=True), start=1):
+            cell = sheet.cell(row=row, column=col, value=value)
+            if not isinstance(value, str) and value is not None:
+                cell.number_format = _VALUE_FORMATS[kind]
         row += 1
     return row
-
-
-def _number_or_text(value: str):
-    """Odds ratios and statistics as numbers (Excel users sort them); the rest as text."""
-    if re.fullmatch(r"-?\d+(\.\d+)?", value):
-        return float(value) if "." in value else int(value)
-    return value
 
 
 def _about_sheet(sheet, report: TablesReport, crown_copyright: bool) -> None:
@@ -276,6 +361,28 @@ def _about_sheet(sheet, report: TablesReport, crown_copyright: bool) -> None:
         ("Data fingerprint", provenance["data_fingerprint"]),
         ("Cases", provenance["n_cases"]),
     ] + [(f"Setting: {key}", value) for key, value in sorted(settings.items())]
+    rule = report.shading
+    if rule is not None:
+        rows += [
+            ("Shading: method", rule.method),
+            ("Shading: model", rule.model),
+            ("Shading: test", rule.test),
+            ("Shading: level", rule.level),
+            ("Shading: BH family", rule.fdr_family if rule.fdr else "none (no adjustment)"),
+        ]
+        if rule.cluster:
+            rows.append(("Shading: cluster", f"{rule.cluster} ({rule.cluster_correction})"))
+        rows.append(("Shading rule", rule.description))
+    else:
+        rows.append(("Shading", "none: significance was not tested"))
+    rows.append(("Intervals", f"{INTERVAL_METHOD} (sheet 'Intervals')"))
+    rows.append(
+        (
+            "Unreliable",
+            f"{UNRELIABLE_MARK} after a percentage: fewer than "
+            f"{report.framework.layout.unreliable_below} applicable cases",
+        )
+    )
     row = 3
     for key, value in rows:
         sheet.cell(row=row, column=1, value=key).font = Font(bold=True)
