@@ -208,3 +208,22 @@ def test_framework_without_ratings(fw):
 
     with pytest.raises(CaseinspectError, match="no ratings rules"):
         rate_providers(frame(provider_cases(fw, "W", "CRC")), load_framework("qi-2016"))
+
+
+# --- issue #13 ----------------------------------------------------------------------------
+def test_provider_type_conflict_names_the_offending_row_not_the_first(fw):
+    # The provider's first row was the odd one out: every later, correct row was named.
+    rows = provider_cases(fw, "Wessex", "CRC")
+    rows[0]["provider_type"] = "NPS"
+    found = problems_of(fw, cases=frame(rows))
+    assert found == {("cases.csv", 1, "provider_type", "inconsistent-provider-type")}
+
+
+def test_reasons_are_kept_exactly_as_written(fw):
+    j = judgements(fw, "Wessex", "CRC")
+    j[0]["reasons"] = "  Strong leadership;\n  clear plans  "
+    result = rate_providers(frame(provider_cases(fw, "Wessex", "CRC")), fw, judgements=frame(j))
+    standard = j[0]["standard"]
+    assert rating(result, "Wessex", standard).basis == (
+        "judgement:   Strong leadership;\n  clear plans  "
+    )

@@ -44,9 +44,23 @@ def check_cases(
     allowed_types = _provider_types(fw)
     by_lower = {t.lower(): t for t in allowed_types}
     problems: list[Problem] = []
-    types: dict[str, tuple[str, int]] = {}
+    # provider -> type -> rows giving it; the type most rows give is the provider's.
+    types: dict[str, dict[str, list[int]]] = {}
     columns = {c: [_text(v) for v in cases[c]] for c in needed}
     rows = _row_numbers(cases)
+    if not rows:
+        raise ValidationError(
+            [
+                Problem(
+                    source,
+                    None,
+                    None,
+                    None,
+                    "no-cases",
+                    "the file has no cases (a header and nothing else)",
+                )
+            ]
+        )
     for i, (provider, ptype) in enumerate(
         zip(columns["provider"], columns["provider_type"], strict=True)
     ):
@@ -70,8 +84,16 @@ def check_cases(
             continue
         columns["provider_type"][i] = canonical
         if provider:
-            first = types.setdefault(provider, (canonical, row))
-            if first[0] != canonical:
+            types.setdefault(provider, {}).setdefault(canonical, []).append(row)
+    usual: dict[str, str] = {}
+    for provider, by_type in types.items():
+        # Ties go to the type seen first; every row giving another type is named.
+        usual[provider] = max(by_type, key=lambda t: (len(by_type[t]), -by_type[t][0]))
+        for ptype, type_rows in by_type.items():
+            if ptype == usual[provider]:
+                continue
+            majority = by_type[usual[provider]]
+            for row in type_rows:
                 problems.append(
                     Problem(
                         source,
@@ -79,7 +101,8 @@ def check_cases(
                         "provider_type",
                         ptype,
                         "inconsistent-provider-type",
-                        f"provider '{provider}' is {first[0]} on row {first[1]}.",
+                        f"provider '{provider}' is {usual[provider]} on {len(majority)} "
+                        f"row(s) (first on row {majority[0]}), but {ptype} here.",
                     )
                 )
     for item in dict.fromkeys(kq_items):
@@ -101,7 +124,7 @@ def check_cases(
     if problems:
         raise ValidationError(problems)
     table = pd.DataFrame(columns, dtype=object)
-    return table, {p: t for p, (t, _) in types.items()}
+    return table, usual
 
 
 def check_decisions(
@@ -133,6 +156,8 @@ def check_decisions(
     reason_column = columns[3]
     for row, raw in zip(_row_numbers(frame), frame[list(columns)].to_dict("records"), strict=True):
         record = {k: _text(v) for k, v in raw.items()}
+        # Reasons are the inspectors' words: kept exactly as written, never stripped.
+        reason_text = _as_written(raw[columns[3]])
 
         def bad(column: str, rule: str, message: str) -> None:
             problems.append(Problem(source, row, column, record[column], rule, message))  # noqa: B023 - called only within this iteration
@@ -184,10 +209,17 @@ def check_decisions(
         else:
             seen[key] = row
         if standard is not None and rating is not None:
-            out.append(Decision(provider, code, rating, record[reason_column]))
+            out.append(Decision(provider, code, rating, reason_text))
     if problems:
         raise ValidationError(problems)
     return out
+
+
+def _as_written(value: object) -> str:
+    """A cell exactly as written (``""`` for a missing one): no spaces removed."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
 
 
 def _provider_types(fw: Framework) -> tuple[str, ...]:
