@@ -90,3 +90,15 @@ def test_invalid_file_exits_1(tmp_path, capsys):
         == 1
     )
     assert "row 3" in capsys.readouterr().err
+
+
+def test_no_overlap_exits_1_saying_no_case_was_second_marked(tmp_path, capsys):
+    # Issue #13: all-null statistics and exit 0 before.
+    case_file(tmp_path / "a.csv", {"kq_2_1_1": ["yes", "no"]})
+    table = pd.read_csv(tmp_path / "a.csv", dtype=str, keep_default_na=False)
+    table["case_id"] = ["Z-1", "Z-2"]
+    table.to_csv(tmp_path / "b.csv", index=False)
+    code = main(
+        ["agreement", str(tmp_path / "a.csv"), str(tmp_path / "b.csv"), "--framework", "hmip-2018"]
+    )
+    assert code == 1 and "no case was second-marked" in capsys.readouterr().err

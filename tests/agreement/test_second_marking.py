@@ -118,3 +118,27 @@ def test_unknown_columns_are_noted_but_rationales_are_not():
     r = second_marking_agreement(first, SECOND, ["kq_a", "kq_b"], first_source="1st.csv")
     ignored = [n for n in r.notes if "not items" in n]
     assert ignored == ["columns of 1st.csv that are not items, ignored: odd"]
+
+
+# --- issue #13 ----------------------------------------------------------------------------
+def test_no_overlapping_case_ids_is_a_problem_not_null_statistics():
+    other = marking([["x1", "P", "yes", "yes"], ["x2", "P", "no", "no"]])
+    with pytest.raises(ValidationError) as info:
+        second_marking_agreement(FIRST, other, first_source="a.csv", second_source="b.csv")
+    (problem,) = info.value.problems
+    assert problem.rule == "no-second-marking" and "no case was second-marked" in problem.message
+
+
+def test_the_same_case_id_with_another_provider_is_reported():
+    other = SECOND.copy()
+    other.loc[1, "provider"] = "Q"  # c3
+    with pytest.raises(ValidationError) as info:
+        second_marking_agreement(FIRST, other, first_source="a.csv", second_source="b.csv")
+    (problem,) = info.value.problems
+    assert (problem.file, problem.row, problem.column, problem.rule) == (
+        "b.csv",
+        2,
+        "provider",
+        "different-case",
+    )
+    assert "'P' in a.csv (row 3)" in problem.message

@@ -165,6 +165,28 @@ def second_marking_agreement(
     a = _answers(first, item_list)
     b = _answers(second, item_list)
     common = [cid for cid in a.index if cid in b.index]
+    if not common:
+        raise ValidationError(
+            [
+                Problem(
+                    f"{first_source}, {second_source}",
+                    None,
+                    "case_id",
+                    None,
+                    "no-second-marking",
+                    f"no case was second-marked: none of the {len(b)} case id(s) in "
+                    f"{second_source} is among the {len(a)} in {first_source}",
+                )
+            ],
+            hint="give the first marking and the second marking of the same cases",
+        )
+    problems = _check_same_cases(
+        first, second, common, profile_columns, item_list, first_source, second_source
+    )
+    if problems:
+        raise ValidationError(
+            problems, hint="a case id must name the same case (provider, profile) in both files"
+        )
     first_only = tuple(cid for cid in a.index if cid not in b.index)
     second_only = tuple(cid for cid in b.index if cid not in a.index)
     if first_only:
@@ -204,6 +226,47 @@ def second_marking_agreement(
         second_only_cases=second_only,
         notes=tuple(notes),
     )
+
+
+def _check_same_cases(
+    first: pd.DataFrame,
+    second: pd.DataFrame,
+    common: list[str],
+    profile_columns: Sequence[str] | None,
+    items: list[str],
+    first_source: str,
+    second_source: str,
+) -> list[Problem]:
+    """A case id in both files must have the same provider and profile in both."""
+    profile = [
+        c
+        for c in (PROFILE_ID_COLUMNS if profile_columns is None else profile_columns)
+        if c != "case_id" and c in first.columns and c in second.columns and c not in items
+    ]
+    if not profile:
+        return []
+    ids_first = {_text(v): i for i, v in enumerate(first["case_id"])}
+    ids_second = {_text(v): i for i, v in enumerate(second["case_id"])}
+    rows_first, rows_second = _row_numbers(first), _row_numbers(second)
+    problems = []
+    wanted = set(common)
+    for cid in [c for c in ids_second if c in wanted]:
+        i, j = ids_first[cid], ids_second[cid]
+        for column in profile:
+            x, y = _text(first[column].iloc[i]), _text(second[column].iloc[j])
+            if x != y:
+                problems.append(
+                    Problem(
+                        second_source,
+                        rows_second[j],
+                        column,
+                        y,
+                        "different-case",
+                        f"case '{cid}' has {column} '{x}' in {first_source} (row "
+                        f"{rows_first[i]}) but '{y}' here: is it the same case?",
+                    )
+                )
+    return problems
 
 
 def _check_ids(table: pd.DataFrame, source: str) -> list[Problem]:

@@ -1,7 +1,7 @@
 """URLs. Objects are addressed by database id; every view checks access (``access``)."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from .views import analysis, audit, auth, cases, errors, home, inspections, quality, sampling
 
@@ -55,5 +55,6 @@ urlpatterns = [
         name="round-download",
     ),
     path("audit/", audit.audit_all, name="audit"),
+    path("coding/", include("caseinspect.web.coding.urls")),
     path("admin/", admin.site.urls),
 ]

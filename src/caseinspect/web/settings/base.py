@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "caseinspect.web.apps.WebConfig",
+    "caseinspect.web.coding.apps.CodingConfig",
 ]
 
 MIDDLEWARE = [
