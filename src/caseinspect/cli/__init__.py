@@ -110,6 +110,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "synth",
         "Write a synthetic round whose annex tables match the published ones.",
     ),
+    "themes": (
+        "_themes",
+        "themes",
+        "Suggest the themes of the rationales in FILE, and count and quote them.",
+    ),
     "migrate": (
         "_web",
         "migrate_command",

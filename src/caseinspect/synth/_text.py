@@ -1,8 +1,10 @@
 """Free text of the synthetic rounds: rationales, practice examples and their themes.
 
 Rationales are drawn from a bank built once per round and seed: for each item, answer and
-focus (one of the case's needs or strengths, or none) a pool of distinct rationales of one
-to three sentences, one sentence per theme of ``data/themes.yaml``. Picking a rationale for
+focus (one of the case's needs or strengths, or none) a pool of distinct rationales giving
+one to three reasons, one per theme of ``data/themes.yaml``, written with the variation of
+real notes (paraphrases and abbreviations, opening phrases, two reasons in one sentence, a
+sentence that carries no theme, typing slips: ``variation`` there). Picking a rationale for
 a case is then an index into the bank, which keeps a million cases cheap; the themes behind
 every rationale are kept for the ground-truth sidecar.
 
@@ -271,7 +273,7 @@ def _build_bank(round_id: str, item: str, rng: random.Random) -> RationaleBank:
                         )
                     )
                     used.append(theme_ids.index(theme))
-                text = " ".join(sentences)
+                text = _vary(sentences, rng)
                 if text not in index_of:
                     index_of[text] = len(categories)
                     categories.append(text)
@@ -283,6 +285,54 @@ def _build_bank(round_id: str, item: str, rng: random.Random) -> RationaleBank:
     return RationaleBank(
         item, focus_kind, tuple(categories), pools, theme_ids, starts, counts, codes
     )
+
+
+_SWAP_CACHE: dict[str, re.Pattern] = {}
+
+
+def _swap(sentence: str, rng: random.Random, variation: dict) -> str:
+    """Paraphrase: each listed phrase, with chance ``swap_share``, becomes an alternative."""
+    share = float(variation["swap_share"])
+    for phrase, alternatives in variation["swaps"].items():
+        if phrase not in sentence:
+            continue
+        pattern = _SWAP_CACHE.get(phrase)
+        if pattern is None:
+            pattern = _SWAP_CACHE[phrase] = re.compile(rf"\b{re.escape(phrase)}\b")
+        sentence = pattern.sub(
+            lambda m, alt=alternatives: rng.choice(alt) if rng.random() < share else m.group(),
+            sentence,
+        )
+    return sentence
+
+
+def _vary(sentences: list[str], rng: random.Random) -> str:
+    """One rationale from its theme sentences, written as inspectors vary their writing.
+
+    Paraphrases and abbreviations (``swaps``), an opening phrase, two reasons joined in one
+    sentence, a sentence with no theme (``fillers``) and typing slips, with the chances of
+    ``variation`` in ``data/themes.yaml``. The themes are the theme sentences' themes.
+    """
+    variation = _themes()["variation"]
+    out = []
+    for sentence in sentences:
+        sentence = _swap(sentence, rng, variation)
+        if rng.random() < float(variation["opener_share"]):
+            sentence = rng.choice(variation["openers"]) + sentence[:1].lower() + sentence[1:]
+        if rng.random() < float(variation["typo_share"]):
+            words = [m for m in re.finditer(r"[a-z]{5,}", sentence)]
+            if words:
+                m = rng.choice(words)
+                sentence = sentence[: m.start()] + _slip(m.group(), rng) + sentence[m.end() :]
+        out.append(sentence)
+    if len(out) >= 2 and rng.random() < float(variation["join_share"]):
+        k = rng.randrange(len(out) - 1)
+        first, second = out[k], out[k + 1]
+        glue = rng.choice(["; ", ", and "])
+        out[k : k + 2] = [first.rstrip(".") + glue + second[:1].lower() + second[1:]]
+    if rng.random() < float(variation["filler_share"]):
+        out.insert(rng.randrange(len(out) + 1), rng.choice(variation["fillers"]))
+    return " ".join(out)
 
 
 def build_banks(

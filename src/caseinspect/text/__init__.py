@@ -7,10 +7,23 @@ Practice examples and quotes leave the system only pseudonymised and reviewed:
 a separate list; :func:`pseudonymise_cases` prepares a round's practice examples and
 :func:`publishable_examples` returns only those a reviewer approved.
 
-Themes: :func:`load_codebook` reads a framework's codebook (framework data).
+Themes: :func:`load_codebook` reads a framework's codebook (framework data);
+:func:`suggest_codes` codes each rationale into zero or more themes with the shipped
+offline static embedding model; :func:`evaluate_codes` measures codes against a truth;
+:func:`theme_table` and :func:`representative_quotes` make what a bulletin prints.
 """
 
+from ._classify import (
+    CODE_COLUMNS,
+    ThemeClassifier,
+    fit_classifier,
+    rationale_units,
+    read_codes,
+    suggest_codes,
+)
 from ._codebook import THEME_KINDS, Codebook, CodebookError, Theme, codebook_path, load_codebook
+from ._embed import Encoder, load_encoder, split_sentences
+from ._evaluate import EVALUATION_COLUMNS, evaluate_codes, format_evaluation
 from ._names import FLAG_RULES, NAME_RULES, Detection, detect_names, first_names, flag_details
 from ._practice import (
     EXAMPLE_COLUMNS,
@@ -29,14 +42,31 @@ from ._pseudonymise import (
     pseudonym_lists,
     pseudonymise_texts,
 )
+from ._themes import QUOTE_COLUMNS, THEME_TABLE_COLUMNS, representative_quotes, theme_table
 
 __all__ = [
+    "CODE_COLUMNS",
+    "EVALUATION_COLUMNS",
+    "QUOTE_COLUMNS",
     "THEME_KINDS",
+    "THEME_TABLE_COLUMNS",
     "Codebook",
     "CodebookError",
+    "Encoder",
     "Theme",
+    "ThemeClassifier",
     "codebook_path",
+    "evaluate_codes",
+    "fit_classifier",
+    "format_evaluation",
     "load_codebook",
+    "load_encoder",
+    "rationale_units",
+    "read_codes",
+    "representative_quotes",
+    "split_sentences",
+    "suggest_codes",
+    "theme_table",
     "DETECTION_COLUMNS",
     "EXAMPLE_COLUMNS",
     "FLAG_RULES",
