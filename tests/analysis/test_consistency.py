@@ -78,3 +78,19 @@ def test_bad_numbers_are_reported(tmp_path):
     with pytest.raises(ValidationError) as info:
         read_tables_csv(path)
     assert (info.value.problems[0].row, info.value.problems[0].column) == (2, "n")
+
+
+# --- issue #13: check-tables on files it cannot read ---------------------------------------
+def test_check_tables_on_an_empty_or_latin1_file_exits_2_with_the_reason(tmp_path, capsys):
+    from caseinspect.cli import main
+
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(
+        b"table,question,provider_split,variable,category,n,pct\nT1,Caf\xe9,all,all,all,1,2\n"
+    )
+    assert main(["check-tables", str(empty)]) == 2
+    assert "the file is empty" in capsys.readouterr().err
+    assert main(["check-tables", str(latin)]) == 2
+    assert "not UTF-8" in capsys.readouterr().err

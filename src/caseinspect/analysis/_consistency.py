@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem, ValidationError
+from ..errors import ExitCode, Problem, ValidationError
 
 __all__ = ["Inconsistency", "check_tables", "read_tables_csv"]
 
@@ -52,17 +52,39 @@ class Inconsistency:
         )
 
 
+class TablesNotReadable(ValidationError):
+    """A tables CSV that cannot be read at all (missing, empty, not UTF-8): exit code 2."""
+
+    exit_code = ExitCode.UNUSABLE
+
+
+#: Reader rules that mean the file could not be read at all, rather than read with problems.
+_UNREADABLE = frozenset(
+    {"file-not-found", "empty-file", "encoding", "wrong-file-type", "unsupported-format"}
+)
+
+
 def read_tables_csv(path: str | Path) -> pd.DataFrame:
     """Read a tidy tables CSV; ``n`` and ``pct`` become floats (NaN where empty).
 
-    The index is the row number as a spreadsheet shows it (header = row 1).
+    The index is the row number as a spreadsheet shows it (header = row 1; blank lines
+    count as rows). The file is read by the case reader, so a broken file is refused the
+    same way (see ``docs/data-formats.md``); an empty, missing or non-UTF-8 file raises
+    :class:`TablesNotReadable` (exit code 2) with the reason.
     """
+    from ..cases import read_case_file
+
     path = Path(path)
-    if not path.is_file():
-        raise ValidationError(
-            [Problem(str(path), None, None, None, "file-not-found", "file not found")]
+    try:
+        frame = read_case_file(path)
+    except ValidationError as exc:
+        if any(p.rule in _UNREADABLE for p in exc.problems):
+            raise TablesNotReadable(exc.problems, hint=exc.hint) from None
+        raise
+    if len(frame.columns) == 0 or (len(frame) == 0 and not set(_REQUIRED) - set(frame.columns)):
+        raise TablesNotReadable(
+            [Problem(str(path), None, None, None, "no-cells", "the file has no table cells")]
         )
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in _REQUIRED if c not in frame.columns]
     if missing:
         raise ValidationError(
@@ -78,7 +100,7 @@ def read_tables_csv(path: str | Path) -> pd.DataFrame:
         problems += [
             Problem(
                 str(path),
-                int(i) + 2,
+                int(i),
                 column,
                 frame.at[i, column],
                 "not-a-number",
@@ -89,7 +111,7 @@ def read_tables_csv(path: str | Path) -> pd.DataFrame:
         frame[column] = values
     if problems:
         raise ValidationError(problems)
-    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    frame.index = pd.Index([int(i) for i in frame.index])
     return frame
 
 
