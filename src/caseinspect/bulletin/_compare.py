@@ -180,7 +180,7 @@ def newcombe(y1: int, n1: int, y2: int, n2: int) -> tuple[float, float, float]:
     Examples
     --------
     >>> [round(x, 1) for x in newcombe(56, 70, 48, 80)]   # Newcombe (1998), example (a)
-    [-20.0, -33.0, -5.3]
+    [-20.0, -33.4, -5.2]
     """
     from ..stats import wilson_interval
 

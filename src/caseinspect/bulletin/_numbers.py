@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from ..errors import InvalidArgument
+
 __all__ = [
     "NUMBER_RE",
     "NumberRef",
@@ -96,7 +98,7 @@ def format_value(rule: str, *, n: int | None, yes: int | None, value: float | No
 
     if rule in ("pct0", "phrase"):
         if not n or yes is None:
-            raise ValueError("a percentage needs n > 0 and yes")
+            raise InvalidArgument("a percentage needs n > 0 and yes")
         pct = f"{float(round_half_up(int(yes), int(n), 0)):.0f}%"
         if rule == "pct0":
             return pct
@@ -106,21 +108,21 @@ def format_value(rule: str, *, n: int | None, yes: int | None, value: float | No
         return f"{words} ({pct})" if words else pct
     if rule == "count":
         if n is None:
-            raise ValueError("a count needs n")
+            raise InvalidArgument("a count needs n")
         return f"{int(n):,}"
     if rule == "cases":
         if yes is None:
-            raise ValueError("a count of cases needs yes")
+            raise InvalidArgument("a count of cases needs yes")
         return f"{int(yes):,}"
     if value is None:
-        raise ValueError(f"rule {rule} needs a value")
+        raise InvalidArgument(f"rule {rule} needs a value")
     if rule.startswith("value") and rule[5:].isdigit():
         return _half_up(value, int(rule[5:]))
     if rule == "abs1":
         return _half_up(abs(value), 1)
     if rule == "p":
         return "p < 0.001" if value < 0.001 else f"p = {_half_up(value, 3)}"
-    raise ValueError(f"unknown number rule {rule!r}")
+    raise InvalidArgument(f"unknown number rule {rule!r}")
 
 
 def _half_up(value: float, decimals: int) -> str:

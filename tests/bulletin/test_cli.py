@@ -1,0 +1,67 @@
+"""The bulletin command: writes, checks, and fails with exit 1 when a number drifted."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from caseinspect.cli import main
+
+
+@pytest.fixture(scope="module")
+def case_file(tmp_path_factory):
+    from caseinspect.synth import synth_round
+
+    path = tmp_path_factory.mktemp("cases") / "round.csv"
+    synth_round("2018-19", n_cases=400, seed=3, text=False).to_csv(path, index=False)
+    return path
+
+
+def test_bulletin_writes_and_checks(case_file, tmp_path, capsys):
+    out = tmp_path / "b"
+    code = main(
+        ["bulletin", str(case_file), "-f", "hmip-2018", "--out", str(out), "--format", "docx", "-q"]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert {p.name for p in out.iterdir()} >= {"bulletin.docx", "numbers.csv", "provenance.json"}
+    assert "numbers in the text" in captured.out
+
+    edited = tmp_path / "edited"
+    shutil.copytree(out, edited)
+    from docx import Document
+
+    document = Document(str(edited / "bulletin.docx"))
+    paragraph = next(
+        p for p in document.paragraphs if p.style.name == "List Bullet" and "CRC and" in p.text
+    )
+    original = paragraph.text
+    for run in paragraph.runs:
+        run.text = (
+            run.text.replace("CRC and", "CRC and 1", 1) if "CRC and" in run.text else run.text
+        )
+    document.save(str(edited / "bulletin.docx"))
+    code = main(["bulletin", "--check", str(edited)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert original.split(" CRC and")[0] in captured.err and "bulletin.docx" in captured.err
+
+
+def test_usage_errors_exit_2(case_file, tmp_path, capsys):
+    assert main(["bulletin", str(case_file), "--out", str(tmp_path)]) == 2
+    assert "--framework" in capsys.readouterr().err
+    code = main(
+        [
+            "bulletin",
+            str(case_file),
+            "-f",
+            "hmip-2018",
+            "--out",
+            str(tmp_path),
+            "--previous",
+            str(case_file),
+        ]
+    )
+    assert code == 2 and "--previous-framework" in capsys.readouterr().err
+    assert main(["bulletin", "--check", str(tmp_path / "nothing")]) == 2
