@@ -30,6 +30,19 @@ def _require_migrated(db_url: str | None) -> None:
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    name = str(connection.settings_dict["NAME"])
+    if (
+        connection.vendor == "sqlite"
+        and name != ":memory:"
+        and not name.startswith("file:")
+        and not Path(name).exists()
+    ):
+        # Connecting would create an empty database file; say what to do instead (#13).
+        where = f" --db {db_url}" if db_url else ""
+        raise UsageError(
+            f"the database ({name}) does not exist yet",
+            hint=f"run 'caseinspect migrate{where}' first",
+        )
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         where = f" --db {db_url}" if db_url else ""
