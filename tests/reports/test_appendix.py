@@ -134,3 +134,33 @@ def test_no_models_json_without_testing(hmip, hmip_cases, tmp_path):
     report = build_report(hmip_cases, hmip, significance="none")
     written = write_report(report, tmp_path, formats=("csv",))
     assert "models" not in written and not (tmp_path / "models.json").exists()
+
+
+def test_tables_command_fdr_family_option(tmp_path, hmip, hmip_cases):
+    from caseinspect.cli import main
+
+    path = tmp_path / "cases.csv"
+    hmip_cases.to_csv(path, index=False)
+    out = tmp_path / "out"
+    code = main(
+        [
+            "tables",
+            str(path),
+            "-f",
+            "hmip-2018",
+            "--out",
+            str(out),
+            "--format",
+            "csv",
+            "--significance",
+            "full",
+            "--fdr",
+            "--fdr-family",
+            "all",
+            "-q",
+        ]
+    )
+    assert code == 0
+    document = json.loads((out / "models.json").read_text(encoding="utf-8"))
+    assert document["shading"]["fdr_family"] == "all"
+    assert "every test of the report" in document["shading"]["description"]

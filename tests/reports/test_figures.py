@@ -136,3 +136,46 @@ def test_write_report_figures_format(qi_report, tmp_path):
     assert len(list((tmp_path / "figures").glob("*.png"))) == 1
     with pytest.raises(ValueError):
         write_figures(qi_report, tmp_path, ("gif",))
+
+
+def test_numbering_follows_the_framework_layout(hmip, qi):
+    # 2020/03 numbers its case-level figures from 2; 2018/01 from 1 (framework data).
+    assert [f.number for f in plan_figures(hmip)] == list(range(2, 12))
+    assert plan_figures(hmip)[0].id == "figure-02"
+    assert [f.number for f in plan_figures(qi)] == [1]
+
+
+def test_notes_give_n_and_marks_follow_the_table_shading(hmip_report):
+    figure = report_figures(hmip_report)[0]  # prevalence by provider, from C1
+    crc = find_cell(hmip_report, "C1", "accommodation", "provider", "CRC")
+    nps = find_cell(hmip_report, "C1", "accommodation", "provider", "NPS")
+    assert f"{crc['n']:,} (CRC), {nps['n']:,} (NPS)" in figure.n_note
+    for s, provider in enumerate(("CRC", "NPS")):
+        for g, column in enumerate(hmip_report.framework.table("C1").columns):
+            cell = find_cell(hmip_report, "C1", column.question, "provider", provider)
+            assert figure.significant[s][g] == bool(cell["significant"])
+    if figure.any_significant:
+        assert any("Hatched bars" in note for note in figure.notes)
+        assert "Significant sub-group differences" in figure.alt_text
+
+
+def test_bars_of_few_cases_are_marked(hmip):
+    from caseinspect.analysis import build_report
+
+    from .conftest import random_cases
+
+    report = build_report(random_cases(hmip, n=60, seed=3), hmip, significance="none")
+    marked = 0
+    for figure in report_figures(report):
+        cells = [
+            find_cell(report, ref.table, ref.question, ref.variable, ref.category, ref.split)
+            for row in figure.spec.refs
+            for ref in row
+        ]
+        expected = [0 < c["n"] < 10 for c in cells]
+        assert [v for row in figure.unreliable for v in row] == expected
+        if any(expected):
+            marked += 1
+            assert "(unreliable)" in figure.alt_text
+            assert any("fewer than 10 cases" in note for note in figure.notes)
+    assert marked > 0

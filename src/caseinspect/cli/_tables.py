@@ -13,6 +13,7 @@ from ..analysis import (
     read_tables_csv,
     suppress_report,
 )
+from ..analysis._significance import FDR_FAMILIES
 from ..cases import load_cases
 from ..framework import load_framework
 from ..reports import FORMATS, write_report
@@ -38,7 +39,24 @@ from ._cases import FRAMEWORK_HELP
     "a full model, a provider-clustered GEE model, or none.",
 )
 @click.option(
-    "--fdr", is_flag=True, help="Benjamini-Hochberg adjustment across all tests of the report."
+    "--fdr",
+    is_flag=True,
+    help="Shade on Benjamini-Hochberg adjusted p-values (within each --fdr-family).",
+)
+@click.option(
+    "--fdr-family",
+    type=click.Choice(FDR_FAMILIES),
+    default="table",
+    show_default=True,
+    help="With --fdr: the tests adjusted together: every test of one table, of one table "
+    "column, or of the whole report.",
+)
+@click.option(
+    "--alpha",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.05,
+    show_default=True,
+    help="Level for the full and gee models and for --fdr.",
 )
 @click.option(
     "--pin", type=float, default=0.05, show_default=True, help="Stepwise entry threshold."
@@ -63,15 +81,27 @@ from ._cases import FRAMEWORK_HELP
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 def tables(
-    file, framework_name, out_dir, significance, fdr, pin, pout, formats, suppress_below, quiet
+    file,
+    framework_name,
+    out_dir,
+    significance,
+    fdr,
+    fdr_family,
+    alpha,
+    pin,
+    pout,
+    formats,
+    suppress_below,
+    quiet,
 ) -> int:
     """Compute the framework's annex tables from the cases in FILE.
 
     Writes OUT/tables.csv in the tidy layout of the published annex CSVs
     (table, question, provider_split, variable, category, n, pct, then yes, ci_low,
-    ci_high, significant, p, p_adjusted), tables.xlsx and tables.html laid out as the
-    printed annexes, and provenance.json (software and framework versions, data
-    fingerprint, settings). The file is validated first; an invalid file writes nothing.
+    ci_high, significant, p, p_adjusted, test, df), models.json (every model behind the
+    shading), tables.xlsx and tables.html laid out as the printed annexes, and
+    provenance.json (software and framework versions, data fingerprint, settings). The
+    file is validated first; an invalid file writes nothing.
     """
     framework = load_framework(framework_name)
     cases = load_cases(file, framework)
@@ -81,11 +111,21 @@ def tables(
             click.echo(f"  models {done}/{total}: {label}", err=True)
 
     report = build_report(
-        cases, framework, significance=significance, fdr=fdr, pin=pin, pout=pout, progress=progress
+        cases,
+        framework,
+        significance=significance,
+        fdr=fdr,
+        fdr_family=fdr_family,
+        alpha=alpha,
+        pin=pin,
+        pout=pout,
+        progress=progress,
     )
     if suppress_below:
         report = suppress_report(report, suppress_below)
     written = write_report(report, out_dir, tuple(formats) or ("csv", "xlsx", "html"))
+    if report.shading is not None:
+        click.echo(report.shading.description)
     click.echo(f"{len(cases)} cases, framework {framework.id} {framework.version}; wrote:")
     for kind, path in written.items():
         click.echo(f"  {kind:<10} {Path(path)}")
