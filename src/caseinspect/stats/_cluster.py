@@ -22,13 +22,13 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from ._logistic import BlockTest, GLMFit, wald_test
+from ._logistic import BlockTest, Fitted, wald_test
 
 __all__ = ["robust_cov", "robust_wald_test", "t_quantile", "t_p"]
 
 
 def robust_cov(
-    fit: GLMFit,
+    fit: Fitted,
     X: np.ndarray,
     events: np.ndarray,
     trials: np.ndarray,

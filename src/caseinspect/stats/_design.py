@@ -67,6 +67,8 @@ class Design:
     n_groups: int
     level_problems: Mapping[str, tuple[str, ...]]
     notes: tuple[str, ...]
+    codes: tuple[np.ndarray, ...] = ()
+    sizes: tuple[int, ...] = ()
 
     @property
     def testable_terms(self) -> tuple[str, ...]:
@@ -296,6 +298,7 @@ def build_design(
     for term, codes in zip(terms, row_codes, strict=True):
         start = len(names)
         if term.kind == "numeric":
+            assert term.values is not None  # noqa: S101 (numeric terms carry their values)
             x = term.values[codes]
             if n_rows and np.ptp(x) == 0:
                 notes.append(
@@ -340,7 +343,7 @@ def build_design(
                 columns.append((codes == i).astype(float))
                 names.append(f"{term.name}[T.{term.labels[i]}]")
             problems = []
-            for i in present:
+            for i in present.tolist():
                 lab = term.labels[i]
                 if level_events[i] == 0:
                     problems.append(
@@ -378,4 +381,6 @@ def build_design(
         n_groups,
         level_problems,
         tuple(notes),
+        tuple(np.asarray(c) for c in row_codes),
+        tuple(len(t.labels) for t in terms),
     )

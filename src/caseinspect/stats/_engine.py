@@ -1,37 +1,44 @@
 """The engine behind :func:`fit_logistic` and :func:`subgroup_significance`.
 
-``prepare`` codes the terms (and clusters) of a case table once; ``analyse`` then runs one
-outcome: listwise deletion, collapsing to covariate patterns, the design, the model
-search (enter / FSTEP) and the result. Fits are cached per set of terms, because a
-stepwise search keeps coming back to the same models (the removal test of the term just
-entered compares with the previous model, which is already fitted).
+``prepare`` codes the terms (and clusters) of a case table once; ``analyse_many`` then
+runs any number of outcomes: listwise deletion, collapsing to covariate patterns, the
+design, the model search (enter / FSTEP) and the result.
+
+Speed. Every model is fitted on the cells of its own terms (a model of two terms has a
+handful of cells whatever the number of cases) by the lean Newton-Raphson of
+:mod:`caseinspect.stats._irls`, which reproduces statsmodels' IRLS; fits are cached per
+set of terms (a stepwise search keeps coming back to the same models), and the outcomes
+of a table advance through their searches in lock-step, so that the fits each round of
+tests needs, across all outcomes, are made in one batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import cast
+from functools import cached_property
+from typing import Any, cast
 
 import numpy as np
-from scipy import stats
+import pandas as pd
+from scipy import special, stats
 
 from ..errors import CaseinspectError
 from ._cluster import robust_cov, robust_wald_test, t_p, t_quantile
 from ._design import CodedTerm, Design, build_design, code_cluster, code_terms
+from ._irls import CellFit, cells_of, fit_many
 from ._logistic import (
+    NO_INFORMATION,
+    SPANNED,
     BlockTest,
-    GLMFit,
-    fit_binomial,
-    lr_test,
-    model_wald_test,
-    score_test,
+    independent_indices,
+    not_testable,
 )
 from ._patterns import collapse as collapse_patterns
-from ._results import Coefficient, LogisticResult, TermTest, TestName
-from ._stepwise import forward_stepwise
+from ._results import Coefficient, LogisticResult, Step, TermTest, TestName
+from ._stepwise import stepwise_search
 
-__all__ = ["DegenerateOutcome", "Prepared", "analyse", "prepare", "METHODS"]
+__all__ = ["DegenerateOutcome", "Prepared", "analyse", "analyse_many", "prepare", "METHODS"]
 
 METHODS = ("enter", "fstep-lr", "fstep-wald")
 
@@ -60,7 +67,7 @@ class Prepared:
 
 
 def prepare(
-    data,
+    data: pd.DataFrame,
     terms: Sequence[str],
     *,
     categorical: Sequence[str] | None = None,
@@ -86,19 +93,83 @@ def prepare(
     return Prepared(coded, complete, cluster, cluster_codes, n_labels, len(data), bool(collapse))
 
 
+_BOUNDARY = 1e-8  # fitted probabilities this close to 0 or 1: an estimate ran off
+_EPS = float(np.finfo(float).eps)
+
+
+class _Fit:
+    """A model fitted on its cells, seen from the design's rows."""
+
+    def __init__(self, columns: np.ndarray, cell: CellFit, inverse: np.ndarray, used: np.ndarray):
+        self.columns = columns
+        self.cell = cell
+        self.params = cell.params
+        self.llf = cell.llf
+        self.converged = cell.converged
+        self.mu = cell.mu[inverse]
+        self.boundary = bool(np.any((self.mu[used] < _BOUNDARY) | (self.mu[used] > 1 - _BOUNDARY)))
+
+    @cached_property
+    def cov(self) -> np.ndarray:
+        return self.cell.cov()
+
+
 class _Models:
     """Fits and tests on one design, cached by the set of terms in the model."""
 
     def __init__(self, design: Design, clustered: bool):
         self.design = design
         self.clustered = clustered
-        self._fits: dict[frozenset[str], GLMFit] = {}
+        self.position = {c.name: i for i, c in enumerate(design.codings)}
+        self._fits: dict[frozenset[str], _Fit] = {}
         self._robust: dict[frozenset[str], np.ndarray] = {}
+        self._grams: dict[frozenset[str], tuple[np.ndarray, np.ndarray, bool]] = {}
+        self._scores: dict[tuple[frozenset[str], str], BlockTest] = {}
+        self._used = design.trials > 0
+        X, t = design.X, design.trials
+        self._case_gram = X.T @ (X * t[:, None])
 
-    def fit(self, terms: frozenset[str]) -> GLMFit:
+    # Fitting -------------------------------------------------------------------------
+    def problem(
+        self, terms: frozenset[str]
+    ) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray, np.ndarray]:
+        """The cells of the model with ``terms``: (X, events, trials), cell of each row."""
+        d = self.design
+        wanted = sorted(self.position[t] for t in terms)
+        first, inverse = cells_of(
+            [d.codes[i] for i in wanted], [d.sizes[i] for i in wanted], len(d.events)
+        )
+        columns = d.columns(terms)
+        n_cells = len(first)
+        events = np.bincount(inverse, weights=d.events, minlength=n_cells)
+        trials = np.bincount(inverse, weights=d.trials, minlength=n_cells)
+        X = d.X[np.ix_(first, columns)]
+        keep = trials > 0
+        if not keep.all():  # cells with no case (rows kept only for clustering)
+            X, events, trials = X[keep], events[keep], trials[keep]
+            remap = np.cumsum(keep) - 1
+            inverse = remap[inverse]
+        return (X, events, trials), inverse, columns
+
+    def prefetch(
+        self, wanted: Sequence[frozenset[str]]
+    ) -> list[tuple[_Models, frozenset[str], Any]]:
+        """The problems still to fit among ``wanted`` (fitted by the caller in a batch)."""
+        out = []
+        for terms in dict.fromkeys(wanted):
+            if terms not in self._fits:
+                out.append((self, terms, self.problem(terms)))
+        return out
+
+    def store(
+        self, terms: frozenset[str], cell: CellFit, inverse: np.ndarray, columns: np.ndarray
+    ) -> None:
+        self._fits[terms] = _Fit(columns, cell, inverse, self._used)
+
+    def fit(self, terms: frozenset[str]) -> _Fit:
         if terms not in self._fits:
-            d = self.design
-            self._fits[terms] = fit_binomial(d.X, d.events, d.trials, d.columns(terms))
+            problem, inverse, columns = self.problem(terms)
+            self.store(terms, fit_many([problem])[0], inverse, columns)
         return self._fits[terms]
 
     def cov(self, terms: frozenset[str]) -> np.ndarray:
@@ -108,6 +179,7 @@ class _Models:
             return fit.cov
         if terms not in self._robust:
             d = self.design
+            assert d.groups is not None  # noqa: S101 (clustered designs have groups)
             self._robust[terms] = robust_cov(fit, d.X, d.events, d.trials, d.groups, d.n_groups)
         return self._robust[terms]
 
@@ -116,9 +188,157 @@ class _Models:
         return np.flatnonzero(np.isin(columns, self.design.blocks[term]))
 
     # Entry tests -------------------------------------------------------------------
+    def _gram(self, model: frozenset[str]) -> tuple[np.ndarray, np.ndarray, bool]:
+        """Information (statsmodels' clipped weights) and score of every column at ``model``."""
+        if model not in self._grams:
+            d = self.design
+            fit = self.fit(model)
+            mu = fit.mu
+            p = np.minimum(np.maximum(mu, _EPS), 1.0 - _EPS)
+            w = d.trials * p * (1.0 - p)
+            gram = d.X.T @ (d.X * w[:, None])
+            score = d.X.T @ (d.events - d.trials * mu)
+            exact = bool(np.any((mu[self._used] == 0.0) | (mu[self._used] == 1.0)))
+            self._grams[model] = (gram, score, exact)
+        return self._grams[model]
+
     def score_entry(self, model: frozenset[str], term: str) -> BlockTest:
-        extra = self.design.X[:, self.design.blocks[term]]
-        return score_test(self.fit(model), extra)
+        """Rao score test of adding ``term``'s block, as :func:`._logistic.score_test`.
+
+        The tests of every term outside ``model`` are computed together (one partitioned
+        solve instead of one per term) and cached; where the model is ill-conditioned or
+        on the boundary, each term takes the one-by-one route of :meth:`_score_one`.
+        """
+        key = (model, term)
+        if key not in self._scores:
+            self._scores.update(self._score_all(model))
+            if key not in self._scores:
+                self._scores[key] = self._score_one(model, term)
+        return self._scores[key]
+
+    def _score_all(self, model: frozenset[str]) -> dict[tuple[frozenset[str], str], BlockTest]:
+        d = self.design
+        outside = [c.name for c in d.codings if c.name not in model and len(d.blocks[c.name])]
+        if not outside:
+            return {}
+        gram, score, exact = self._gram(model)
+        if exact:
+            return {}
+        M = d.columns(model)
+        blocks = [d.blocks[t] for t in outside]
+        width = max(len(b) for b in blocks)
+        out_cols = np.concatenate(blocks)
+        # Index of each term's columns within out_cols, padded with -1.
+        index = np.full((len(blocks), width), -1)
+        start = 0
+        for i, b in enumerate(blocks):
+            index[i, : len(b)] = np.arange(start, start + len(b))
+            start += len(b)
+        padded = index < 0
+        safe = np.where(padded, 0, index)
+
+        def stacked(matrix: np.ndarray) -> np.ndarray:
+            sub = matrix[safe[:, :, None], safe[:, None, :]]
+            mask = padded[:, :, None] | padded[:, None, :]
+            sub = np.where(mask, 0.0, sub)
+            sub[:, np.arange(width), np.arange(width)] += padded
+            return sub
+
+        C = self._case_gram
+        G = gram
+        try:
+            for matrix in (C, G):
+                chol = np.linalg.cholesky(matrix[np.ix_(M, M)])
+                diag = np.diag(chol)
+                if diag.min() <= 1e-6 * diag.max():
+                    return {}
+            # Which blocks add to the span of the model (case-weighted information).
+            A = np.linalg.solve(C[np.ix_(M, M)], C[np.ix_(M, out_cols)])
+            eff_c = stacked(C[np.ix_(out_cols, out_cols)] - C[np.ix_(out_cols, M)] @ A)
+            chol_c = np.linalg.cholesky(eff_c)
+            diag_c = np.diagonal(chol_c, axis1=1, axis2=2)
+            scale_c = np.sqrt(np.diagonal(stacked(C[np.ix_(out_cols, out_cols)]), axis1=1, axis2=2))
+            if np.any((diag_c <= 1e-6 * scale_c) & ~padded):
+                return {}
+            B = np.linalg.solve(
+                G[np.ix_(M, M)], np.column_stack([G[np.ix_(M, out_cols)], score[M]])
+            )
+            base = float(score[M] @ B[:, -1])
+            eff_g = stacked(G[np.ix_(out_cols, out_cols)] - G[np.ix_(out_cols, M)] @ B[:, :-1])
+            r = score[out_cols] - G[np.ix_(out_cols, M)] @ B[:, -1]
+            r_blocks = np.where(padded, 0.0, r[safe])
+            solved = np.linalg.solve(eff_g, r_blocks[:, :, None])[:, :, 0]
+        except np.linalg.LinAlgError:
+            return {}
+        stats_ = base + np.sum(r_blocks * solved, axis=1)
+        out = {}
+        for t, b, statistic in zip(outside, blocks, stats_, strict=True):
+            statistic = float(statistic)
+            if not np.isfinite(statistic):
+                continue
+            out[(model, t)] = BlockTest("score", statistic, len(b), _chi2_p(statistic, len(b)))
+        return out
+
+    def _score_one(self, model: frozenset[str], term: str) -> BlockTest:
+        """One term's score test, statsmodels' formula, pseudo-inverse on the boundary."""
+        d = self.design
+        cols = d.columns(model)
+        block = self._kept_columns(cols, d.blocks[term])
+        if len(block) == 0:
+            return not_testable("score", SPANNED)
+        gram, score, exact = self._gram(model)
+        both = np.concatenate([cols, block])
+        statistic = float("nan")
+        if not exact:  # statsmodels' score test is NaN when a fitted p is exactly 0 or 1
+            try:
+                s = score[both]
+                statistic = float(s @ np.linalg.solve(gram[np.ix_(both, both)], s))
+            except np.linalg.LinAlgError:
+                pass
+        df = len(block)
+        if not np.isfinite(statistic):
+            statistic, df = self._score_pinv(model, cols, block)
+            if df == 0 or not np.isfinite(statistic):
+                return not_testable("score", NO_INFORMATION)
+        return BlockTest("score", statistic, df, _chi2_p(statistic, df))
+
+    def _kept_columns(self, cols: np.ndarray, block: np.ndarray) -> np.ndarray:
+        """The columns of ``block`` that add to the span of ``cols`` (greedy, in order)."""
+        both = np.concatenate([cols, block])
+        sub = self._case_gram[np.ix_(both, both)]
+        try:
+            chol = np.linalg.cholesky(sub)
+            diag = np.diag(chol)
+            if diag.min() > 1e-6 * diag.max():
+                return block
+        except np.linalg.LinAlgError:
+            pass
+        # Rare (a level coinciding with levels of other terms): the exact rule on rows.
+        d = self.design
+        rows = self._used
+        exog = d.X[np.ix_(rows, cols)]
+        extra = d.X[np.ix_(rows, block)]
+        kept = independent_indices(exog, extra)
+        return block[kept]
+
+    def _score_pinv(
+        self, model: frozenset[str], cols: np.ndarray, block: np.ndarray
+    ) -> tuple[float, int]:
+        """``U' (I_zz - I_zx I_xx^+ I_xz)^+ U`` at the fit, and its rank (boundary fits)."""
+        d = self.design
+        mu = self.fit(model).mu
+        w = d.trials * mu * (1.0 - mu)
+        X, Z = d.X[:, cols], d.X[:, block]
+        score = Z.T @ (d.events - d.trials * mu)
+        i_xx = X.T @ (w[:, None] * X)
+        i_xz = X.T @ (w[:, None] * Z)
+        i_zz = Z.T @ (w[:, None] * Z)
+        efficient = i_zz - i_xz.T @ np.linalg.pinv(i_xx) @ i_xz
+        tol = 1e-8 * max(1.0, float(np.abs(efficient).max()))
+        rank = int(np.linalg.matrix_rank(efficient, tol=tol))
+        if rank == 0:
+            return 0.0, 0
+        return float(score @ np.linalg.pinv(efficient, rcond=1e-8) @ score), rank
 
     def robust_entry(self, model: frozenset[str], term: str) -> BlockTest:
         bigger = model | {term}
@@ -126,10 +346,21 @@ class _Models:
 
     # Removal tests -----------------------------------------------------------------
     def lr_removal(self, model: frozenset[str], term: str) -> BlockTest:
-        return lr_test(self.fit(model), self.fit(model - {term}))
+        full, reduced = self.fit(model), self.fit(model - {term})
+        df = len(full.columns) - len(reduced.columns)
+        statistic = max(2.0 * (full.llf - reduced.llf), 0.0)
+        return BlockTest("lr", statistic, df, _chi2_p(statistic, df))
 
     def wald_removal(self, model: frozenset[str], term: str) -> BlockTest:
-        return model_wald_test(self.fit(model), self.positions(model, term))
+        fit = self.fit(model)
+        positions = self.positions(model, term)
+        b = fit.params[positions]
+        V = fit.cov[np.ix_(positions, positions)]
+        try:
+            statistic = float(b @ np.linalg.solve(V, b))
+        except np.linalg.LinAlgError:
+            statistic = float(b @ np.linalg.pinv(V) @ b)
+        return BlockTest("wald", statistic, len(positions), _chi2_p(statistic, len(positions)))
 
     def robust_removal(self, model: frozenset[str], term: str) -> BlockTest:
         return self._robust_wald(model, term)
@@ -139,6 +370,11 @@ class _Models:
         return robust_wald_test(
             fit.params, self.cov(model), self.positions(model, term), self.design.n_groups
         )
+
+
+def _chi2_p(statistic: float, df: int) -> float:
+    """Upper tail of chi-square(df) (scipy.special's, cheaper than scipy.stats.chi2.sf)."""
+    return float(special.chdtrc(df, statistic)) if df > 0 else float("nan")
 
 
 def _rows(prepared: Prepared, y: np.ndarray) -> tuple[Design, int, int, int]:
@@ -162,7 +398,7 @@ def _rows(prepared: Prepared, y: np.ndarray) -> tuple[Design, int, int, int]:
     return design, n, prepared.n_cases - n, n_events
 
 
-def _separation_warnings(models: _Models, final: frozenset[str], fit: GLMFit) -> list[str]:
+def _separation_warnings(models: _Models, final: frozenset[str], fit: _Fit) -> list[str]:
     d = models.design
     out = []
     for coding in d.codings:
@@ -194,6 +430,72 @@ def analyse(
     level: float = 0.95,
 ) -> LogisticResult:
     """Fit one outcome ``y`` (1 event, 0 non-event, -1 missing) on the prepared terms."""
+    result = analyse_many(
+        prepared, [(outcome, y)], event=event, method=method, pin=pin, pout=pout, level=level
+    )[0]
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def analyse_many(
+    prepared: Prepared,
+    outcomes: Sequence[tuple[str, np.ndarray]],
+    *,
+    event: object,
+    method: str = "enter",
+    pin: float = 0.05,
+    pout: float = 0.10,
+    level: float = 0.95,
+) -> list[LogisticResult | CaseinspectError]:
+    """:func:`analyse` for many outcomes, their fits made in batches.
+
+    Each outcome's search runs as a generator that announces the models its next tests
+    need; the driver fits what all outcomes need in one :func:`fit_many` call, then lets
+    each search go on. The results are those of one :func:`analyse` call per outcome.
+    An outcome that cannot be analysed gets its exception (e.g. :class:`DegenerateOutcome`)
+    in its place in the list.
+    """
+    results: list[LogisticResult | CaseinspectError | None] = [None] * len(outcomes)
+    running: dict[int, tuple[Generator[Any, None, LogisticResult], list[Any]]] = {}
+    for i, (name, y) in enumerate(outcomes):
+        search = _analysis(
+            prepared, y, outcome=name, event=event, method=method, pin=pin, pout=pout, level=level
+        )
+        try:
+            running[i] = (search, next(search))
+        except StopIteration as stop:
+            results[i] = stop.value
+        except CaseinspectError as exc:
+            results[i] = exc
+    while running:
+        batch = [item for _, wanted in running.values() for item in wanted]
+        if batch:
+            fits = fit_many([problem for _, _, (problem, _, _) in batch])
+            for (models, terms, (_, inverse, columns)), cell in zip(batch, fits, strict=True):
+                models.store(terms, cell, inverse, columns)
+        for i in list(running):
+            search, _ = running[i]
+            try:
+                running[i] = (search, search.send(None))
+            except StopIteration as stop:
+                results[i] = stop.value
+                del running[i]
+    return [r for r in results if r is not None]
+
+
+def _analysis(
+    prepared: Prepared,
+    y: np.ndarray,
+    *,
+    outcome: str,
+    event: object,
+    method: str,
+    pin: float,
+    pout: float,
+    level: float,
+) -> Generator[list[Any], None, LogisticResult]:
+    """One outcome's analysis; yields the fit problems it needs next (see analyse_many)."""
     design, n, n_excluded, n_events = _rows(prepared, y)
     if n == 0 or n_events in (0, n):
         what = "no case" if n == 0 else ("no event" if n_events == 0 else "only events")
@@ -217,17 +519,47 @@ def analyse(
             )
     models = _Models(design, clustered)
     candidates = design.testable_terms
-    steps: tuple = ()
+    steps: tuple[Step, ...] = ()
     if method == "enter":
         final = frozenset(candidates)
     else:
-        entry = models.robust_entry if clustered else models.score_entry
         if clustered:
-            removal = models.robust_removal
+            entry, removal = models.robust_entry, models.robust_removal
         else:
+            entry = models.score_entry
             removal = models.lr_removal if method == "fstep-lr" else models.wald_removal
-        steps, final, stop_notes = forward_stepwise(candidates, entry, removal, pin=pin, pout=pout)
+
+        def entry_needs(model: frozenset[str], outside: Sequence[str]) -> list[frozenset[str]]:
+            return [model | {t} for t in outside] if clustered else [model]
+
+        def removal_needs(model: frozenset[str], inside: Sequence[str]) -> list[frozenset[str]]:
+            if clustered or method == "fstep-wald":
+                return [model]
+            return [model, *(model - {t} for t in inside)]
+
+        search = stepwise_search(
+            candidates,
+            entry,
+            removal,
+            pin=pin,
+            pout=pout,
+            entry_needs=entry_needs,
+            removal_needs=removal_needs,
+        )
+        try:
+            while True:
+                yield models.prefetch(next(search))
+        except StopIteration as stop:
+            steps, final, stop_notes = stop.value
         notes.extend(stop_notes)
+
+    outside = [t for t in candidates if t not in final]
+    wanted = [final, frozenset()]
+    if clustered:
+        wanted += [final | {t} for t in outside]
+    elif method != "fstep-wald":
+        wanted += [final - {t} for t in final]
+    yield models.prefetch(wanted)
 
     fit = models.fit(final)
     cov = models.cov(final)
@@ -239,7 +571,7 @@ def analyse(
         p = t_p(z, design.n_groups)
         crit = t_quantile(level, design.n_groups)
     else:
-        p = 2.0 * stats.norm.sf(np.abs(z))
+        p = special.erfc(np.abs(z) / np.sqrt(2.0))  # = 2 * norm.sf(|z|)
         crit = float(stats.norm.ppf(0.5 + level / 2))
     names = [design.names[i] for i in fit.columns]
     with np.errstate(over="ignore"):

@@ -59,9 +59,10 @@ def format_result(result: LogisticResult) -> str:
         f"{'covariate patterns' if r.fit_level == 'patterns' else 'cases'}."
     )
     if r.cluster is not None:
+        g = r.n_clusters or 0
         out.append(
-            f"Clustered by '{r.cluster}' ({r.n_clusters} clusters): cluster-robust standard "
-            f"errors; tests against F(q, {r.n_clusters - 1}) / t({r.n_clusters - 1})."
+            f"Clustered by '{r.cluster}' ({g} clusters): cluster-robust standard "
+            f"errors; tests against F(q, {g - 1}) / t({g - 1})."
         )
     refs = [f"{c.name} = {c.reference}" for c in r.codings if c.kind == "categorical"]
     if refs:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 import statsmodels.api as sm
@@ -18,10 +19,13 @@ from scipy import special, stats
 __all__ = [
     "GLMFit",
     "BlockTest",
+    "Fitted",
     "case_loglik",
     "fit_binomial",
     "lr_test",
     "model_wald_test",
+    "independent_indices",
+    "not_testable",
     "score_test",
     "wald_test",
 ]
@@ -78,11 +82,27 @@ class GLMFit:
     converged: bool
     boundary: bool
     messages: tuple[str, ...]
-    result: object  # statsmodels GLMResults, kept for its score test
+    result: Any  # statsmodels GLMResults, kept for its score test
 
     @property
     def bse(self) -> np.ndarray:
         return np.sqrt(np.clip(np.diag(self.cov), 0, None))
+
+
+class Fitted(Protocol):
+    """What the tests need of a fit: its columns, estimates, covariance and fitted p."""
+
+    @property
+    def columns(self) -> np.ndarray: ...
+
+    @property
+    def params(self) -> np.ndarray: ...
+
+    @property
+    def cov(self) -> np.ndarray: ...
+
+    @property
+    def mu(self) -> np.ndarray: ...
 
 
 def case_loglik(events: np.ndarray, trials: np.ndarray, mu: np.ndarray) -> float:
@@ -193,7 +213,7 @@ def _score_statistic_pinv(fit: GLMFit, extra: np.ndarray) -> tuple[float, int]:
     model = fit.result.model
     trials = np.asarray(getattr(model, "n_trials", np.ones_like(model.endog)), dtype=float)
     events = np.asarray(model.endog, dtype=float) * trials
-    mu = np.asarray(fit.result.mu, dtype=float)
+    mu: np.ndarray = np.asarray(fit.result.mu, dtype=float)
     weight = trials * mu * (1.0 - mu)
     X = np.asarray(model.exog, dtype=float)
     score = extra.T @ (events - trials * mu)
@@ -216,6 +236,11 @@ def _independent_columns(exog: np.ndarray, extra: np.ndarray) -> np.ndarray:
     the score test's information matrix singular; its degrees of freedom are the number
     of columns that really add something, as SPSS counts them.
     """
+    return extra[:, independent_indices(exog, extra)]
+
+
+def independent_indices(exog: np.ndarray, extra: np.ndarray) -> list[int]:
+    """Indices of the columns of ``extra`` kept by :func:`_independent_columns`."""
     kept: list[int] = []
     rank = np.linalg.matrix_rank(exog)
     for j in range(extra.shape[1]):
@@ -224,4 +249,4 @@ def _independent_columns(exog: np.ndarray, extra: np.ndarray) -> np.ndarray:
         if new_rank > rank:
             kept.append(j)
             rank = new_rank
-    return extra[:, kept]
+    return kept

@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..errors import UnknownName
+
 __all__ = [
     "Coefficient",
     "LogisticResult",
@@ -242,14 +244,14 @@ class LogisticResult:
         for c in self.coefficients:
             if c.name == name:
                 return c
-        raise KeyError(name)
+        raise UnknownName(name)
 
     def term_test(self, term: str) -> TermTest:
         """Return the test of ``term`` against the final model."""
         for t in self.term_tests:
             if t.term == term:
                 return t
-        raise KeyError(term)
+        raise UnknownName(term)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -346,7 +348,7 @@ class SignificanceResult:
         for t in self.terms:
             if t.term == term:
                 return t
-        raise KeyError(term)
+        raise UnknownName(term)
 
     @property
     def retained_terms(self) -> tuple[str, ...]:

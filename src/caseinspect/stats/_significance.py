@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..errors import CaseinspectError, UsageError
 from ._design import code_outcome
-from ._engine import DegenerateOutcome, Prepared, analyse, prepare
+from ._engine import DegenerateOutcome, Prepared, analyse_many, prepare
 from ._regress import check_request
 from ._results import LogisticResult, SignificanceResult, TermSignificance
 
@@ -147,54 +147,57 @@ def significance_table(
     if not 0.0 < alpha < 1.0:
         raise UsageError(f"alpha must lie between 0 and 1 (got {alpha}).")
     prepared = prepare(data, terms, categorical=terms, levels=levels, cluster=cluster)
-    return {
-        outcome: _one(prepared, data, outcome, event, terms, method, pin, pout, alpha)
-        for outcome in outcomes
-    }
-
-
-def _one(
-    prepared: Prepared,
-    data: pd.DataFrame,
-    outcome: str,
-    event: object,
-    terms: list[str],
-    method: str,
-    pin: float,
-    pout: float,
-    alpha: float,
-) -> SignificanceResult:
-    def empty(n: int, warnings: tuple[str, ...]) -> SignificanceResult:
-        flags = tuple(TermSignificance(t, False, None) for t in terms)
-        return SignificanceResult(outcome, method, n, prepared.n_cases - n, flags, None, warnings)
-
-    try:
-        y = code_outcome(data[outcome], outcome, event)
-    except CaseinspectError as exc:  # no case has the event value at all
-        return empty(0, (str(exc),))
-    if method == "none":
-        return empty(int((prepared.complete & (y >= 0)).sum()), ())
-    try:
-        model = analyse(
+    out: dict[str, SignificanceResult] = {}
+    coded: list[tuple[str, np.ndarray]] = []
+    for outcome in outcomes:
+        try:
+            y = code_outcome(data[outcome], outcome, event)
+        except CaseinspectError as exc:  # no case has the event value at all
+            out[outcome] = _empty(prepared, outcome, terms, method, 0, (str(exc),))
+            continue
+        if method == "none":
+            n = int((prepared.complete & (y >= 0)).sum())
+            out[outcome] = _empty(prepared, outcome, terms, method, n, ())
+            continue
+        coded.append((outcome, y))
+    if coded:
+        models = analyse_many(
             prepared,
-            y,
-            outcome=outcome,
+            coded,
             event=event,
             method="fstep-lr" if method == "stepwise" else "enter",
             pin=pin,
             pout=pout,
         )
-    except DegenerateOutcome as exc:
-        return empty(int((prepared.complete & (y >= 0)).sum()), (str(exc),))
-    return SignificanceResult(
-        outcome,
-        method,
-        model.n,
-        model.n_excluded,
-        _flags(model, terms, method, alpha),
-        model,
-        model.warnings,
-    )
+        for (outcome, y), model in zip(coded, models, strict=True):
+            if isinstance(model, DegenerateOutcome):
+                n = int((prepared.complete & (y >= 0)).sum())
+                out[outcome] = _empty(prepared, outcome, terms, method, n, (str(model),))
+            elif isinstance(model, Exception):
+                raise model
+            else:
+                out[outcome] = SignificanceResult(
+                    outcome,
+                    method,
+                    model.n,
+                    model.n_excluded,
+                    _flags(model, terms, method, alpha),
+                    model,
+                    model.warnings,
+                )
+    return {outcome: out[outcome] for outcome in outcomes}
+
+
+def _empty(
+    prepared: Prepared,
+    outcome: str,
+    terms: list[str],
+    method: str,
+    n: int,
+    warnings: tuple[str, ...],
+) -> SignificanceResult:
+    flags = tuple(TermSignificance(t, False, None) for t in terms)
+    return SignificanceResult(outcome, method, n, prepared.n_cases - n, flags, None, warnings)
 
 
 def _flags(

@@ -27,13 +27,13 @@ smaller statistic goes out first, then the later term.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import Literal, cast
 
 from ._logistic import BlockTest
 from ._results import Step, TestName
 
-__all__ = ["forward_stepwise"]
+__all__ = ["forward_stepwise", "stepwise_search"]
 
 Tester = Callable[[frozenset[str], str], BlockTest]
 
@@ -87,6 +87,46 @@ def forward_stepwise(
     >>> [(s.action, s.term) for s in steps], sorted(final)
     ([('enter', 'a')], ['a'])
     """
+    search = stepwise_search(candidates, entry_test, removal_test, pin=pin, pout=pout)
+    try:
+        while True:
+            next(search)
+    except StopIteration as stop:
+        result: tuple[tuple[Step, ...], frozenset[str], tuple[str, ...]] = stop.value
+        return result
+
+
+Needs = Callable[[frozenset[str], Sequence[str]], list[frozenset[str]]]
+
+
+def _entry_needs(model: frozenset[str], outside: Sequence[str]) -> list[frozenset[str]]:
+    return [model]
+
+
+def _removal_needs(model: frozenset[str], inside: Sequence[str]) -> list[frozenset[str]]:
+    return [model, *(model - {term} for term in inside)]
+
+
+def stepwise_search(
+    candidates: Sequence[str],
+    entry_test: Tester,
+    removal_test: Tester,
+    *,
+    pin: float,
+    pout: float,
+    entry_needs: Needs = _entry_needs,
+    removal_needs: Needs = _removal_needs,
+) -> Generator[
+    list[frozenset[str]], None, tuple[tuple[Step, ...], frozenset[str], tuple[str, ...]]
+]:
+    """:func:`forward_stepwise` as a generator that announces the fits it will need.
+
+    Before each round of tests it yields the models (sets of terms) whose fits the tests
+    use -- by default the current model for entry (score tests) and the current model
+    and each model with one term dropped for removal (likelihood-ratio tests) -- so that
+    a caller running many outcomes can fit them all in one batch. Its return value (the
+    ``StopIteration`` value) is that of :func:`forward_stepwise`.
+    """
     order = {term: i for i, term in enumerate(candidates)}
     model: frozenset[str] = frozenset()
     seen = {model}
@@ -101,6 +141,7 @@ def forward_stepwise(
         outside = [term for term in candidates if term not in model]
         if not outside:
             break
+        yield entry_needs(model, outside)
         tests = {term: entry_test(model, term) for term in outside}
         # A term whose entry test cannot be computed cannot enter (and must not stop the
         # others from entering): it is reported as not testable, never as p = 1.
@@ -120,7 +161,9 @@ def forward_stepwise(
         seen.add(model)
         record("enter", best, tests[best])
         while True:
-            removal = {term: removal_test(model, term) for term in candidates if term in model}
+            inside = [term for term in candidates if term in model]
+            yield removal_needs(model, inside)
+            removal = {term: removal_test(model, term) for term in inside}
             removable = [term for term in removal if removal[term].testable]
             if not removable:
                 break
