@@ -139,12 +139,26 @@ def test_submit_mode_requires_answers_and_rationales():
     }
     assert all(p.row is None for p in submitted)
     complete = {i.code: "no" for i in FW.items if i.kind == "identified"}
+    # key questions and prompts are framework-required: blank is refused (issue #14) ...
+    required = [i.code for i in FW.items if i.required and i.code != "kq_2_1_1"]
+    blank = validate_case(
+        profile,
+        {**complete, "kq_2_1_1": "yes"},
+        FW,
+        rationales={"kq_2_1_1": "Clear analysis of motivation."},
+        mode="submit",
+    )
+    assert {p.column for p in blank} == {
+        i.code for i in FW.items if i.required and i.code != "kq_2_1_1" and i.applies_if is None
+    }
+    # ... unless the inspector explicitly marked them not applicable
     fixed = validate_case(
         profile,
         {**complete, "kq_2_1_1": "yes"},
         FW,
         rationales={"kq_2_1_1": "Clear analysis of motivation."},
         mode="submit",
+        marked_not_applicable=required,
     )
     assert fixed == []
 
@@ -203,3 +217,83 @@ def test_any_corrupted_cell_is_reported_at_its_row_and_column(tmp_path, case):
     pd.DataFrame(rows).to_csv(path, index=False)
     problems = validate_cases(read_case_file(path), FW, source=str(path))
     assert (row, column) in {(p.row, p.column) for p in problems}
+
+
+# --- issue #13 ----------------------------------------------------------------------------
+def test_every_problem_is_listed_no_cap_per_rule():
+    # Defect 8: problems were capped at 10,000 per rule ("10000 problems found" for 11,924).
+    n = 11_924
+    frame = pd.DataFrame([base_case(case_id=f"C-{i}", gender="Mle") for i in range(n)])
+    frame.index = range(2, n + 2)
+    problems = validate_cases(frame.astype(object), FW, source="big.csv")
+    assert len([p for p in problems if p.rule == "unknown-category"]) == n
+    assert str(ValidationError(problems)).startswith(f"{n} problems found")
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x07", "\x7f", "\x85"])
+def test_control_characters_are_refused_by_row_column_and_rule(char):
+    # Defect 9: a NUL passed validation, then crashed the PostgreSQL import.
+    problems = check(base_case(), base_case(case_id="C-2", provider=f"Provider{char}A"))
+    found = [p for p in problems if p.rule == "control-character"]
+    assert [(p.row, p.column) for p in found] == [(3, "provider")]
+    assert char not in found[0].message and char not in str(found[0])
+
+
+def test_non_printable_characters_in_messages_are_shown_escaped():
+    # Defect 9: an ANSI escape made "'Male' is not one of Male" unreadable.
+    (problem, *_) = [
+        p for p in check(base_case(gender="Male\x1b[8m")) if p.rule == "unknown-category"
+    ]
+    assert "'Male\\x1b[8m' is not one of Male" in problem.message
+    assert "\x1b" not in problem.message
+
+
+def test_text_longer_than_the_framework_limit_has_its_own_rule():
+    limit = FW.max_text_length
+    column = "kq_2_1_1__rationale"
+    fine = check(base_case(kq_2_1_1="yes", **{column: "x" * limit}))
+    assert not [p for p in fine if p.rule == "too-long"]
+    (problem,) = [
+        p
+        for p in check(base_case(kq_2_1_1="yes", **{column: "x" * (limit + 1)}))
+        if p.rule == "too-long"
+    ]
+    assert problem.column == column and f"{limit:,} characters" in problem.message
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet"])
+def test_one_length_limit_in_every_format(tmp_path, suffix):
+    # A rationale over the CSV module's 131,072 characters was "malformed" in CSV and fine
+    # in XLSX and Parquet; now the framework's limit applies to all three, by its own rule.
+    from caseinspect.framework import framework_path
+
+    text = framework_path("hmip-2018").read_text(encoding="utf-8")
+    variant = tmp_path / "fw.yaml"
+    variant.write_text(text + "\nlimits:\n  text_length: 500\n", encoding="utf-8")
+    fw = load_framework(variant)
+    row = base_case(kq_2_1_1="yes", kq_2_1_1__rationale="x" * 501)
+    path = tmp_path / f"cases{suffix}"
+    frame = pd.DataFrame([row])
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    elif suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_excel(path, index=False)
+    problems = validate_cases(read_case_file(path), fw, source=str(path))
+    assert [(p.row, p.rule) for p in problems if p.column == "kq_2_1_1__rationale"] == [
+        (2, "too-long")
+    ]
+
+
+def test_a_file_with_no_cases_is_a_problem():
+    # Defect 11: a header-only file passed validate, import, tables and draw.
+    frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in FW.profile_columns})
+    assert [p.rule for p in validate_cases(frame, FW, source="h.csv")] == ["no-cases"]
+
+
+def test_provider_type_conflict_names_the_offending_row():
+    rows = [base_case(case_id=f"C-{i}") for i in range(4)]
+    rows[0]["provider_type"] = "NPS"  # the first row is the odd one out
+    (problem,) = [p for p in check(*rows) if p.rule == "inconsistent-provider-type"]
+    assert (problem.row, problem.value) == (2, "NPS") and "first on row 3" in problem.message

@@ -33,3 +33,42 @@ def test_a_file_with_no_cases_is_refused(tmp_path, data_dir, capsys, command):
     captured = capsys.readouterr()
     assert code == 1 and "no-cases" in captured.out + captured.err
     assert not (tmp_path / "t" / "tables.csv").exists()
+
+
+def test_validate_prints_a_cut_list_but_writes_every_problem(tmp_path, data_dir, capsys):
+    # Defect 8: say when the printed list is cut; --problems FILE has every problem.
+    import pandas as pd
+
+    lines = (data_dir / "hmip_small.csv").read_text().splitlines()
+    header, first = lines[0], lines[1]
+    column = header.split(",").index("case_id")
+    rows = []
+    for i in range(450):
+        cells = first.split(",")
+        cells[column] = f"bad id {i}"  # spaces: not a pseudonymous id
+        rows.append(",".join(cells))
+    src = tmp_path / "many.csv"
+    src.write_text("\n".join([header, *rows]) + "\n")
+    out = tmp_path / "problems.csv"
+    code = main(["validate", str(src), "-f", "hmip-2018", "--problems", str(out)])
+    captured = capsys.readouterr()
+    written = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert code == 1
+    assert len(captured.out.splitlines()) == 200
+    assert f"{len(written):,} problems found" in captured.err
+    assert "the first 200 are printed above" in captured.err and str(out) in captured.err
+    assert (written["rule"] == "pseudonymous-id").sum() == 450
+    assert written.columns.tolist() == ["file", "row", "column", "value", "rule", "message"]
+
+
+def test_validate_says_which_sheet_it_read(tmp_path, data_dir, capsys):
+    import pandas as pd
+
+    frame = pd.read_csv(data_dir / "hmip_small.csv", dtype=str, keep_default_na=False)
+    path = tmp_path / "cases.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        frame.to_excel(writer, sheet_name="Hidden", index=False)
+        frame.to_excel(writer, sheet_name="Round 2019", index=False)
+        writer.book["Hidden"].sheet_state = "hidden"
+    assert main(["validate", str(path), "-f", "hmip-2018"]) == 0
+    assert "Read sheet 'Round 2019'" in capsys.readouterr().err
