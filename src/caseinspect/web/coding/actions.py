@@ -178,7 +178,7 @@ def store_suggestions(actor, framework: Framework, codes: pd.DataFrame) -> int:
         if c in by_id
     ]
     with transaction.atomic():
-        Suggestion.objects.filter(case__framework_id=framework.id).delete()
+        Suggestion.objects.filter(case__inspection__framework_id=framework.id).delete()
         Suggestion.objects.bulk_create(rows, batch_size=1000)
         audit.record(
             actor,

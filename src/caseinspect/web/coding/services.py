@@ -43,20 +43,22 @@ def themes_of(framework: Framework) -> list[ThemeInfo]:
         return [ThemeInfo(t.code, t.label, t.kind, tuple(t.items)) for t in book.themes]
     except Exception:  # noqa: BLE001 - no codebook for this framework: fall back to what is stored
         used = set(
-            Suggestion.objects.filter(case__framework_id=framework.id).values_list(
+            Suggestion.objects.filter(case__inspection__framework_id=framework.id).values_list(
                 "theme", flat=True
             )
         )
-        for themes in RationaleCoding.objects.filter(case__framework_id=framework.id).values_list(
-            "themes", flat=True
-        ):
+        for themes in RationaleCoding.objects.filter(
+            case__inspection__framework_id=framework.id
+        ).values_list("themes", flat=True):
             used.update(themes)
         return [ThemeInfo(code, code.replace("_", " "), "other") for code in sorted(used)]
 
 
 def primary_cases(framework_id: str) -> QuerySet[Case]:
     """The framework's cases (second markings are moderation copies, not cases)."""
-    return Case.objects.filter(framework_id=framework_id, second_marking_of__isnull=True)
+    return Case.objects.filter(
+        inspection__framework_id=framework_id, second_marking_of__isnull=True
+    )
 
 
 def case_table(framework_id: str, cases: QuerySet[Case] | None = None) -> pd.DataFrame:
@@ -97,17 +99,21 @@ def rationale_rows(
     if item:
         docs = docs.filter(item=item)
     sample = set(
-        SampleMember.objects.filter(case__framework_id=framework.id).values_list("case_id", "item")
+        SampleMember.objects.filter(case__inspection__framework_id=framework.id).values_list(
+            "case_id", "item"
+        )
     )
     suggestions: dict[tuple[int, str], list[tuple[str, str, float]]] = {}
-    for s in Suggestion.objects.filter(case__framework_id=framework.id).order_by("-score"):
+    for s in Suggestion.objects.filter(case__inspection__framework_id=framework.id).order_by(
+        "-score"
+    ):
         suggestions.setdefault((s.case_id, s.item), []).append(
             (s.theme, theme_labels.get(s.theme, s.theme), s.score)
         )
     codings = {
         (c.case_id, c.item): c
         for c in RationaleCoding.objects.filter(
-            case__framework_id=framework.id, slot=slot
+            case__inspection__framework_id=framework.id, slot=slot
         ).select_related("coder")
     }
     rows = []
@@ -149,14 +155,16 @@ def theme_agreement(framework: Framework) -> tuple[int, list[ThemeAgreement]]:
     """Per theme, the agreement of the two coders over the sample rationales both coded."""
     first = {
         (c.case_id, c.item): set(c.themes)
-        for c in RationaleCoding.objects.filter(case__framework_id=framework.id, slot=1)
+        for c in RationaleCoding.objects.filter(case__inspection__framework_id=framework.id, slot=1)
     }
     second = {
         (c.case_id, c.item): set(c.themes)
-        for c in RationaleCoding.objects.filter(case__framework_id=framework.id, slot=2)
+        for c in RationaleCoding.objects.filter(case__inspection__framework_id=framework.id, slot=2)
     }
     sample = set(
-        SampleMember.objects.filter(case__framework_id=framework.id).values_list("case_id", "item")
+        SampleMember.objects.filter(case__inspection__framework_id=framework.id).values_list(
+            "case_id", "item"
+        )
     )
     both = sorted(k for k in sample if k in first and k in second)
     rows = []
@@ -175,11 +183,11 @@ def coded_set(framework: Framework) -> pd.DataFrame:
     codes of record only, ready for ``caseinspect themes --confirmed``."""
     scores = {
         (s.case_id, s.item, s.theme): s.score
-        for s in Suggestion.objects.filter(case__framework_id=framework.id)
+        for s in Suggestion.objects.filter(case__inspection__framework_id=framework.id)
     }
     rows = []
     for c in (
-        RationaleCoding.objects.filter(case__framework_id=framework.id, slot=1)
+        RationaleCoding.objects.filter(case__inspection__framework_id=framework.id, slot=1)
         .select_related("case")
         .order_by("case__case_id", "item")
     ):
@@ -200,11 +208,13 @@ def coded_set(framework: Framework) -> pd.DataFrame:
 def sample_candidates(framework: Framework, n: int, seed: int) -> list[tuple[int, str]]:
     """``n`` coded rationales (slot 1) not yet in the sample, drawn reproducibly."""
     taken = set(
-        SampleMember.objects.filter(case__framework_id=framework.id).values_list("case_id", "item")
+        SampleMember.objects.filter(case__inspection__framework_id=framework.id).values_list(
+            "case_id", "item"
+        )
     )
     coded = sorted(
         (c.case_id, c.item)
-        for c in RationaleCoding.objects.filter(case__framework_id=framework.id, slot=1)
+        for c in RationaleCoding.objects.filter(case__inspection__framework_id=framework.id, slot=1)
         if (c.case_id, c.item) not in taken
     )
     return random.Random(seed).sample(coded, min(n, len(coded)))  # noqa: S311 - reproducible, not secret
@@ -212,7 +222,7 @@ def sample_candidates(framework: Framework, n: int, seed: int) -> list[tuple[int
 
 def framework_choices() -> list[tuple[str, str]]:
     """Frameworks that have cases: (id, title)."""
-    ids = sorted(set(Case.objects.values_list("framework_id", flat=True)) - {""})
+    ids = sorted(set(Case.objects.values_list("inspection__framework_id", flat=True)) - {""})
     return [(i, framework_by_id(i).title) for i in ids]
 
 
@@ -235,7 +245,7 @@ def publication(framework: Framework) -> tuple[pd.DataFrame, pd.DataFrame]:
     from .models import PracticeExample
 
     marked = list(
-        PracticeExample.objects.filter(case__framework_id=framework.id, marked=True)
+        PracticeExample.objects.filter(case__inspection__framework_id=framework.id, marked=True)
         .select_related("case")
         .order_by("case__case_id")
     )

@@ -177,7 +177,9 @@ def agreement(request):
             "choices": choices,
             "both": both,
             "rows": rows,
-            "sample": services.SampleMember.objects.filter(case__framework_id=framework.id).count(),
+            "sample": services.SampleMember.objects.filter(
+                case__inspection__framework_id=framework.id
+            ).count(),
         },
     )
 
@@ -217,7 +219,7 @@ def library(request):
         }
         found = [d for d in found if (d.case_id, d.item) in keep]
     marked = dict(
-        PracticeExample.objects.filter(case__framework_id=framework.id).values_list(
+        PracticeExample.objects.filter(case__inspection__framework_id=framework.id).values_list(
             "case_id", "marked"
         )
     )
@@ -286,7 +288,7 @@ def review(request, pk):
                 request.POST.getlist("keep"),
             )
             messages.success(request, f"Review of {case.case_id} recorded.")
-            return redirect(f"{reverse('coding:publish')}?framework={case.framework_id}")
+            return redirect(f"{reverse('coding:publish')}?framework={case.inspection.framework_id}")
         except CaseinspectError as exc:
             messages.error(request, str(exc))
     result = actions.practice_result(case)
@@ -314,7 +316,7 @@ def publish(request):
     framework, choices = _framework(request)
     published, status = services.publication(framework)
     pks = dict(
-        PracticeExample.objects.filter(case__framework_id=framework.id).values_list(
+        PracticeExample.objects.filter(case__inspection__framework_id=framework.id).values_list(
             "case__case_id", "case_id"
         )
     )
