@@ -87,6 +87,8 @@ def format_value(value: Value, kind: ValueKind) -> str:
     ('<0.001', '0.041', '12.35')
     >>> format_value(2891, "int"), format_value(None, "ratio")
     ('2,891', '')
+    >>> format_value(3969.2214, "stat")
+    '3,969.22'
     """
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return ""
@@ -96,7 +98,7 @@ def format_value(value: Value, kind: ValueKind) -> str:
         return f"{int(value):,}"
     if kind == "p":
         return "<0.001" if float(value) < 0.001 else f"{float(value):.3f}"
-    return f"{float(value):.2f}"
+    return f"{float(value):,.2f}"
 
 
 def model_blocks(report: TablesReport) -> tuple[ModelBlock, ...]:
@@ -132,26 +134,6 @@ def _block(
     if model.n_clusters is not None:
         facts.append(("Clusters (providers)", model.n_clusters, "int"))
     tables: list[SmallTable] = []
-    if model.steps:
-        tables.append(
-            SmallTable(
-                "Steps",
-                ("Step", "Action", "Variable", "Test", "Chi-square", "df", "p"),
-                ("int", "text", "text", "text", "stat", "int", "p"),
-                tuple(
-                    (
-                        s.step,
-                        "entered" if s.action == "enter" else "removed",
-                        names.get(s.term, s.term),
-                        _TESTS.get(s.test, s.test),
-                        s.statistic,
-                        s.df,
-                        s.p,
-                    )
-                    for s in model.steps
-                ),
-            )
-        )
     fdr = bool(rule is not None and rule.fdr)
     if model.terms:
         headers: tuple[str, ...] = ("Variable", "In model", "Test", "Chi-square", "df", "p")
@@ -210,6 +192,27 @@ def _block(
                         o.p,
                     )
                     for o in model.odds_ratios
+                ),
+            )
+        )
+    # Steps last: the two wide tables then sit side by side on a printed page.
+    if model.steps:
+        tables.append(
+            SmallTable(
+                "Steps",
+                ("Step", "Action", "Variable", "Test", "Chi-square", "df", "p"),
+                ("int", "text", "text", "text", "stat", "int", "p"),
+                tuple(
+                    (
+                        s.step,
+                        "entered" if s.action == "enter" else "removed",
+                        names.get(s.term, s.term),
+                        _TESTS.get(s.test, s.test),
+                        s.statistic,
+                        s.df,
+                        s.p,
+                    )
+                    for s in model.steps
                 ),
             )
         )

@@ -322,7 +322,7 @@ def _models_sheet(sheet, report: TablesReport) -> None:
 #: keep their full value in the cell.
 _VALUE_FORMATS = {
     "int": "#,##0",
-    "stat": "0.00",
+    "stat": "#,##0.00",
     "ratio": "0.00",
     "p": '[<0.001]"<0.001";0.000',
     "text": "General",
