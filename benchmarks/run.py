@@ -120,6 +120,14 @@ def bench_web() -> dict | None:
     return json.loads(text[text.rfind("\n{") + 1 if "\n{" in text else text.index("{") :])
 
 
+def bench_bulletin() -> dict:
+    """The whole bulletin of a 3,308-case round (issue #10), in a fresh interpreter."""
+    return _child(
+        "import json, sys; sys.path.insert(0, 'benchmarks'); import bench_bulletin as b; "
+        "print(json.dumps(b.run()))"
+    )
+
+
 def main() -> int:
     results: dict = {}
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -130,6 +138,7 @@ def main() -> int:
             ("significance_round", lambda: bench_significance(None, "2018-19 round")),
             ("significance_big", lambda: bench_significance(BIG, f"{BIG:,} cases")),
             ("import", lambda: bench_import(tmp)),
+            ("bulletin", bench_bulletin),
             ("web", bench_web),
         ]
         for name, step in steps:
@@ -192,6 +201,13 @@ def summary(results: dict) -> list[str]:
             f"validate + import {imp['cases']:,} cases (SQLite)",
             f"{imp['validate_s']} s + {imp['import_s']} s",
             None,
+        )
+    bulletin = results.get("bulletin", {})
+    if "seconds" in bulletin:
+        add(
+            f"bulletin of {bulletin['cases']:,} cases, HTML+PDF+DOCX+check < 10 s",
+            f"{bulletin['seconds']} s ({bulletin['numbers']} numbers, {bulletin['drifts']} drifts)",
+            bulletin["seconds"] < 10 and bulletin["drifts"] == 0,
         )
     web = results.get("web") or {}
     if "p95_ms" in web:

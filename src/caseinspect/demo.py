@@ -96,6 +96,8 @@ def build_demo(
             f"{time.perf_counter() - started:.1f} s → {round_dir}/"
         )
 
+    summary["bulletin"] = _write_bulletin(out / "2018-19" / "bulletin", summary)
+
     summary["ratings"] = _rate_round(
         out / "2018-19" / "ratings",
         load_framework("hmip-2018"),
@@ -108,6 +110,31 @@ def build_demo(
     _say("  [6/6] providers rated; demo accounts created")
     _print_summary(summary)
     return summary
+
+
+def _write_bulletin(folder: Path, summary: dict) -> dict:
+    """The 2018-19 research bulletin, compared with 2016-17 through the shipped crosswalk."""
+    from .bulletin import build_bulletin, check_bulletin, write_bulletin
+    from .web.store import cases_frame
+
+    started = time.perf_counter()
+    framework, previous_framework = load_framework("hmip-2018"), load_framework("qi-2016")
+    built = build_bulletin(
+        cases_frame(framework_id="hmip-2018"),
+        framework,
+        previous=cases_frame(framework_id="qi-2016"),
+        previous_framework=previous_framework,
+        title=f"{framework.title} — synthetic demonstration round 2018-19",
+        report=summary["rounds"]["2018-19"]["report"],
+    )
+    written = write_bulletin(built, folder)
+    drifts = check_bulletin(folder)
+    _say(
+        f"        bulletin: {len(built.numbers)} numbers in the text, "
+        f"{'all match their cells' if not drifts else f'{len(drifts)} DRIFTED'}; "
+        f"{time.perf_counter() - started:.1f} s → {folder}/"
+    )
+    return {"written": written, "drifts": drifts}
 
 
 def _write_figures(report, figure_dir: Path) -> list[Path]:

@@ -29,7 +29,14 @@ def test_structure_follows_the_seeds(built):
     ]
     assert titles[5:] == ["Annex A: Methodology", "Annex B: Analysis outputs"]
     findings = _sections(built)["findings"]
-    headings = [b.text for b in findings.blocks if b.kind == "h"]
+    headings = [re.sub(r"^[\d.]+ ", "", b.text) for b in findings.blocks if b.kind == "h"]
+    numbered = [b.text for b in findings.blocks if b.kind == "h"]
+    assert numbered[:4] == [
+        "2.1 The cases inspected",
+        "2.2 Service users' needs and strengths",
+        "2.2.1 Needs",
+        "2.2.2 Strengths",
+    ]
     for expected in (
         "The cases inspected",
         "Needs",

@@ -397,11 +397,26 @@ def _render_sections(folder: Path, context: dict, recorder: Recorder, compare: b
         elif section_id not in _UNNUMBERED:
             number += 1
             title = f"{number}. {title}"
+            resolved = _number_subsections(resolved, number)
         placeholder = bool(resolved) and all(
             b.role == "placeholder" for b in resolved if b.kind in ("p", "ul")
         )
         sections.append(Section(section_id, title, tuple(resolved), placeholder, is_annex))
     return tuple(sections), numbers, withheld
+
+
+def _number_subsections(blocks: list[Block], number: int) -> list[Block]:
+    """'2.1 The cases inspected', '2.2.1 Needs': subsection numbers as the bulletins print."""
+    out, sub, subsub = [], 0, 0
+    for block in blocks:
+        if block.kind == "h" and block.level == 3:
+            sub, subsub = sub + 1, 0
+            block = dataclasses.replace(block, text=f"{number}.{sub} {block.text}")
+        elif block.kind == "h" and block.level == 4 and sub:
+            subsub += 1
+            block = dataclasses.replace(block, text=f"{number}.{sub}.{subsub} {block.text}")
+        out.append(block)
+    return out
 
 
 def lower_label(label: str) -> str:
