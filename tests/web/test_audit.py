@@ -58,18 +58,17 @@ def test_audit_record_refuses_to_run_outside_a_transaction():
 
 
 def test_failed_action_leaves_no_audit_row(world, fw):
-    from caseinspect.errors import ValidationError
-    from caseinspect.web.actions.cases import CaseInput, save_case
+    from caseinspect.web.actions.cases import CaseInput, EditConflict, save_case
 
     case = world["cases"]["A000001"]
     before = AuditEvent.objects.count()
-    with pytest.raises(ValidationError):
+    with pytest.raises(EditConflict):
         save_case(
             world["users"]["insp1"],
             case,
-            CaseInput(answers={"need_ete": "maybe"}),
+            CaseInput(answers={"need_ete": "yes"}),
             fw,
-            base_version=case.version,
+            base_version=case.version - 1,  # stale: someone saved in between
         )
     assert AuditEvent.objects.count() == before
 

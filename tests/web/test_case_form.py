@@ -67,17 +67,44 @@ def test_save_draft_writes_answers_version_and_audit_row(client, world, fw):
     assert event.after["answer.kq_2_1_1"] == "no" and event.after["status"] == "draft"
 
 
-def test_server_applies_the_core_validator_when_javascript_is_off(client, world):
+def test_draft_with_an_inconsistency_is_saved_and_the_inconsistency_listed(client, world):
+    """Without JavaScript a ruled-out question can be answered: the draft keeps everything
+    typed and says what is inconsistent; only submission enforces (issue #14)."""
     case = world["cases"]["A000001"]
     c = login(client, world["users"]["insp1"])
     response = _post(
-        c, case, {"answer__need_accommodation": "no", "answer__delivery_need_accommodation": "yes"}
+        c,
+        case,
+        {
+            "answer__need_accommodation": "no",
+            "answer__delivery_need_accommodation": "yes",
+            "practice_kind": "good",
+        },
     )
-    assert response.status_code == 400
-    assert "applies only when" in response.content.decode()
-    assert 'href="#answer__delivery_need_accommodation-1"' in response.content.decode()
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "saved as a draft" in html
+    assert "applies only when ‘Accommodation’ is Yes" in html
+    assert 'href="#answer__delivery_need_accommodation-1"' in html
+    assert "Describe the practice, or choose ‘No example in this case’" in html
+    for internal in ("practice_kind", "practice_note is", "None:", "__rationale"):
+        assert internal not in html.split("govuk-error-summary")[1].split("</ul>")[0]
     case.refresh_from_db()
-    assert case.answers == {} and case.status == "allocated"
+    assert case.answers == {"need_accommodation": "no", "delivery_need_accommodation": "yes"}
+    assert case.practice_kind == "good" and case.status == "draft"
+    # fixing it: the next save has nothing to warn about and goes back to the case page
+    fixed = _post(
+        c,
+        case,
+        {
+            "answer__need_accommodation": "no",
+            "practice_kind": "good",
+            "practice_note": "Three-way meeting with the hostel.",
+        },
+    )
+    assert fixed.status_code == 302
+    case.refresh_from_db()
+    assert case.answers == {"need_accommodation": "no"}
 
 
 def test_submit_incomplete_saves_the_draft_and_lists_what_is_missing(client, world):
@@ -88,10 +115,71 @@ def test_submit_incomplete_saves_the_draft_and_lists_what_is_missing(client, wor
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "must be answered before the case is submitted" in html
-    assert "needs a rationale" in html
+    assert "Answer this question" in html
+    assert "Give the reasons for your judgement" in html
     case.refresh_from_db()
     assert case.status == "draft" and case.answers["kq_2_1_1"] == "yes"
+
+
+def test_submission_needs_every_required_key_question_and_prompt(client, world, fw):
+    """Case 4420 of the issue: needs and strengths answered, every key question blank."""
+    case = world["cases"]["A000001"]
+    c = login(client, world["users"]["insp1"])
+    data = {
+        k: v
+        for k, v in complete_answers(fw).items()
+        if not (
+            k.startswith(("answer__kq_", "rationale__kq_")) or "needs_" in k or "strengths_" in k
+        )
+    }
+    response = _post(c, case, data, action="submit")
+    assert response.status_code == 400
+    summary = response.content.decode().split("govuk-error-summary__list")[1].split("</ul>")[0]
+    required = [i for i in fw.items if i.required and i.applies_if is None]
+    assert len(required) >= 12
+    for item in required:  # the error summary links to each missing one
+        assert f'href="#answer__{item.code}-1"' in summary, item.code
+    case.refresh_from_db()
+    assert case.status == "draft"
+
+
+def test_not_applicable_must_be_chosen_explicitly(client, world, fw):
+    """A required question that allows 'Not applicable' passes only when it is chosen."""
+    case = world["cases"]["A000001"]
+    c = login(client, world["users"]["insp1"])
+    data = complete_answers(fw)
+    del data["answer__kq_2_4_1"], data["rationale__kq_2_4_1"]
+    assert _post(c, case, data, action="submit").status_code == 400
+    case.refresh_from_db()
+    data["answer__kq_2_4_1"] = "na"
+    response = _post(c, case, data, action="submit")
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case.refresh_from_db()
+    assert case.status == "submitted" and "kq_2_4_1" not in case.answers
+    assert case.not_applicable == ["kq_2_4_1"]
+
+
+def test_reallocation_while_editing_keeps_the_text_and_tells_the_lead(client, world):
+    from caseinspect.web.actions.inspections import allocate_cases
+
+    case = world["cases"]["A000001"]
+    inspector = login(client.__class__(), world["users"]["insp1"])
+    opened = inspector.get(reverse("case-edit", kwargs={"pk": case.pk}))
+    assert opened.status_code == 200
+    allocate_cases(world["users"]["lead1"], case.inspection, {case.pk: world["users"]["insp2"]})
+    response = _post(
+        inspector,
+        case,
+        {"answer__kq_2_1_1": "no", "rationale__kq_2_1_1": "Motivation never explored."},
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "given to another inspector" in html and "Motivation never explored." in html
+    case.refresh_from_db()
+    assert case.answers == {} and case.allocated_to == world["users"]["insp2"]
+    lead = login(client.__class__(), world["users"]["lead1"])
+    page = lead.get(reverse("inspection-allocate", kwargs={"pk": case.inspection_id}))
+    assert "insp1 had unsaved work in this case" in page.content.decode()
 
 
 def test_submit_complete_case(client, world, fw):

@@ -128,6 +128,7 @@ def test_draw_sample_allocate_and_replace(client, world):
             "reference_date": "2024-07-20",
             "seed": "7",
             "size": "20",
+            "confirm_provider": "on",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -142,13 +143,19 @@ def test_draw_sample_allocate_and_replace(client, world):
     }
     page = c.get(url).content.decode()
     assert "Eligible population and sample compared" in page
-    # allocate evenly between the two inspectors and the two leads
-    response = c.post(
-        reverse("inspection-allocate", kwargs={"pk": inspection.pk}), {"action": "balance"}
-    )
+    # "Allocate evenly" offers everyone but ticks only the inspectors, not the lead
+    allocate_url = reverse("inspection-allocate", kwargs={"pk": inspection.pk})
+    form = c.get(allocate_url).content.decode()
+    users = world["users"]
+    assert f'value="{users["insp1"].pk}" checked' in form
+    assert f'value="{users["lead1"].pk}">' in form and "lead1 (lead inspector)" in form
+    response = c.post(allocate_url, {"action": "balance"})  # nobody chosen: refused
+    assert sampled.exclude(allocated_to=None).count() == 0
+    chosen = [users["insp1"].pk, users["insp2"].pk]
+    response = c.post(allocate_url, {"action": "balance", "inspectors": chosen})
     assert response.status_code == 302
     loads = sorted(sampled.values_list("allocated_to__username", flat=True))
-    assert {loads.count(u) for u in set(loads)} == {5}
+    assert loads == ["insp1"] * 10 + ["insp2"] * 10  # the lead gets none
     # drop one out and take the first reserve case of its stratum
     dropped = sampled.order_by("case_id").first()
     response = c.post(
@@ -224,23 +231,70 @@ def test_ratings_judgements_overrides_and_sign_off(client, world, fw):
     assert RatingDecision.objects.filter(inspection=inspection).count() == 2
     page = lead.get(reverse("inspection-ratings", kwargs={"pk": inspection.pk})).content.decode()
     assert "1.1 Leadership: Good" in page and "panel override" in page
+    # one case of a minimum of 20: every case-based rating is provisional, with its count
+    assert "Provisional" in page and "below 20" in page
+    sign_off = reverse("inspection-sign-off", kwargs={"pk": inspection.pk})
     # sign-off refused while cases are open, then allowed
-    lead.post(reverse("inspection-sign-off", kwargs={"pk": inspection.pk}))
+    lead.post(sign_off, {"confirm": "yes", "reason": "Panel decision."})
     inspection.refresh_from_db()
     assert inspection.status != "signed_off"
     Case.objects.filter(inspection=inspection).exclude(pk=case.pk).update(status="dropped")
     lead.post(reverse("case-review", kwargs={"pk": case.pk}), {"decision": "accept"})
-    lead.post(reverse("inspection-sign-off", kwargs={"pk": inspection.pk}))
+    # the confirmation page lists what will be signed off and why it is not ready
+    confirm = lead.get(sign_off).content.decode()
+    assert "What will be signed off" in confirm and "1.1 Leadership" in confirm
+    assert "1.2 Staff is not rated" in confirm and "2.2 Planning is provisional" in confirm
+    assert lead.post(sign_off, {"reason": "x"}).status_code == 400  # not confirmed
+    refused = lead.post(sign_off, {"confirm": "yes"})
+    assert refused.status_code == 400 and "record why they should be signed off" in (
+        refused.content.decode()
+    )
+    inspection.refresh_from_db()
+    assert inspection.status != "signed_off"
+    lead.post(sign_off, {"confirm": "yes", "reason": "Pilot inspection: ratings indicative only."})
     inspection.refresh_from_db()
     assert inspection.status == "signed_off"
+    closed = lead.get(reverse("inspection-allocate", kwargs={"pk": inspection.pk}))
+    assert closed.status_code == 403  # read-only now, and the page says why in plain words
+    assert "This inspection is closed" in closed.content.decode()
+    assert "your role" not in closed.content.decode().lower().split("<main")[1]
+    event = AuditEvent.objects.filter(action="sign-off", inspection=inspection).get()
     assert (
-        lead.get(reverse("inspection-allocate", kwargs={"pk": inspection.pk})).status_code == 403
-    )  # read-only now
-    assert (
-        AuditEvent.objects.filter(action="sign-off", inspection=inspection)
-        .get()
-        .after["ratings"]["overall"]
+        event.after["ratings"]["overall"] and "1.2 Staff is not rated" in event.after["not_ready"]
     )
+    assert event.after["reason"] == "Pilot inspection: ratings indicative only."
+    # reopening: administrators only, with a reason, audited
+    reopen = reverse("inspection-reopen", kwargs={"pk": inspection.pk})
+    assert lead.post(reopen, {"reason": "typo"}).status_code == 403
+    admin = login(client.__class__(), world["users"]["admin"])
+    admin.post(reopen, {"reason": ""})
+    inspection.refresh_from_db()
+    assert inspection.status == "signed_off"
+    admin.post(reopen, {"reason": "Case A000001 was rated under the wrong provider."})
+    inspection.refresh_from_db()
+    assert inspection.status == "fieldwork" and inspection.signed_off_by is None
+    assert AuditEvent.objects.get(action="reopen").after["reason"].startswith("Case A000001")
+
+
+def test_rating_reasons_are_kept_when_the_page_is_shown_again(client, world):
+    inspection = world["inspections"]["I1"]
+    lead = login(client, world["users"]["lead1"])
+    response = lead.post(
+        reverse("inspection-rating-decision", kwargs={"pk": inspection.pk}),
+        {
+            "code": "1.1",
+            "s1.1-standard": "1.1",
+            "s1.1-standard_title": "Leadership",
+            "s1.1-kind": "judgement",
+            "s1.1-rating": "",
+            "s1.1-reasons": "Strong vision; thin evidence of delivery.",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Strong vision; thin evidence of delivery." in html  # kept
+    assert 'id="id_s1.1-rating-error"' in html  # the error is beside the field
+    assert 'rows="[' not in html and "StandardRow(" not in html
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet", "sav", "dta"])
@@ -305,11 +359,13 @@ def test_analysis_pages_show_annex_tables(client, world, fw):
         reverse("inspection-analysis", kwargs={"pk": world["inspections"]["I2"].pk})
     ).content.decode()
     assert "Table C1" in page and "Mean number of needs" in page
-    page = c.get(reverse("analysis-round", kwargs={"framework_id": "hmip-2018"})).content.decode()
-    assert "Pooled round" in page and "Figure" in page
+    from caseinspect.web.models import Round
+
+    rnd = Round.objects.create(name="2018-19", framework_id="hmip-2018")
+    rnd.inspections.set([world["inspections"]["I1"], world["inspections"]["I2"]])
+    page = c.get(reverse("round-analysis", kwargs={"name": "2018-19"})).content.decode()
+    assert "Round 2018-19" in page and "Figure" in page
     response = c.get(
-        reverse(
-            "round-download", kwargs={"framework_id": "hmip-2018", "what": "tables", "fmt": "xlsx"}
-        )
+        reverse("round-download", kwargs={"name": "2018-19", "what": "tables", "fmt": "xlsx"})
     )
     assert response.status_code == 200 and response.content[:2] == b"PK"

@@ -71,12 +71,11 @@ def extra_cells(cases: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     for spec in framework.tables:
         if spec.kind != "prevalence":
             continue
-        present = {
-            c.question: (cases[c.item].eq("yes").to_numpy() if c.item in cases.columns else None)
-            for c in spec.columns
-        }
-        if any(v is None for v in present.values()) or total == 0:
+        if total == 0 or any(c.item not in cases.columns for c in spec.columns):
             continue
+        present: dict[str, np.ndarray] = {
+            c.question: cases[c.item].eq("yes").to_numpy() for c in spec.columns
+        }
         counts = np.sum(np.vstack(list(present.values())), axis=0)
         for question, _, low, high in PER_CASE:
             mask = counts >= low if high is None else (counts >= low) & (counts <= high)

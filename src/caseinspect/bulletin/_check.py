@@ -22,6 +22,7 @@ import json
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -176,7 +177,7 @@ def check_bulletin(out_dir: str | Path, *, cells: pd.DataFrame | None = None) ->
                 )
             )
 
-    by_skeleton: dict[str, list[list]] = {}
+    by_skeleton: dict[str, list[list[Any]]] = {}
     for _, group in numbers.groupby("sentence_id", sort=False):
         rows = sorted(group.itertuples(index=False), key=lambda r: int(r.position))
         by_skeleton.setdefault(skeleton(str(rows[0].sentence), labels), []).append(rows)
@@ -200,7 +201,14 @@ def check_bulletin(out_dir: str | Path, *, cells: pd.DataFrame | None = None) ->
     return drifts
 
 
-def _check_sentence(name, sentence, labels, by_skeleton, known, expected) -> list[Drift]:
+def _check_sentence(
+    name: str,
+    sentence: str,
+    labels: tuple[str, ...],
+    by_skeleton: dict[str, list[list[Any]]],
+    known: set[str],
+    expected: dict[str, str],
+) -> list[Drift]:
     tokens = number_tokens(sentence, labels)
     if not tokens:
         return []
@@ -285,7 +293,7 @@ def _read_cells(path: Path) -> pd.DataFrame:
 def _index(
     cells: pd.DataFrame,
 ) -> dict[tuple[str, ...], tuple[int | None, int | None, float | None]]:
-    out = {}
+    out: dict[tuple[str, ...], tuple[int | None, int | None, float | None]] = {}
     suppressed = (
         cells["suppressed"].fillna("").astype(str) if "suppressed" in cells.columns else None
     )
@@ -311,7 +319,7 @@ def _opt_int(value: object) -> int | None:
     if value is None or value is pd.NA or value == "":
         return None
     try:
-        if pd.isna(value):  # type: ignore[arg-type]
+        if pd.isna(value):
             return None
     except (TypeError, ValueError):
         pass

@@ -159,7 +159,14 @@ def compare_rounds(
         if n1 and n2:
             change, ci_low, ci_high = newcombe(y1, n1, y2, n2)
             p_unadj = two_proportion_p(y1, n1, y2, n2)
-        odds = (None, None, None, None, 0, 0)
+        odds: tuple[float | None, float | None, float | None, float | None, int, int] = (
+            None,
+            None,
+            None,
+            None,
+            0,
+            0,
+        )
         if n1 and n2:
             odds = _round_model(previous_cases, current_cases, mapping, adjust, current)
         out.append(
@@ -184,7 +191,7 @@ def newcombe(y1: int, n1: int, y2: int, n2: int) -> tuple[float, float, float]:
     """
     from ..stats import wilson_interval
 
-    lo, hi = wilson_interval(np.array([y1, y2]), np.array([n1, n2]))
+    lo, hi = (np.atleast_1d(x) for x in wilson_interval(np.array([y1, y2]), np.array([n1, n2])))
     p1, p2 = y1 / n1, y2 / n2
     l1, l2 = float(lo[0]), float(lo[1])
     u1, u2 = float(hi[0]), float(hi[1])
@@ -206,7 +213,13 @@ def two_proportion_p(y1: int, n1: int, y2: int, n2: int) -> float:
     return float(2 * norm.sf(abs(z)))
 
 
-def _round_model(previous_cases, current_cases, mapping, adjust, current):
+def _round_model(
+    previous_cases: pd.DataFrame,
+    current_cases: pd.DataFrame,
+    mapping: Mapping,
+    adjust: tuple[str, ...],
+    current: Framework,
+) -> tuple[float | None, float | None, float | None, float | None, int, int]:
     from ..stats import fit_logistic
 
     def frame(cases: pd.DataFrame, item: str, label: str) -> pd.DataFrame:
@@ -254,7 +267,7 @@ def trend_cells(
     comparisons: tuple[Comparison, ...], previous_label: str, current_label: str
 ) -> pd.DataFrame:
     """The comparisons as cells of the trend table ``TR`` (tidy layout)."""
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for c in comparisons:
         q = c.mapping.id
         for label, n, yes in (

@@ -26,6 +26,7 @@ from ..errors import UsageError
 from ..framework import Framework
 from ._cells import extra_cells
 from ._context import (
+    Cell,
     Cells,
     ComparisonView,
     Figures,
@@ -306,7 +307,8 @@ def build_bulletin(
     if previous is not None:
         from ..cases import fingerprint_cases
 
-        provenance["bulletin"]["previous_data_fingerprint"] = fingerprint_cases(previous)
+        details: dict[str, Any] = provenance["bulletin"]  # type: ignore[assignment]
+        details["previous_data_fingerprint"] = fingerprint_cases(previous)
     tables["A2"] = _provenance_table(provenance)
     named = {round_name, previous_round_name or "", framework.id, framework.version, __version__}
     named |= {framework.title, *FIXED_PHRASES}
@@ -350,7 +352,7 @@ def _table_context(framework: Framework, spec: Any) -> dict[str, Any]:
 
 
 # --- rendering the templates -----------------------------------------------------------------
-def _environment(folder: Path):
+def _environment(folder: Path) -> Any:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     return Environment(
@@ -363,7 +365,9 @@ def _environment(folder: Path):
     )
 
 
-def _render_sections(folder: Path, context: dict, recorder: Recorder, compare: bool):
+def _render_sections(
+    folder: Path, context: dict[str, Any], recorder: Recorder, compare: bool
+) -> tuple[tuple[Section, ...], list[NumberRef], list[str]]:
     env = _environment(folder)
     for name in ("pct", "phrase", "n", "cases", "value", "magnitude", "p", "ratio", "whole"):
         if name in context:
@@ -573,7 +577,9 @@ def _figure_keys(report: TablesReport) -> list[str]:
     return [figure_key(spec) for spec in plan_figures(report.framework)]
 
 
-def _placed_figures(report: TablesReport, sections, figures: Figures) -> dict[str, FigureBlock]:
+def _placed_figures(
+    report: TablesReport, sections: tuple[Section, ...], figures: Figures
+) -> dict[str, FigureBlock]:
     from ..reports import figure_png, report_figures
 
     wanted = {b.ref for s in sections for b in s.blocks if b.kind == "figure"}
@@ -740,8 +746,15 @@ def _suppress_trend(trend: pd.DataFrame, threshold: int) -> pd.DataFrame:
 
 # --- small tables ----------------------------------------------------------------------------
 def _simple_tables(
-    cases, framework, report, inspections, comparisons, view: Cells, round_name, previous_round_name
-):
+    cases: pd.DataFrame,
+    framework: Framework,
+    report: TablesReport,
+    inspections: pd.DataFrame | None,
+    comparisons: tuple[Any, ...],
+    view: Cells,
+    round_name: str,
+    previous_round_name: str | None,
+) -> dict[str, SimpleTable]:
     tables: dict[str, SimpleTable] = {}
     tables["A1"] = _inspections_table(cases, inspections, view, framework)
     for spec in framework.tables:
@@ -766,9 +779,9 @@ def _simple_tables(
                 (False, True, True),
             )
     if comparisons:
-        rows = []
+        trend_rows: list[tuple[str, ...]] = []
         for c in comparison_views(view, comparisons):
-            rows.append(
+            trend_rows.append(
                 (
                     c.label,
                     f"{c.previous_item} → {c.current_item}",
@@ -801,7 +814,7 @@ def _simple_tables(
                 "Odds ratio, current vs previous (95% CI), adjusted",
                 "p (round term, adjusted)",
             ),
-            tuple(rows),
+            tuple(trend_rows),
             (
                 "Change: current minus previous percentage of applicable cases judged sufficient, with "
                 "Newcombe's 95% interval. Unadjusted: pooled two-proportion z test. Adjusted: logistic "
@@ -846,7 +859,9 @@ def _provenance_table(provenance: dict[str, Any]) -> SimpleTable:
     )
 
 
-def _inspections_table(cases, inspections, view: Cells, framework) -> SimpleTable:
+def _inspections_table(
+    cases: pd.DataFrame, inspections: pd.DataFrame | None, view: Cells, framework: Framework
+) -> SimpleTable:
     columns = [c for c in ("inspection_id", "provider", "provider_type") if c in cases.columns]
     if not columns:
         return SimpleTable("A1", "Table A1: Inspections in the round", ("Inspection",), ())
@@ -883,20 +898,20 @@ def _inspections_table(cases, inspections, view: Cells, framework) -> SimpleTabl
     )
 
 
-def _count_text(cell, base: bool = False) -> str:
+def _count_text(cell: Cell, base: bool = False) -> str:
     if cell.suppressed:
         return "*"
     value = cell.n if base else cell.yes
     return "-" if value is None else f"{int(value):,}"
 
 
-def _pct_text(cell) -> str:
+def _pct_text(cell: Cell) -> str:
     if cell.suppressed:
         return "*"
     return "-" if cell.value is None else f"{cell.value:.1f}%"
 
 
-def _value_text(cell, signed: bool = False) -> str:
+def _value_text(cell: Cell, signed: bool = False) -> str:
     if cell.suppressed:
         return "*"
     if cell.value is None:
@@ -907,7 +922,7 @@ def _value_text(cell, signed: bool = False) -> str:
     return f"+{text}" if signed and not text.startswith("-") and text != "0.0" else text
 
 
-def _interval_text(low, high) -> str:
+def _interval_text(low: Cell, high: Cell) -> str:
     if low.suppressed or high.suppressed:
         return "*"
     if low.value is None or high.value is None:
@@ -915,7 +930,7 @@ def _interval_text(low, high) -> str:
     return f"{_value_text(low)} to {_value_text(high)}"
 
 
-def _p_text(cell) -> str:
+def _p_text(cell: Cell) -> str:
     if cell.suppressed:
         return "*"
     if cell.value is None:

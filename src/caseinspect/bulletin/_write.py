@@ -72,7 +72,7 @@ def _int(value: object) -> int | None:
     if value is None or value is pd.NA:
         return None
     try:
-        if pd.isna(value):  # type: ignore[arg-type]
+        if pd.isna(value):
             return None
     except (TypeError, ValueError):
         pass

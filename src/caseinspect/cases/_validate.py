@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Literal
 
 import numpy as np
@@ -51,7 +51,12 @@ def known_columns(framework: Framework) -> tuple[str, ...]:
 
 
 def validate_cases(
-    frame: pd.DataFrame, framework: Framework, *, source: str, mode: Mode = "import"
+    frame: pd.DataFrame,
+    framework: Framework,
+    *,
+    source: str,
+    mode: Mode = "import",
+    marked_not_applicable: Collection[str] = (),
 ) -> list[Problem]:
     """Check a table of cases against a framework; return every problem found.
 
@@ -67,7 +72,12 @@ def validate_cases(
     mode : {"import", "draft", "submit"}
         ``import`` and ``draft`` accept unanswered items (not recorded yet); ``submit``
         also requires every applicable item that may not be left 'not applicable' to be
-        answered, and a rationale wherever the framework requires one.
+        answered, every applicable item the framework marks ``required`` to be answered
+        or listed in ``marked_not_applicable``, and a rationale wherever the framework
+        requires one.
+    marked_not_applicable : collection of str, optional
+        Item codes the inspector explicitly marked *not applicable* (the web form's
+        third choice). A file has no such mark: a blank required item there is unanswered.
 
     Returns
     -------
@@ -109,7 +119,7 @@ def validate_cases(
     problems += _check_practice(table, source)
     problems += _check_text(table, framework, source)
     if mode == "submit":
-        problems += _check_complete(table, framework, source)
+        problems += _check_complete(table, framework, source, set(marked_not_applicable))
     return problems
 
 
@@ -122,6 +132,7 @@ def validate_case(
     practice: Mapping[str, str] | None = None,
     source: str = "web form",
     mode: Mode = "draft",
+    marked_not_applicable: Collection[str] = (),
 ) -> list[Problem]:
     """Validate one case given as mappings (the web form and the API).
 
@@ -135,7 +146,9 @@ def validate_case(
         row[f"{code}{RATIONALE_SUFFIX}"] = text
     row.update(practice or {})
     frame = pd.DataFrame([row], index=pd.Index([0], name="row"), dtype=object).fillna("")
-    found = validate_cases(frame, framework, source=source, mode=mode)
+    found = validate_cases(
+        frame, framework, source=source, mode=mode, marked_not_applicable=marked_not_applicable
+    )
     return [Problem(p.file, None, p.column, p.value, p.rule, p.message) for p in found]
 
 
@@ -514,7 +527,9 @@ def _check_text(table: _Table, framework: Framework, source: str) -> list[Proble
     return problems
 
 
-def _check_complete(table: _Table, framework: Framework, source: str) -> list[Problem]:
+def _check_complete(
+    table: _Table, framework: Framework, source: str, marked_na: set[str]
+) -> list[Problem]:
     problems = []
     for item in framework.items:
         values = table.get(item.code)
@@ -523,7 +538,8 @@ def _check_complete(table: _Table, framework: Framework, source: str) -> list[Pr
             if item.applies_if is not None
             else np.ones(table.n, dtype=bool)
         )
-        if item.not_applicable == "never":
+        may_be_na = item.not_applicable == "allowed" and item.code in marked_na
+        if item.not_applicable == "never" or (item.required and not may_be_na):
             for _, row in table.rows_where(applies & (values == "")):
                 problems.append(
                     Problem(

@@ -155,7 +155,12 @@ def createuser_command(
     type=click.IntRange(1, 65535),
     help="Port on 127.0.0.1.",
 )
-def serve_command(db_url: str | None, port: int) -> int:
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Show Django's debug pages (development only: they reveal settings and data).",
+)
+def serve_command(db_url: str | None, port: int, debug: bool = False) -> int:
     """Run the development web server on 127.0.0.1 (for the demo and development only).
 
     Without --db or DATABASE_URL it serves the demo database that `make demo` leaves
@@ -169,9 +174,12 @@ def serve_command(db_url: str | None, port: int) -> int:
             click.echo(
                 f"Serving the demo database {demo} (sign in with an account `make demo` printed)."
             )
-    _setup(db_url, debug=True)
+    os.environ["CASEINSPECT_DEBUG"] = "1" if debug else "0"
+    _setup(db_url, debug=debug)
+    from django.conf import settings
     from django.core.management import call_command
 
+    click.echo(f"Debug pages are {'ON (--debug)' if settings.DEBUG else 'off'}.")
     call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
     return 0
 

@@ -630,6 +630,7 @@ class _Builder:
                     "applies_if",
                     "not_applicable",
                     "rationale",
+                    "required",
                 },
             )
             code = self.get(node, "code", path, str, default="")
@@ -674,6 +675,9 @@ class _Builder:
                     applies_if=applies_if,
                     not_applicable=cast(Literal["allowed", "never"], na),
                     rationale=cast(Literal["none", "optional", "required"], rationale),
+                    required=bool(
+                        self.get(node, "required", path, bool, required=False, default=False)
+                    ),
                 )
             )
         if not out:
@@ -827,8 +831,20 @@ class _Builder:
                 "override_requires_reason",
                 "levels",
                 "overall_bands",
+                "min_cases_per_key_question",
             },
         )
+        min_cases = self.get(
+            node, "min_cases_per_key_question", path, int, required=False, default=0
+        )
+        if isinstance(min_cases, int) and min_cases < 0:
+            self.problem(
+                node,
+                f"{path}.min_cases_per_key_question",
+                "out-of-range",
+                "must be 0 or more",
+                str(min_cases),
+            )
         levels = []
         for i, lnode in enumerate(self.get(node, "levels", path, list, default=[])):
             lpath = f"{path}.levels[{i}]"
@@ -878,6 +894,9 @@ class _Builder:
             override_requires_reason=bool(node.get("override_requires_reason", True)),
             levels=tuple(levels),
             overall_bands=tuple(bands),
+            min_cases_per_key_question=min_cases
+            if isinstance(min_cases, int) and min_cases > 0
+            else 0,
         )
 
     def build_sampling(self, node: Any) -> SamplingRules:

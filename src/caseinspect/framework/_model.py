@@ -148,6 +148,10 @@ class Item:
         assessment. Files may always leave items empty (not recorded).
     rationale : {"none", "optional", "required"}
         Whether a rationale accompanies the answer on the assessment form.
+    required : bool
+        Whether a case can be submitted with the item left blank while it applies: a
+        required item must be answered, or (where ``not_applicable`` is ``"allowed"``)
+        explicitly marked not applicable by the inspector.
     """
 
     code: str
@@ -159,6 +163,7 @@ class Item:
     applies_if: Condition | None
     not_applicable: Literal["allowed", "never"]
     rationale: Literal["none", "optional", "required"]
+    required: bool = False
 
     @property
     def rationale_column(self) -> str:
@@ -233,13 +238,18 @@ class OverallBand:
 
 @dataclass(frozen=True)
 class RatingsRules:
-    """How standards and providers are rated (levels highest first)."""
+    """How standards and providers are rated (levels highest first).
+
+    ``min_cases_per_key_question``: below this many applicable cases for any of a
+    standard's key questions, its rating (and so the overall rating) is provisional.
+    """
 
     standard_rule: str
     pct_rounding: str
     override_requires_reason: bool
     levels: tuple[RatingLevel, ...]
     overall_bands: tuple[OverallBand, ...]
+    min_cases_per_key_question: int = 0
 
 
 @dataclass(frozen=True)

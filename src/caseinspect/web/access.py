@@ -164,8 +164,38 @@ def access_case(user, case_pk, *, write: bool = False) -> Case:
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404("No such case") from None
     if write and not can_edit_case(user, case):
-        raise PermissionDenied("You cannot change this case")
+        raise PermissionDenied(_why_not_case(user, case))
     return case
+
+
+def _closed(inspection: Inspection) -> str:
+    when = f" on {inspection.signed_off_at:%-d %B %Y}" if inspection.signed_off_at else ""
+    return (
+        f"Inspection {inspection.code} is closed: its ratings were signed off{when}, so nothing "
+        "in it can change. An administrator can reopen it if something must be corrected."
+    )
+
+
+def _why_not_case(user, case: Case) -> str:
+    """The reason, in plain words, that ``user`` may see ``case`` but not change it."""
+    if case.inspection.is_signed_off:
+        return _closed(case.inspection)
+    if not case.is_editable:
+        return (
+            f"Case {case.case_id} is {case.get_status_display().lower()}: it cannot be changed "
+            "unless the lead inspector returns it to its inspector."
+        )
+    if role_of(user) == Role.ANALYST:
+        return "Analysts read cases but do not change them."
+    return f"Case {case.case_id} is allocated to another inspector; only they can fill it in."
+
+
+def _why_not_inspection(user, inspection: Inspection) -> str:
+    if inspection.is_signed_off:
+        return _closed(inspection)
+    if role_of(user) == Role.LEAD_INSPECTOR:
+        return f"Only the lead inspector of {inspection.code} and administrators can do this."
+    return "Your role lets you see this inspection but not run it: that is for its lead inspector."
 
 
 def access_inspection(user, inspection_pk, *, manage: bool = False) -> Inspection:
@@ -175,5 +205,5 @@ def access_inspection(user, inspection_pk, *, manage: bool = False) -> Inspectio
     except (Inspection.DoesNotExist, ValueError, TypeError):
         raise Http404("No such inspection") from None
     if manage and not can_manage_inspection(user, inspection):
-        raise PermissionDenied("You cannot change this inspection")
+        raise PermissionDenied(_why_not_inspection(user, inspection))
     return inspection

@@ -121,6 +121,9 @@ class AuditedUserAdmin(UserAdmin):
             after=after,
         )
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # users are deactivated, never deleted (audit rows point at them)
+
     def delete_model(self, request, obj):
         audit.record(request.user, "delete", obj, object_type="user", before=self._state(obj))
         super().delete_model(request, obj)
@@ -130,3 +133,10 @@ _User = get_user_model()
 if admin.site.is_registered(_User):
     admin.site.unregister(_User)
 admin.site.register(_User, AuditedUserAdmin)
+
+
+# Day-to-day administration is in the application (/users/); the Django admin site is for
+# superusers only (repairs), and offers no delete of users.
+admin.site.has_permission = lambda request: bool(
+    request.user.is_active and request.user.is_superuser
+)

@@ -16,8 +16,9 @@ _NAV = [
         "inspections",
         {Role.ADMINISTRATOR, Role.LEAD_INSPECTOR, Role.ANALYST, Role.PROVIDER_QA},
     ),
-    ("Analysis", "analysis", {Role.ADMINISTRATOR, Role.LEAD_INSPECTOR, Role.ANALYST}),
+    ("Rounds and analysis", "rounds", {Role.ADMINISTRATOR, Role.LEAD_INSPECTOR, Role.ANALYST}),
     ("Audit trail", "audit", {Role.ADMINISTRATOR}),
+    ("Users", "users", {Role.ADMINISTRATOR}),
 ]
 
 
@@ -37,8 +38,8 @@ def navigation(request):
                         or (url != "/" and request.path.startswith(url)),
                     }
                 )
-        if user.is_staff and role == Role.ADMINISTRATOR:
-            items.append({"label": "Users (admin)", "url": reverse("admin:index"), "active": False})
+        if user.is_superuser:
+            items.append({"label": "Django admin", "url": reverse("admin:index"), "active": False})
     return {
         "nav": {
             "items": items,

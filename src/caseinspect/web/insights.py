@@ -7,7 +7,7 @@ do; this gathers their inputs from the database and shapes rows for templates.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -40,6 +40,11 @@ class StandardRow:
     explanation: str
     judgement: RatingDecision | None
     override: RatingDecision | None
+    provisional: bool = False  # a key question has fewer applicable cases than the minimum
+
+    @property
+    def unrated(self) -> bool:
+        return self.score is None
 
 
 @dataclass
@@ -51,6 +56,24 @@ class EmergingRatings:
     notes: tuple[str, ...]
     n_cases: int
     levels: tuple[str, ...]
+    min_cases: int = 0
+
+    @property
+    def overall_provisional(self) -> bool:
+        return any(row.provisional for row in self.standards)
+
+    def blockers(self) -> list[str]:
+        """Why the ratings are not ready to sign off, in plain words (empty: ready)."""
+        out = [f"{r.code} {r.title} is not rated" for r in self.standards if r.unrated]
+        out += [
+            f"{r.code} {r.title} is provisional: fewer than {self.min_cases} applicable cases "
+            "for one of its key questions"
+            for r in self.standards
+            if r.provisional and not r.override
+        ]
+        if self.overall in ("withheld", "not rated"):
+            out.append(f"the overall rating is {self.overall}")
+        return out
 
 
 def emerging_ratings(inspection) -> EmergingRatings:
@@ -152,6 +175,8 @@ def emerging_ratings(inspection) -> EmergingRatings:
                 cases[kq.item] = ""
     result = rate_providers(cases, framework, judgements, overrides)
     ratings = result.ratings[result.ratings["provider"] == provider.name]
+    min_cases = framework.ratings.min_cases_per_key_question
+    thin = {row.standard for row in kq_rows if row.n < min_cases}
     rows = []
     for standard, (_, r) in zip(standards, ratings.iterrows(), strict=True):
         rows.append(
@@ -164,6 +189,7 @@ def emerging_ratings(inspection) -> EmergingRatings:
                 r["basis"],
                 judged.get(standard.code),
                 overridden.get(standard.code),
+                provisional=standard.basis == "cases" and standard.code in thin,
             )
         )
     overall = result.overall[result.overall["provider"] == provider.name]
@@ -177,6 +203,7 @@ def emerging_ratings(inspection) -> EmergingRatings:
         result.notes,
         n_cases,
         levels,
+        min_cases,
     )
 
 
@@ -186,6 +213,7 @@ class AgreementView:
     rows: list[tuple[str, object]]
     discrepancies: list[dict]
     pairs: int
+    notes: list[str] = field(default_factory=list)
 
 
 def second_marking_agreement_for(inspection) -> AgreementView:
@@ -232,4 +260,19 @@ def second_marking_agreement_for(inspection) -> AgreementView:
         {**d, "label": labels.get(d["item"], d["item"])}
         for d in result.discrepancies.to_dict("records")
     ]
-    return AgreementView(result, rows, discrepancies, len(seconds))
+    return AgreementView(result, rows, discrepancies, len(seconds), _agreement_notes(result))
+
+
+def _agreement_notes(result) -> list[str]:
+    """The core's notes for people: the per-question "kappa undefined" lines (one per item,
+    keyed by item code) become one sentence; other notes are kept as they are."""
+    undefined = [n for n in result.notes if "kappa undefined" in n]
+    notes = [n for n in result.notes if "kappa undefined" not in n]
+    if undefined:
+        k = len(undefined)
+        notes.append(
+            f"Cohen's kappa cannot be calculated for {k} question{'s' if k != 1 else ''} "
+            "(shown as —): both markers gave every case the same single answer, so there is "
+            "no variation to measure agreement beyond chance. Gwet's AC1 is shown for them."
+        )
+    return notes

@@ -92,3 +92,66 @@ def build_web_report(
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return result
+
+
+# --- long analysis in the background ------------------------------------------------------
+_JOBS: dict = {}
+
+
+@dataclass
+class ReportJob:
+    """A report being built in a background thread (``result`` once done)."""
+
+    started: float
+    result: WebReport | None = None
+    failed: str = ""
+    done: bool = False
+
+
+def cached_report(framework_id: str, frame, title: str, significance: str) -> WebReport | None:
+    """The finished report for this data if it is cached (no work done here)."""
+    if frame.empty:
+        return None
+    key = (framework_id, title, significance, fingerprint_cases(frame))
+    with _LOCK:
+        return _CACHE.get(key)
+
+
+def report_in_background(
+    framework_id: str, frame, title: str, significance: str = "stepwise"
+) -> ReportJob:
+    """Start (or look up) the report for this data; the page polls until ``done``.
+
+    The job is keyed like the cache, by the data fingerprint, so a second view of the
+    same data is instant and two people opening one round share one computation. With
+    ``CASEINSPECT_BACKGROUND_ANALYSIS`` off (tests), the work is done here and now.
+    """
+    import time
+
+    from django.conf import settings
+
+    cached = cached_report(framework_id, frame, title, significance)
+    if cached is not None or frame.empty:
+        return ReportJob(time.monotonic(), cached, done=True)
+    key = (framework_id, title, significance, fingerprint_cases(frame))
+    if not getattr(settings, "CASEINSPECT_BACKGROUND_ANALYSIS", True):
+        return ReportJob(
+            time.monotonic(), build_web_report(framework_id, frame, title, significance), done=True
+        )
+    with _LOCK:
+        job = _JOBS.get(key)
+        if job is not None and (not job.done or job.result is not None):
+            return job
+        job = _JOBS[key] = ReportJob(time.monotonic())
+
+    def work() -> None:
+        try:
+            job.result = build_web_report(framework_id, frame, title, significance)
+        except Exception as exc:  # noqa: BLE001 - shown on the page, logged in full
+            logger.exception("analysis of %s failed", title)
+            job.failed = f"The analysis could not be completed ({type(exc).__name__})."
+        finally:
+            job.done = True
+
+    threading.Thread(target=work, name=f"analysis {title}", daemon=True).start()
+    return job

@@ -3,7 +3,20 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .views import analysis, audit, auth, cases, errors, home, inspections, quality, sampling
+from .views import (
+    analysis,
+    audit,
+    auth,
+    bulletin,
+    cases,
+    errors,
+    home,
+    inspections,
+    quality,
+    rounds,
+    sampling,
+    users,
+)
 
 handler403 = errors.forbidden
 handler404 = errors.not_found
@@ -38,6 +51,7 @@ urlpatterns = [
         name="inspection-rating-decision",
     ),
     path("inspections/<int:pk>/sign-off/", quality.inspection_sign_off, name="inspection-sign-off"),
+    path("inspections/<int:pk>/reopen/", quality.inspection_reopen, name="inspection-reopen"),
     path(
         "inspections/<int:pk>/analysis/", analysis.inspection_analysis, name="inspection-analysis"
     ),
@@ -48,13 +62,18 @@ urlpatterns = [
     ),
     path("inspections/<int:pk>/audit/", audit.audit_inspection, name="inspection-audit"),
     path("analysis/", analysis.analysis_index, name="analysis"),
-    path("analysis/<str:framework_id>/", analysis.analysis_round, name="analysis-round"),
+    path("rounds/", rounds.round_list, name="rounds"),
+    path("rounds/<str:name>/", rounds.round_detail, name="round"),
+    path("rounds/<str:name>/analysis/", rounds.round_analysis, name="round-analysis"),
+    path("rounds/<str:name>/bulletin/", bulletin.round_bulletin, name="round-bulletin"),
     path(
-        "analysis/<str:framework_id>/download/<str:what>.<str:fmt>",
-        analysis.round_download,
+        "rounds/<str:name>/download/<str:what>.<str:fmt>",
+        rounds.round_download,
         name="round-download",
     ),
     path("audit/", audit.audit_all, name="audit"),
+    path("users/", users.user_list, name="users"),
+    path("users/<int:pk>/", users.user_detail, name="user"),
     path("coding/", include("caseinspect.web.coding.urls")),
     path("admin/", admin.site.urls),
 ]

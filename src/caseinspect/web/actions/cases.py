@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from ...errors import Problem, ValidationError
+from ...errors import CaseinspectError, Problem, ValidationError
 from ...framework import PROFILE_ID_COLUMNS, Framework
 from .. import audit
 from ..models import Case
@@ -15,7 +15,7 @@ from ..models._case import PROFILE_FIELDS
 PRACTICE_FIELDS = ("practice_note", "practice_kind", "practice_pseudonym")
 
 
-class EditConflict(Exception):
+class EditConflict(CaseinspectError):
     """Someone else saved the case after this form was opened; ``current`` is their version."""
 
     def __init__(self, current: Case):
@@ -25,7 +25,7 @@ class EditConflict(Exception):
         self.current = current
 
 
-class WrongStatus(Exception):
+class WrongStatus(CaseinspectError):
     """The case is not in a status that allows this step."""
 
 
@@ -37,13 +37,18 @@ class CaseInput:
     answers: dict[str, str] = field(default_factory=dict)
     rationales: dict[str, str] = field(default_factory=dict)
     practice: dict[str, str] = field(default_factory=dict)
+    not_applicable: list[str] = field(default_factory=list)
 
 
 @dataclass
 class SaveResult:
+    """``problems``: what stands in the way of submission (the draft is saved regardless):
+    inconsistencies after a draft save (warnings), everything missing after a refused
+    submission."""
+
     case: Case
     submitted: bool
-    problems: list[Problem]  # submit-mode problems when submission was refused (the draft is saved)
+    problems: list[Problem]
 
 
 def _state(case: Case) -> dict:
@@ -52,6 +57,8 @@ def _state(case: Case) -> dict:
     state.update({f"answer.{k}": v for k, v in (case.answers or {}).items()})
     state.update({f"rationale.{k}": v for k, v in (case.rationales or {}).items()})
     state.update({k: getattr(case, k) for k in PRACTICE_FIELDS})
+    if case.not_applicable:
+        state["not_applicable"] = ", ".join(case.not_applicable)
     return state
 
 
@@ -78,31 +85,21 @@ def save_case(
 ) -> SaveResult:
     """Save an assessment (always as a whole: the form posts every field), optionally submit it.
 
-    The core validator checks the data in ``draft`` mode first; any problem raises
-    :class:`~caseinspect.errors.ValidationError` and nothing is saved. With ``submit``,
-    the saved draft is then checked in ``submit`` mode: complete → status ``submitted``;
-    incomplete → stays a draft and the problems are returned.
+    Everything typed is saved as a draft. The core validator then checks the case: in
+    ``draft`` mode for a draft save (its problems come back as warnings), in ``submit``
+    mode for a submission (no problem: status ``submitted``; else it stays a draft and
+    the problems come back). Only submission enforces the framework's rules.
 
     Raises
     ------
     EditConflict
         ``base_version`` is not the stored version (someone saved in between).
+    WrongStatus
+        The case can no longer be changed (submitted, accepted, dropped).
     """
     from ...cases import validate_case
 
     profile = {k: v for k, v in data.profile.items() if k not in PROFILE_ID_COLUMNS}
-    full_profile = {**case.profile(), **profile}
-    problems = validate_case(
-        full_profile,
-        data.answers,
-        framework,
-        rationales=data.rationales,
-        practice=data.practice,
-        source=source,
-        mode="draft",
-    )
-    if problems:
-        raise ValidationError(problems)
     with transaction.atomic():
         current = _locked(case, base_version)
         if not current.is_editable:
@@ -118,24 +115,24 @@ def save_case(
         }
         current.answers = {k: v for k, v in data.answers.items() if v}
         current.rationales = {k: v for k, v in data.rationales.items() if v.strip()}
+        current.not_applicable = sorted(set(data.not_applicable) - set(current.answers))
         for name in PRACTICE_FIELDS:
             setattr(current, name, data.practice.get(name, ""))
         old_status = current.status
         if current.status in (Case.Status.ALLOCATED, Case.Status.RETURNED):
             current.status = Case.Status.DRAFT
-        submit_problems: list[Problem] = []
-        if submit:
-            submit_problems = validate_case(
-                current.profile(),
-                current.answers,
-                framework,
-                rationales=current.rationales,
-                practice={k: getattr(current, k) for k in PRACTICE_FIELDS},
-                source=source,
-                mode="submit",
-            )
-            if not submit_problems:
-                current.status = Case.Status.SUBMITTED
+        problems = validate_case(
+            current.profile(),
+            current.answers,
+            framework,
+            rationales=current.rationales,
+            practice={k: getattr(current, k) for k in PRACTICE_FIELDS},
+            source=source,
+            mode="submit" if submit else "draft",
+            marked_not_applicable=current.not_applicable,
+        )
+        if submit and not problems:
+            current.status = Case.Status.SUBMITTED
         current.version = base_version + 1
         current.save()
         old, new = audit.diff(before, _state(current))
@@ -148,7 +145,7 @@ def save_case(
             before=old,
             after=new,
         )
-    return SaveResult(current, current.status == Case.Status.SUBMITTED, submit_problems)
+    return SaveResult(current, current.status == Case.Status.SUBMITTED, problems)
 
 
 def _review(actor, case: Case, *, to: str, comment: str, action: str) -> Case:

@@ -27,6 +27,7 @@ def create_inspection(
     kind: str = Inspection.Kind.INSPECTION,
     lead=None,
     round_label: str | None = None,
+    fieldwork_start=None,
 ) -> Inspection:
     """Create an inspection (or self-audit) of ``provider`` under ``framework``."""
     import re
@@ -61,6 +62,7 @@ def create_inspection(
             kind=kind,
             lead=lead,
             round_label=framework.round or "" if round_label is None else round_label,
+            fieldwork_start=fieldwork_start,
         )
         audit.record(
             actor,
@@ -73,6 +75,7 @@ def create_inspection(
                 "framework_version": framework.version,
                 "kind": kind,
                 "lead": lead.get_username() if lead else None,
+                "fieldwork_start": fieldwork_start.isoformat() if fieldwork_start else None,
             },
         )
     return inspection
@@ -211,9 +214,34 @@ def record_rating_decision(
     return decision
 
 
-def sign_off(actor, inspection: Inspection, *, summary: Mapping) -> Inspection:
+def sign_off(
+    actor,
+    inspection: Inspection,
+    *,
+    summary: Mapping,
+    blockers: Iterable[str] = (),
+    reason: str = "",
+) -> Inspection:
     """Sign the ratings off: the inspection becomes read-only. ``summary`` (the ratings as
-    signed) goes into the audit row."""
+    signed) goes into the audit row.
+
+    ``blockers`` are what make the ratings not ready (a standard unrated or provisional,
+    the overall rating withheld): sign-off is refused while there are any, unless a
+    ``reason`` for signing off regardless is recorded (it goes into the audit row)."""
+    blockers = list(blockers)
+    if blockers and not reason.strip():
+        raise ValidationError(
+            [
+                _problem(
+                    "reason",
+                    "",
+                    "reason-required",
+                    "the ratings are not ready to sign off ("
+                    + "; ".join(blockers)
+                    + "): record why they should be signed off as they are",
+                )
+            ]
+        )
     with transaction.atomic():
         current = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if current.is_signed_off:
@@ -246,22 +274,77 @@ def sign_off(actor, inspection: Inspection, *, summary: Mapping) -> Inspection:
             "sign-off",
             current,
             before=before,
-            after={"status": current.status, "ratings": dict(summary)},
+            after={
+                "status": current.status,
+                "ratings": dict(summary),
+                **({"not_ready": blockers, "reason": reason.strip()} if blockers else {}),
+            },
+        )
+    return current
+
+
+def reopen(actor, inspection: Inspection, *, reason: str) -> Inspection:
+    """Reopen a signed-off inspection (administrators only; the view checks), with a reason."""
+    if not reason.strip():
+        raise ValidationError(
+            [_problem("reason", "", "required", "say why the inspection is being reopened")]
+        )
+    with transaction.atomic():
+        current = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if not current.is_signed_off:
+            raise ValidationError(
+                [_problem("status", current.status, "not-signed-off", "it is not signed off")]
+            )
+        before = {
+            "status": current.status,
+            "signed_off_by": current.signed_off_by.get_username()
+            if current.signed_off_by
+            else None,
+            "signed_off_at": current.signed_off_at.isoformat() if current.signed_off_at else None,
+        }
+        current.status = Inspection.Status.FIELDWORK
+        current.signed_off_at = None
+        current.signed_off_by = None
+        current.save(update_fields=["status", "signed_off_at", "signed_off_by"])
+        audit.record(
+            actor,
+            "reopen",
+            current,
+            before=before,
+            after={"status": current.status, "reason": reason.strip()},
         )
     return current
 
 
 def record_download(
-    actor, *, what: str, fmt: str, rows: int, inspections: Iterable[Inspection] = ()
+    actor,
+    *,
+    what: str,
+    fmt: str,
+    rows: int,
+    inspections: Iterable[Inspection] = (),
+    round_name: str | None = None,
 ) -> None:
-    """Audit a download of case data (one row per inspection covered)."""
+    """Audit a download of case data: one row per download.
+
+    An inspection's download is tied to that inspection; a round's names the round and
+    lists its inspections (so each lead still finds it under their inspection's filter).
+    """
+    inspections = list(inspections)
+    after = {"what": what, "format": fmt, "rows": rows}
     with transaction.atomic():
-        inspections = list(inspections)
-        for inspection in inspections or [None]:
+        if round_name is not None or len(inspections) != 1:
+            after["inspections"] = sorted(i.code for i in inspections)
+            if round_name is not None:
+                after["round"] = round_name
             audit.record(
                 actor,
                 "download",
-                inspection,
-                object_type="inspection" if inspection else "export",
-                after={"what": what, "format": fmt, "rows": rows},
+                None,
+                object_type="round" if round_name is not None else "export",
+                object_pk=round_name or "",
+                object_repr=round_name or "",
+                after=after,
             )
+        else:
+            audit.record(actor, "download", inspections[0], object_type="inspection", after=after)

@@ -14,6 +14,7 @@ from ...sampling import draw_sample, next_reserve
 from .. import audit
 from ..frameworks import framework_for
 from ..models import Case, Inspection
+from ..store._import import lock_case_writes
 
 #: How the eligible list's ``disposal_type`` maps to the case profile's supervision type.
 SUPERVISION_TYPE = {"community": "Community sentence", "custody": "Post-custody"}
@@ -89,6 +90,7 @@ def draw_inspection_sample(
         else set()
     )
     with transaction.atomic():
+        lock_case_writes()
         current = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if Case.objects.filter(inspection=current).exists():
             raise ValidationError(
@@ -101,6 +103,27 @@ def draw_inspection_sample(
         cases = [
             _case_from_row(current, row, supervision_categories) for row in _records(result.sample)
         ]
+        stored = dict(
+            Case.objects.filter(
+                framework_id=current.framework_id,
+                second_marking_of__isnull=True,
+                case_id__in=[c.case_id for c in cases],
+            ).values_list("case_id", "inspection__code")
+        )
+        if stored:
+            raise ValidationError(
+                [
+                    Problem(
+                        source,
+                        None,
+                        "case_id",
+                        case_id,
+                        "duplicate-in-database",
+                        f"case id '{case_id}' is already stored (inspection '{code}')",
+                    )
+                    for case_id, code in sorted(stored.items())
+                ]
+            )
         Case.objects.bulk_create(cases)
         current.sample_seed = seed
         current.status = Inspection.Status.FIELDWORK
@@ -109,7 +132,7 @@ def draw_inspection_sample(
             "seed": seed,
             "reference_date": reference_date.isoformat(),
             "size": result.size,
-            "size_basis": str(result.size_basis) if result.size_basis is not None else None,
+            "size_basis": _size_words(result.size_basis),
             "listed": result.listed,
             "excluded": result.excluded,
             "eligible": result.eligible,
@@ -144,6 +167,7 @@ def _case_from_row(inspection: Inspection, row: dict, supervision_categories: se
     supervision = SUPERVISION_TYPE.get(str(row.get("disposal_type", "")).lower(), "")
     return Case(
         inspection=inspection,
+        framework_id=inspection.framework_id,
         provider_id=inspection.provider_id,
         case_id=str(row["case_id"]),
         supervision_type=supervision if supervision in supervision_categories else "",
@@ -260,3 +284,14 @@ def replace_dropped_case(actor, case: Case, reason: str) -> Case:
             },
         )
     return new
+
+
+def _size_words(basis) -> str | None:
+    """How the sample size was reached, in words (never the dataclass's repr)."""
+    if basis is None:
+        return None
+    return (
+        f"{basis.n} of {basis.population:,} eligible cases estimate a proportion to within "
+        f"±{basis.margin * 100:g} points at {basis.confidence * 100:g}% confidence "
+        f"({basis.n0:.1f} before the finite population correction)"
+    )

@@ -126,3 +126,61 @@ def set_password(actor, user, password: str) -> None:
         user.set_password(password)
         user.save(update_fields=["password"])
         audit.record(actor, "change-password", user, object_type="user")
+
+
+def set_active(actor, user, active: bool) -> None:
+    """Deactivate (or reactivate) a user. Users are never deleted: audit rows point at them."""
+    if actor is not None and actor.pk == user.pk and not active:
+        raise ValidationError(
+            [Problem("user", None, "is_active", None, "self", "you cannot deactivate yourself")]
+        )
+    with transaction.atomic():
+        before = _state(user)
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit.record(
+            actor,
+            "reactivate" if active else "deactivate",
+            user,
+            object_type="user",
+            before={"is_active": before["is_active"]},
+            after={"is_active": active},
+        )
+
+
+def create_provider(actor, name: str, provider_type: str) -> Provider:
+    """Store a provider; a name that is a near-duplicate of a stored one is refused."""
+    from ..models._people import provider_key
+
+    problems = []
+    if not name.strip() or name != name.strip():
+        problems.append(
+            Problem(
+                "provider",
+                None,
+                "name",
+                name,
+                "bad-name",
+                "enter the name without spaces around it",
+            )
+        )
+    similar = Provider.objects.filter(name_key=provider_key(name)).first()
+    if similar is not None:
+        problems.append(
+            Problem(
+                "provider",
+                None,
+                "name",
+                name,
+                "provider-near-duplicate",
+                f"‘{name}’ is the same provider as ‘{similar.name}’, which is already stored",
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        provider = Provider.objects.create(name=name, provider_type=provider_type)
+        audit.record(
+            actor, "create", provider, after={"name": name, "provider_type": provider_type}
+        )
+    return provider

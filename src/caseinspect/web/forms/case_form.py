@@ -22,7 +22,19 @@ from ...framework import ANSWER_VALUES, PROFILE_ID_COLUMNS, Condition, Framework
 from ..actions.cases import PRACTICE_FIELDS, CaseInput
 
 MAX_TEXT = 5000
-ANSWER_CHOICES = [("yes", "Yes"), ("no", "No"), ("", "Not applicable")]
+# "na" is the inspector's explicit "Not applicable"; no choice at all is "not answered yet".
+# Both are stored as no answer; the explicit mark is kept in Case.not_applicable.
+NOT_APPLICABLE = "na"
+ANSWER_CHOICES = [("yes", "Yes"), ("no", "No"), (NOT_APPLICABLE, "Not applicable")]
+
+#: What the core validator's rules mean on this form, in the form's own words (its
+#: messages name interchange-format columns, which nobody filling in the form sees).
+FORM_MESSAGES = {
+    "unanswered": "Answer this question (or choose Not applicable, where offered) before you submit",
+    "rationale-required": "Give the reasons for your judgement before you submit",
+    "practice-kind-missing": "Say whether the practice you describe is good or poor",
+    "practice-note-missing": "Describe the practice, or choose ‘No example in this case’",
+}
 
 
 def answer_name(code: str) -> str:
@@ -162,6 +174,7 @@ class CaseAssessmentForm(forms.Form):
             "practice_pseudonym": case.practice_pseudonym,
         }
         initial.update({profile_name(k): v for k, v in case.profile().items()})
+        initial.update({answer_name(k): NOT_APPLICABLE for k in (case.not_applicable or [])})
         initial.update({answer_name(k): v for k, v in (case.answers or {}).items()})
         initial.update({rationale_name(k): v for k, v in (case.rationales or {}).items()})
         return initial
@@ -177,7 +190,15 @@ class CaseAssessmentForm(forms.Form):
                 for v in fw.profile
                 if v.code not in PROFILE_ID_COLUMNS and profile_name(v.code) in self.data
             },
-            answers={i.code: data.get(answer_name(i.code), "") or "" for i in fw.items},
+            answers={
+                i.code: answer
+                for i in fw.items
+                for answer in [data.get(answer_name(i.code), "") or ""]
+                if answer != NOT_APPLICABLE
+            },
+            not_applicable=[
+                i.code for i in fw.items if data.get(answer_name(i.code)) == NOT_APPLICABLE
+            ],
             rationales={
                 i.code: data.get(rationale_name(i.code), "") or ""
                 for i in fw.items
@@ -190,10 +211,20 @@ class CaseAssessmentForm(forms.Form):
         """Attach core-validator problems to the fields they name."""
         for problem in problems:
             name = self.field_for(problem.column)
-            if name in self.fields:
-                self.add_error(name, problem.message)
+            if problem.column == "practice_pseudonym":
+                message = "A pseudonym is given: describe the practice too, or remove it"
+            elif name == answer_name(problem.column or "") and problem.rule == "not-applicable":
+                item = self.framework.item(problem.column or "")
+                hint = (
+                    describe_condition(item.applies_if, self.framework) if item.applies_if else ""
+                )
+                message = f"This question applies only when {hint}: remove the answer"
             else:
-                self.add_error(None, str(problem))
+                message = FORM_MESSAGES.get(problem.rule, problem.message)
+            if name in self.fields:
+                self.add_error(name, message)
+            else:
+                self.add_error(None, message)
 
     def field_for(self, column: str | None) -> str | None:
         if not column:
@@ -300,6 +331,9 @@ class CaseAssessmentForm(forms.Form):
                     else f"id_{name}"
                 )
                 label = self.fields[name].label
+                if name == "version":
+                    anchor, label = "", "The form"
+                    message = "it was opened too long ago: reload the page and try again"
                 if name.startswith("rationale__"):
                     label = (
                         f"Rationale for ‘{self.framework.item(name[len('rationale__') :]).label}’"

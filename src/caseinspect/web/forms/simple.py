@@ -15,7 +15,11 @@ class GovukForm(forms.Form):
     def error_list(self) -> list[tuple[str, str]]:
         out = [("", str(e)) for e in self.non_field_errors()]
         for name, field in self.fields.items():
-            anchor = f"{name}-1" if isinstance(field.widget, forms.RadioSelect) else f"id_{name}"
+            anchor = (
+                f"{self.add_prefix(name)}-1"
+                if isinstance(field.widget, forms.RadioSelect)
+                else self[name].id_for_label
+            )
             out += [(anchor, f"{field.label}: {m}") for m in self.errors.get(name, [])]
         return out
 
@@ -46,6 +50,13 @@ class CreateInspectionForm(GovukForm):
     )
     lead = UserChoiceField(
         label="Lead inspector", queryset=users_with_roles(Role.LEAD_INSPECTOR), required=False
+    )
+    fieldwork_start = forms.DateField(
+        label="Fieldwork starts",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        help_text="YYYY-MM-DD. The sample's reference date, and which of two inspections of "
+        "one provider a round uses (the later).",
     )
 
     def __init__(self, *args, provider_only=None, **kwargs):

@@ -3,7 +3,7 @@ how it came in (ImportBatch), and what happened (AuditEvent, append-only)."""
 
 from ._audit import AppendOnlyError, AuditEvent, AuditEventQuerySet
 from ._case import Case
-from ._inspection import ImportBatch, Inspection, RatingDecision
+from ._inspection import ImportBatch, Inspection, RatingDecision, Round
 from ._people import Account, Provider, Role
 
 __all__ = [
@@ -17,4 +17,5 @@ __all__ = [
     "Provider",
     "RatingDecision",
     "Role",
+    "Round",
 ]

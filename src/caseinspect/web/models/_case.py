@@ -42,6 +42,9 @@ class Case(models.Model):
     EDITABLE_STATUSES = (Status.ALLOCATED, Status.DRAFT, Status.RETURNED)
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="cases")
+    # The inspection's framework, copied here so the database itself can enforce the rule
+    # the import applies: a case id is stored once per framework (issue #13, item 1).
+    framework_id = models.CharField(max_length=100, default="", editable=False)
     case_id = models.CharField(max_length=100, help_text="pseudonymous case identifier")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="cases")
     gender = models.CharField(max_length=60, blank=True, default="")
@@ -53,6 +56,9 @@ class Case(models.Model):
     profile_extra = models.JSONField(default=dict, blank=True)
     answers = models.JSONField(default=dict, blank=True)
     rationales = models.JSONField(default=dict, blank=True)
+    # Item codes the inspector explicitly marked "Not applicable" (an empty answer alone
+    # may just be not answered yet; submission tells the two apart for required items).
+    not_applicable = models.JSONField(default=list, blank=True)
     practice_note = models.TextField(blank=True, default="")
     practice_kind = models.CharField(max_length=20, blank=True, default="")
     practice_pseudonym = models.CharField(max_length=100, blank=True, default="")
@@ -90,6 +96,11 @@ class Case(models.Model):
                 condition=models.Q(second_marking_of__isnull=True),
                 name="case_id_unique_per_inspection",
             ),
+            models.UniqueConstraint(
+                fields=["framework_id", "case_id"],
+                condition=models.Q(second_marking_of__isnull=True),
+                name="case_id_stored_once_per_framework",
+            ),
             models.CheckConstraint(
                 condition=models.Q(version__gte=1), name="case_version_positive"
             ),
@@ -102,6 +113,11 @@ class Case(models.Model):
     def __str__(self) -> str:
         suffix = " (second marking)" if self.second_marking_of_id else ""
         return f"{self.case_id}{suffix}"
+
+    def save(self, *args, **kwargs):
+        if not self.framework_id and self.inspection_id:
+            self.framework_id = self.inspection.framework_id
+        super().save(*args, **kwargs)
 
     @property
     def is_second_marking(self) -> bool:

@@ -48,6 +48,12 @@ class Inspection(models.Model):
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    fieldwork_start = models.DateField(
+        null=True,
+        blank=True,
+        help_text="first day of fieldwork: the sample's default reference date, and the date "
+        "that decides which of two inspections of one area a round uses (the latest)",
+    )
     # Sampling: the report of the draw (population vs sample, exclusions), as JSON.
     sample_seed = models.BigIntegerField(null=True, blank=True)
     sample_report = models.JSONField(null=True, blank=True)
@@ -125,3 +131,28 @@ class RatingDecision(models.Model):
             )
         ]
         ordering = ["inspection", "standard"]
+
+
+class Round(models.Model):
+    """A named set of inspections analysed and published together (SPEC section 9).
+
+    Chosen by an analyst or administrator. Where an area (provider) was inspected twice,
+    the latest inspection by fieldwork date is used and the other is left out, as the
+    bulletins do: :func:`caseinspect.web.store.round_members` decides, and the round page
+    says which was left out and why.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    framework_id = models.CharField(max_length=100)
+    description = models.TextField(blank=True, default="")
+    inspections = models.ManyToManyField(Inspection, related_name="rounds", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -12,11 +12,25 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+_STOP_WORDS = {"and", "the", "of"}
+
+
+def provider_key(name: str) -> str:
+    """What makes two provider names the same provider: case, spacing, punctuation, '&'
+    and the words 'and', 'the', 'of' do not count ("NPS South West South Central" and
+    "NPS South West and South Central" are one provider)."""
+    import re
+
+    words = re.sub(r"[^0-9a-z]+", " ", name.casefold().replace("&", " and ")).split()
+    return " ".join(w for w in words if w not in _STOP_WORDS)
+
 
 class Provider(models.Model):
-    """A probation provider (a CRC or an NPS division)."""
+    """A probation provider (a CRC or an NPS division). Names are unique, and so is their
+    :func:`provider_key`, so near-duplicates cannot be stored."""
 
     name = models.CharField(max_length=200, unique=True)
+    name_key = models.CharField(max_length=200, unique=True, editable=False)
     provider_type = models.CharField(max_length=40)
 
     class Meta:
@@ -24,6 +38,10 @@ class Provider(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = provider_key(self.name)
+        super().save(*args, **kwargs)
 
 
 class Role(models.TextChoices):

@@ -157,6 +157,8 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # the assessment form posts a few hundred fields
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CASEINSPECT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# A round's analysis is built in a background thread; its page shows progress meanwhile.
+CASEINSPECT_BACKGROUND_ANALYSIS = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -23,3 +23,6 @@ if _url and DATABASES["default"]["ENGINE"].endswith("postgresql"):
 
 # Hashing strength is not under test; speed is. Validators stay as in production.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Run long analysis (a round's tables) in a background thread; the page shows progress.
+CASEINSPECT_BACKGROUND_ANALYSIS = False

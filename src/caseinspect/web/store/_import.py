@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from ...errors import Problem, ValidationError
@@ -15,8 +15,25 @@ from ...framework import PROFILE_ID_COLUMNS, Framework
 from .. import audit
 from ..models import Case, ImportBatch, Inspection, Provider
 from ..models._case import PROFILE_FIELDS
+from ..models._people import provider_key
 
 BATCH_SIZE = 2000
+# PostgreSQL advisory-lock key taken by every import (and sample draw) for the length of
+# its transaction, so two imports run one after the other: the second then sees the
+# first's cases and providers, and refuses duplicates with a problem, not a crash.
+IMPORT_LOCK_KEY = 1_413_001
+
+
+def lock_case_writes() -> None:
+    """Serialise writers of new cases and providers (call inside ``transaction.atomic``).
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite serialises every write
+    transaction already. The database's unique constraint on (framework, case id) stays
+    the last line of defence either way.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
 
 
 @dataclass(frozen=True)
@@ -81,7 +98,7 @@ def import_cases(
         framework round (rule ``duplicate-in-database``), or a row contradicts a stored
         provider or inspection. Nothing is written.
     """
-    from ...cases import fingerprint_cases, validate_cases
+    from ...cases import validate_cases
 
     started = time.perf_counter()
     problems = validate_cases(frame, framework, source=source)
@@ -90,55 +107,26 @@ def import_cases(
     frame = frame.astype(object).where(frame.notna(), "")
     rows = _row_numbers(frame)
 
-    with transaction.atomic():
-        problems = []
-        providers, new_providers = _providers(frame, rows, source, problems)
-        inspections, new_inspections = _inspections(
-            frame, rows, framework, providers, source, problems, user, inspection
-        )
-        problems += _duplicates(frame, rows, framework, source)
-        if problems:
-            raise ValidationError(problems)
-        batch = ImportBatch.objects.create(
-            created_by=user if user is not None and user.is_authenticated else None,
-            source=source[:500],
-            framework_id=framework.id,
-            framework_version=framework.version,
-            n_rows=len(frame),
-            fingerprint=fingerprint_cases(frame),
-        )
-        cases = _case_rows(frame, framework, inspections, providers, batch, status)
-        _insert(cases)
-        for provider in new_providers:
-            audit.record(
-                user,
-                "create",
-                provider,
-                after={"name": provider.name, "provider_type": provider.provider_type},
+    try:
+        with transaction.atomic():
+            batch, cases, codes, new_inspections, new_providers = _store(
+                frame, framework, rows, source, user, status, inspection
             )
-        for insp in new_inspections:
-            audit.record(user, "create", insp, after=_inspection_state(insp))
-        codes = tuple(sorted(inspections))
-        per_inspection = frame["inspection_id"].value_counts().to_dict()
-        for code in codes:
-            audit.record(
-                user,
-                "import",
-                batch,
-                inspection=inspections[code],
-                after={
-                    "source": source,
-                    "cases": int(per_inspection.get(code, 0)),
-                    "batch": batch.pk,
-                    "fingerprint": batch.fingerprint,
-                    "framework": framework.id,
-                    "framework_version": framework.version,
-                },
-            )
-        if not codes:
-            audit.record(
-                user, "import", batch, after={"source": source, "cases": 0, "batch": batch.pk}
-            )
+    except IntegrityError as exc:
+        # Only reachable if something bypassed the lock (another program writing directly).
+        raise ValidationError(
+            [
+                Problem(
+                    source,
+                    None,
+                    "case_id",
+                    None,
+                    "stored-concurrently",
+                    "some of these cases or providers were stored by someone else while this "
+                    "import ran; nothing was imported: run the import again to see which",
+                )
+            ]
+        ) from exc
     return ImportSummary(
         batch_id=batch.pk,
         source=source,
@@ -149,6 +137,61 @@ def import_cases(
         providers_created=tuple(sorted(p.name for p in new_providers)),
         seconds=time.perf_counter() - started,
     )
+
+
+def _store(frame, framework, rows, source, user, status, inspection):
+    from ...cases import fingerprint_cases
+
+    lock_case_writes()
+    problems = []
+    providers, new_providers = _providers(frame, rows, source, problems)
+    if any(p.rule == "provider-near-duplicate" for p in problems):
+        raise ValidationError(problems)  # inspections cannot be checked against a missing provider
+    inspections, new_inspections = _inspections(
+        frame, rows, framework, providers, source, problems, user, inspection
+    )
+    problems += _duplicates(frame, rows, framework, source)
+    if problems:
+        raise ValidationError(problems)
+    batch = ImportBatch.objects.create(
+        created_by=user if user is not None and user.is_authenticated else None,
+        source=source[:500],
+        framework_id=framework.id,
+        framework_version=framework.version,
+        n_rows=len(frame),
+        fingerprint=fingerprint_cases(frame),
+    )
+    cases = _case_rows(frame, framework, inspections, providers, batch, status)
+    _insert(cases)
+    for provider in new_providers:
+        audit.record(
+            user,
+            "create",
+            provider,
+            after={"name": provider.name, "provider_type": provider.provider_type},
+        )
+    for insp in new_inspections:
+        audit.record(user, "create", insp, after=_inspection_state(insp))
+    codes = tuple(sorted(inspections))
+    per_inspection = frame["inspection_id"].value_counts().to_dict()
+    for code in codes:
+        audit.record(
+            user,
+            "import",
+            batch,
+            inspection=inspections[code],
+            after={
+                "source": source,
+                "cases": int(per_inspection.get(code, 0)),
+                "batch": batch.pk,
+                "fingerprint": batch.fingerprint,
+                "framework": framework.id,
+                "framework_version": framework.version,
+            },
+        )
+    if not codes:
+        audit.record(user, "import", batch, after={"source": source, "cases": 0, "batch": batch.pk})
+    return batch, cases, codes, new_inspections, new_providers
 
 
 def _row_numbers(frame: pd.DataFrame) -> list:
@@ -172,8 +215,29 @@ def _providers(frame, rows, source, problems):
         p.name: p for p in Provider.objects.filter(name__in=pairs["provider"].unique().tolist())
     }
     providers, created = dict(existing), []
+    new_names = [n for n in pairs["provider"].unique().tolist() if n not in existing]
+    keys = {provider_key(n): n for n in new_names}
+    similar = {p.name_key: p.name for p in Provider.objects.filter(name_key__in=list(keys))}
+    seen_keys: dict[str, str] = {}
     for name, ptype in pairs.itertuples(index=False):
         provider = providers.get(name)
+        key = provider_key(name)
+        if provider is None and (key in similar or seen_keys.get(key, name) != name):
+            other = similar.get(key) or seen_keys[key]
+            problems.append(
+                Problem(
+                    source,
+                    first[name],
+                    "provider",
+                    name,
+                    "provider-near-duplicate",
+                    f"'{name}' looks like the provider '{other}'"
+                    + (" already stored" if key in similar else " named earlier in the file")
+                    + "; write the provider's name exactly as stored",
+                )
+            )
+            continue
+        seen_keys.setdefault(key, name)
         if provider is None:
             provider = Provider.objects.create(name=name, provider_type=ptype)
             providers[name] = provider
@@ -327,7 +391,13 @@ def _case_rows(frame, framework, inspections, providers, batch, status) -> list[
     rationale_vals = [(code, frame[col].tolist()) for code, col in rationale_cols]
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     template = {f.attname: f.get_default() for f in Case._meta.concrete_fields if not f.primary_key}
-    template.update(import_batch_id=batch.pk, created_at=now, updated_at=now, version=1)
+    template.update(
+        import_batch_id=batch.pk,
+        created_at=now,
+        updated_at=now,
+        version=1,
+        framework_id=framework.id,
+    )
     rows = []
     for n in range(len(frame)):
         answers = {code: values[n] for code, values in answer_cols if values[n] != ""}
@@ -369,9 +439,11 @@ def _insert(rows: list[dict]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-            with raw.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(values(row))
+            # wrap_database_errors: a unique violation during COPY is Django's IntegrityError
+            with connection.wrap_database_errors:
+                with raw.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(values(row))
         else:
             placeholders = ", ".join(["%s"] * len(names))
             sql = f"INSERT INTO {table} ({cols}) VALUES ({placeholders})"  # noqa: S608 - names from the model, values bound

@@ -8,13 +8,12 @@ from pathlib import Path
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from ..access import access_inspection, can_export, role_of, visible_inspections
+from ..access import access_inspection, can_export
 from ..actions.inspections import record_download
 from ..exports import FORMATS, export_cases
 from ..frameworks import framework_by_id, framework_for
-from ..models import Inspection, Role
 from ..reporting import build_web_report, cases_for
 
 SIGNIFICANCE = {
@@ -36,60 +35,10 @@ def _significance(request, *, default: str) -> str:
     return value if value in SIGNIFICANCE else default
 
 
-def _round_inspections(user, framework_id):
-    if role_of(user) not in (Role.ADMINISTRATOR, Role.ANALYST, Role.LEAD_INSPECTOR):
-        raise PermissionDenied("Your role has no access to pooled analysis")
-    inspections = [
-        i
-        for i in visible_inspections(user).filter(
-            framework_id=framework_id, kind=Inspection.Kind.INSPECTION
-        )
-        if can_export(user, i)
-    ]
-    if not inspections:
-        raise Http404("No inspections under this framework")
-    return inspections
-
-
 @login_required
 def analysis_index(request):
-    if role_of(request.user) not in (Role.ADMINISTRATOR, Role.ANALYST, Role.LEAD_INSPECTOR):
-        raise PermissionDenied("Your role has no access to pooled analysis")
-    rounds = {}
-    for inspection in visible_inspections(request.user).filter(kind=Inspection.Kind.INSPECTION):
-        if can_export(request.user, inspection):
-            entry = rounds.setdefault(
-                inspection.framework_id,
-                {"framework": framework_by_id(inspection.framework_id), "n": 0},
-            )
-            entry["n"] += 1
-    return render(request, "caseinspect/analysis/index.html", {"rounds": sorted(rounds.items())})
-
-
-@login_required
-def analysis_round(request, framework_id):
-    inspections = _round_inspections(request.user, framework_id)
-    framework = framework_by_id(framework_id)
-    significance = _significance(request, default="stepwise")
-    report = build_web_report(
-        framework_id,
-        cases_for(framework_id, inspections),
-        title=f"{framework.title}: pooled round",
-        significance=significance,
-    )
-    return render(
-        request,
-        "caseinspect/analysis/report.html",
-        {
-            "significance": significance,
-            "methods": SIGNIFICANCE.items(),
-            "title": f"{framework.title}",
-            "caption": f"Pooled round: {len(inspections)} inspections",
-            "report": report,
-            "framework": framework,
-            "download_base": f"/analysis/{framework_id}/download/",
-        },
-    )
+    """Pooled analysis is always of a named round: this lists the rounds."""
+    return redirect("rounds")
 
 
 @login_required
@@ -131,19 +80,17 @@ def inspection_download(request, pk, what, fmt):
     )
 
 
-@login_required
-def round_download(request, framework_id, what, fmt):
-    inspections = _round_inspections(request.user, framework_id)
-    return _download(request, framework_id, inspections, what, fmt, name=f"{framework_id}-round")
-
-
-def _download(request, framework_id, inspections, what, fmt, *, name):
+def _download(
+    request, framework_id, inspections, what, fmt, *, name, frame=None, round_=None, fingerprint=""
+):
     framework = framework_by_id(framework_id)
-    frame = cases_for(framework_id, inspections)
+    if frame is None:
+        frame = cases_for(framework_id, inspections)
     provenance = {
         **framework.provenance,
         "inspections": ", ".join(i.code for i in inspections),
         "cases": str(len(frame)),
+        **({"round": round_.name, "data_fingerprint": fingerprint} if round_ else {}),
     }
     if what == "cases" and fmt in FORMATS:
         content_type, ext = FORMATS[fmt]
@@ -157,7 +104,14 @@ def _download(request, framework_id, inspections, what, fmt, *, name):
         payload, content_type, ext = _tables_file(report.report, fmt), TABLE_FORMATS[fmt], fmt
     else:
         raise Http404("Unknown download")
-    record_download(request.user, what=what, fmt=fmt, rows=len(frame), inspections=inspections)
+    record_download(
+        request.user,
+        what=what,
+        fmt=fmt,
+        rows=len(frame),
+        inspections=inspections,
+        round_name=round_.name if round_ else None,
+    )
     response = HttpResponse(payload, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}-{what}.{ext}"'
     return response

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -60,7 +61,12 @@ def case_overview(request, pk, review_form=None, marking_form=None):
 
 @login_required
 def case_edit(request, pk):
-    case = access_case(request.user, pk, write=True)
+    try:
+        case = access_case(request.user, pk, write=True)
+    except Http404:
+        if request.method == "POST" and _was_allocated_to(request.user, pk):
+            return _render_reallocated(request, pk)
+        raise
     framework = framework_for(case.inspection)
     if request.method != "POST":
         form = CaseAssessmentForm(
@@ -85,20 +91,24 @@ def case_edit(request, pk):
     except actions.WrongStatus as exc:
         messages.error(request, str(exc))
         return redirect("case", pk=case.pk)
-    except ValidationError as exc:
-        form.add_problems(exc.problems)
-        return _render_form(request, case, form, status=400)
-    if submit and not result.submitted:
+    if result.problems:
         data = request.POST.copy()
         data["version"] = str(result.case.version)
         form = CaseAssessmentForm(data, framework=framework, case=result.case)
         form.is_valid()
         form.add_problems(result.problems)
+        if submit:
+            messages.info(
+                request,
+                "Your answers are saved as a draft but the case is not submitted. "
+                "Answer the questions listed below to submit it.",
+            )
+            return _render_form(request, result.case, form, status=400)
         messages.info(
             request,
-            "Your answers are saved as a draft. Answer the questions listed below to submit the case.",
+            "Your answers are saved as a draft. Before you can submit, put right what is listed below.",
         )
-        return _render_form(request, result.case, form, status=400)
+        return _render_form(request, result.case, form, warnings=True)
     messages.success(
         request,
         f"Case {case.case_id} submitted for quality assurance."
@@ -114,6 +124,68 @@ def _render_form(request, case, form, *, status=200, **extra):
         "caseinspect/cases/form.html",
         {"case": case, "form": form, "sections": form.sections(), **extra},
         status=status,
+    )
+
+
+def _was_allocated_to(user, pk) -> bool:
+    """Whether ``user`` was allocated case ``pk`` before a reallocation moved it away."""
+    from ..models import AuditEvent
+
+    return (
+        user.is_authenticated
+        and AuditEvent.objects.filter(
+            object_type="case",
+            object_pk=str(pk),
+            action="allocate",
+            after__allocated_to=user.get_username(),
+        ).exists()
+    )
+
+
+def _render_reallocated(request, pk):
+    """The case moved to someone else while this user was editing it: keep what they typed
+    (their own input only, never the case as stored now) and tell the lead a draft existed."""
+    from .. import audit
+    from ..models import Case as CaseModel
+
+    typed = [
+        (key, value)
+        for key, value in request.POST.items()
+        if key.startswith(("answer__", "rationale__", "practice_")) and value.strip()
+    ]
+    case = CaseModel.objects.select_related("inspection").get(pk=pk)
+    labels = {}
+    framework = framework_for(case.inspection)
+    for item in framework.items:
+        labels[f"answer__{item.code}"] = item.label
+        labels[f"rationale__{item.code}"] = f"Rationale for ‘{item.label}’"
+    labels.update(
+        practice_kind="Good or poor practice",
+        practice_note="Practice note",
+        practice_pseudonym="Pseudonym",
+    )
+    shown = {"yes": "Yes", "no": "No", "na": "Not applicable"}
+    audit.record(
+        request.user,
+        "unsaved-after-reallocation",
+        case,
+        inspection=case.inspection,
+        after={
+            "answers": sum(k.startswith("answer__") for k, _ in typed),
+            "typed_fields": len(typed),
+        },
+    )
+    return render(
+        request,
+        "caseinspect/cases/reallocated.html",
+        {
+            "case_id": case.case_id,
+            "typed": [
+                (labels.get(k, k), shown.get(v, v) if k.startswith("answer__") else v)
+                for k, v in typed
+            ],
+        },
+        status=409,
     )
 
 

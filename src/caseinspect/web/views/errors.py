@@ -8,7 +8,10 @@ def csrf_failure(request, reason=""):
 
 
 def forbidden(request, exception=None):
-    return render(request, "caseinspect/errors/403.html", status=403)
+    # Our own PermissionDenied messages are written for the user (caseinspect.web.access);
+    # anything else gets the general sentence.
+    reason = str(exception) if exception is not None and str(exception) else ""
+    return render(request, "caseinspect/errors/403.html", {"reason": reason}, status=403)
 
 
 def not_found(request, exception=None):

@@ -65,6 +65,7 @@ def inspection_new(request):
                 framework=framework_by_id(data["framework"]),
                 kind=data["kind"],
                 lead=lead,
+                fieldwork_start=data.get("fieldwork_start"),
             )
         except ValidationError as exc:
             for p in exc.problems:
@@ -143,11 +144,18 @@ def inspection_allocate(request, pk):
     form = AllocationForm(request.POST or None, cases=movable, inspectors=inspectors)
     if request.method == "POST":
         if request.POST.get("action") == "balance":
-            plan = actions.balanced_allocation(inspection, inspectors)
+            chosen_ids = {int(v) for v in request.POST.getlist("inspectors") if v.isdigit()}
+            chosen = [u for u in inspectors if u.pk in chosen_ids]
+            if not chosen:
+                messages.error(request, "Choose the inspectors to share the cases between.")
+                return redirect("inspection-allocate", pk=inspection.pk)
+            plan = actions.balanced_allocation(inspection, chosen)
             changed = actions.allocate_cases(request.user, inspection, plan)
             messages.success(
                 request,
-                f"{changed} unallocated case{'s' if changed != 1 else ''} allocated evenly.",
+                f"{changed} unallocated case{'s' if changed != 1 else ''} allocated evenly between "
+                + ", ".join(u.get_username() for u in chosen)
+                + ".",
             )
             return redirect("inspection-allocate", pk=inspection.pk)
         if form.is_valid():
@@ -167,10 +175,27 @@ def inspection_allocate(request, pk):
             "inspection": inspection,
             "form": form,
             "inspectors": inspectors,
+            # "Allocate evenly" offers everyone; the lead is not ticked unless they say so.
+            "balance_choices": [(u, u.pk != inspection.lead_id) for u in inspectors],
             "loads": {r.inspector: r.total for r in progress(inspection)[0]},
+            "drafts": _draft_notes(inspection),
         },
         status=400 if form.errors else 200,
     )
+
+
+def _draft_notes(inspection) -> dict[int, str]:
+    """Per case pk: who had work in it that a reallocation moved or left unsaved."""
+    from ..models import AuditEvent
+
+    notes: dict[int, str] = {}
+    for event in AuditEvent.objects.filter(
+        inspection=inspection, action="unsaved-after-reallocation"
+    ).order_by("at"):
+        notes[int(event.object_pk)] = (
+            f"{event.actor_username} had unsaved work in this case when it was reallocated"
+        )
+    return notes
 
 
 def _allocatable_users(user, inspection):

@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ...errors import ValidationError
-from ..access import access_inspection, can_manage_inspection, can_oversee
+from ..access import access_inspection, can_manage_inspection, can_oversee, role_of
 from ..actions import inspections as actions
 from ..forms import RatingDecisionForm
 from ..insights import emerging_ratings, second_marking_agreement_for
-from ..models import Case
+from ..models import Case, Role
 
 
 def _overseen(user, pk):
@@ -44,27 +44,34 @@ def inspection_qa(request, pk):
     )
 
 
+def _decision_forms(inspection, emerging, bound=None):
+    forms = {}
+    for row in emerging.standards:
+        kind = "judgement" if row.basis == "judgement" else "override"
+        decision = row.judgement if kind == "judgement" else row.override
+        if bound is not None and bound.prefix == f"s{row.code}":
+            forms[row.code] = bound  # what was typed stays, with its errors beside the fields
+            continue
+        forms[row.code] = RatingDecisionForm(
+            ratings=emerging.levels,
+            prefix=f"s{row.code}",
+            initial={
+                "standard": row.code,
+                "standard_title": row.title,
+                "kind": kind,
+                "rating": decision.rating if decision else "",
+                "reasons": decision.reasons if decision else "",
+            },
+        )
+    return forms
+
+
 @login_required
-def inspection_ratings(request, pk):
+def inspection_ratings(request, pk, bound=None):
     inspection = _overseen(request.user, pk)
     emerging = emerging_ratings(inspection)
     manage = can_manage_inspection(request.user, inspection)
-    forms = {}
-    if manage:
-        for row in emerging.standards:
-            kind = "judgement" if row.basis == "judgement" else "override"
-            decision = row.judgement if kind == "judgement" else row.override
-            forms[row.code] = RatingDecisionForm(
-                ratings=emerging.levels,
-                prefix=f"s{row.code}",
-                initial={
-                    "standard": row.code,
-                    "standard_title": row.title,
-                    "kind": kind,
-                    "rating": decision.rating if decision else "",
-                    "reasons": decision.reasons if decision else "",
-                },
-            )
+    forms = _decision_forms(inspection, emerging, bound) if manage else {}
     return render(
         request,
         "caseinspect/inspections/ratings.html",
@@ -72,8 +79,11 @@ def inspection_ratings(request, pk):
             "inspection": inspection,
             "emerging": emerging,
             "manage": manage,
-            "rows": [(row, forms.get(row.code)) for row in emerging.standards],
+            "is_admin": role_of(request.user) == Role.ADMINISTRATOR,
+            "standard_rows": [(row, forms.get(row.code)) for row in emerging.standards],
+            "open_code": bound.prefix[1:] if bound is not None else "",
         },
+        status=400 if bound is not None else 200,
     )
 
 
@@ -98,29 +108,75 @@ def inspection_rating_decision(request, pk):
                 allowed_ratings=emerging.levels,
             )
         except ValidationError as exc:
-            messages.error(request, "; ".join(p.message for p in exc.problems))
+            for problem in exc.problems:
+                form.add_error(
+                    problem.column if problem.column in form.fields else None, problem.message
+                )
         else:
             messages.success(request, f"Rating for standard {data['standard']} recorded.")
-    else:
-        messages.error(request, "Choose a rating and give the reasons for it.")
-    return redirect("inspection-ratings", pk=inspection.pk)
+            return redirect("inspection-ratings", pk=inspection.pk)
+    return inspection_ratings(request, pk, bound=form)
+
+
+def _summary(emerging) -> dict:
+    summary = {
+        f"{row.code} {row.title}": row.rating + (" (provisional)" if row.provisional else "")
+        for row in emerging.standards
+    }
+    summary["overall"] = emerging.overall
+    return summary
+
+
+@login_required
+def inspection_sign_off(request, pk):
+    """GET: the confirmation page listing what will be signed off and what is not ready.
+    POST: sign off (refused while not ready, unless a reason is recorded)."""
+    inspection = access_inspection(request.user, pk, manage=True)
+    emerging = emerging_ratings(inspection)
+    blockers = emerging.blockers()
+    error = ""
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            actions.sign_off(
+                request.user,
+                inspection,
+                summary=_summary(emerging),
+                blockers=blockers,
+                reason=request.POST.get("reason", ""),
+            )
+        except ValidationError as exc:
+            error = "; ".join(p.message for p in exc.problems)
+        else:
+            messages.success(
+                request, f"Ratings for {inspection.code} signed off. The inspection is now closed."
+            )
+            return redirect("inspection-ratings", pk=inspection.pk)
+    elif request.method == "POST":
+        error = "Tick the box to confirm that these are the ratings to sign off"
+    return render(
+        request,
+        "caseinspect/inspections/sign_off.html",
+        {
+            "inspection": inspection,
+            "emerging": emerging,
+            "blockers": blockers,
+            "error": error,
+            "reason": request.POST.get("reason", ""),
+        },
+        status=400 if error else 200,
+    )
 
 
 @login_required
 @require_POST
-def inspection_sign_off(request, pk):
-    inspection = access_inspection(request.user, pk, manage=True)
-    emerging = emerging_ratings(inspection)
-    summary = {row.code + " " + row.title: row.rating for row in emerging.standards}
-    summary["overall"] = emerging.overall
+def inspection_reopen(request, pk):
+    inspection = access_inspection(request.user, pk)
+    if role_of(request.user) != Role.ADMINISTRATOR:
+        raise PermissionDenied("Only an administrator can reopen a signed-off inspection.")
     try:
-        actions.sign_off(request.user, inspection, summary=summary)
+        actions.reopen(request.user, inspection, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
-        messages.error(
-            request, "Cannot sign off yet: " + "; ".join(p.message for p in exc.problems)
-        )
+        messages.error(request, "Not reopened: " + "; ".join(p.message for p in exc.problems))
     else:
-        messages.success(
-            request, f"Ratings for {inspection.code} signed off. The inspection is now read-only."
-        )
+        messages.success(request, f"Inspection {inspection.code} reopened.")
     return redirect("inspection-ratings", pk=inspection.pk)

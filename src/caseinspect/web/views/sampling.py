@@ -42,6 +42,10 @@ class DrawSampleForm(UploadForm):
         required=False,
         help_text="Leave empty to use the framework's confidence and margin of error.",
     )
+    confirm_provider = forms.BooleanField(
+        label="Use this list for this inspection's provider",
+        required=False,
+    )
 
 
 class ReplaceForm(GovukForm):
@@ -91,15 +95,23 @@ def inspection_sample(request, pk):
         request.POST or None,
         request.FILES or None,
         max_bytes=settings.CASEINSPECT_MAX_UPLOAD_BYTES,
-        initial={"reference_date": date.today().isoformat(), "seed": 2018},
+        initial={
+            "reference_date": (inspection.fieldwork_start or date.today()).isoformat(),
+            "seed": 2018,
+        },
     )
     problems = []
+    exclusions = None
     if request.method == "POST":
         inspection = access_inspection(request.user, pk, manage=True)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 frame = read_upload(data["file"])
+                mismatch = _provider_mismatch(frame, inspection)
+                if mismatch and not data["confirm_provider"]:
+                    form.add_error("confirm_provider", mismatch)
+                    raise _NotConfirmed
                 result = draw_inspection_sample(
                     request.user,
                     inspection,
@@ -109,10 +121,13 @@ def inspection_sample(request, pk):
                     size=data["size"],
                     source=data["file"].name,
                 )
+            except _NotConfirmed:
+                pass
             except ValidationError as exc:
                 problems = exc.problems
             except CaseinspectError as exc:
                 form.add_error(None, str(exc))
+                exclusions = _exclusions(frame, inspection, data["reference_date"])
             else:
                 messages.success(
                     request,
@@ -136,9 +151,51 @@ def inspection_sample(request, pk):
             "report": inspection.sample_report,
             "sampled": sampled,
             "replace_form": ReplaceForm(),
+            "exclusions": exclusions,
+            "provider_name": inspection.provider.name if inspection.provider_id else "",
         },
         status=400 if problems or form.errors else 200,
     )
+
+
+class _NotConfirmed(Exception):
+    """The list's provider does not match and the lead has not confirmed it."""
+
+
+def _provider_mismatch(frame, inspection) -> str:
+    """Why the list may not be this inspection's provider's ('' when it plainly is)."""
+    if inspection.provider_id is None:
+        return ""
+    name = inspection.provider.name
+    if "provider" not in frame.columns:
+        return (
+            f"The list does not say which provider it comes from. Check it is {name}'s list, "
+            "then tick the box to confirm."
+        )
+    listed = sorted({str(v) for v in frame["provider"]})
+    if listed == [name]:
+        return ""
+    return (
+        f"The list is of {', '.join(listed[:3])}{' and others' if len(listed) > 3 else ''}, "
+        f"but this inspection is of {name}. Check you chose the right file; to use it anyway, "
+        "tick the box to confirm."
+    )
+
+
+def _exclusions(frame, inspection, reference_date) -> list[dict] | None:
+    """Every listed case the framework's rules exclude at ``reference_date``, with reasons
+    (shown whenever a draw fails, so 'see the exclusions' always has something to see)."""
+    from ...sampling import prepare_eligible, screen
+
+    framework = framework_for(inspection)
+    try:
+        prepared = prepare_eligible(
+            frame, framework.sampling, categories={v.code: v.categories for v in framework.profile}
+        )
+        _, excluded = screen(prepared, framework.sampling, reference_date)
+    except CaseinspectError:
+        return None
+    return excluded[["case_id", "detail"]].astype(str).to_dict("records")
 
 
 @login_required
