@@ -86,3 +86,41 @@ def test_web_layer_uses_only_public_report_names():
 def test_xlsx_renderer_reads_the_shared_layout_not_the_html_module():
     names = _imports(SRC / "reports" / "_xlsx.py")
     assert "._layout" in names and "._html" not in names
+
+
+def _framework_with_layout(tmp_path, layout):
+    import yaml
+
+    from caseinspect.framework import framework_path, load_framework
+
+    doc = yaml.safe_load(framework_path("qi-2016").read_text(encoding="utf-8"))
+    doc["layout"] = layout
+    path = tmp_path / "fw.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return load_framework(path)
+
+
+def test_layout_keys_are_framework_data(tmp_path):
+    from caseinspect.analysis import build_report
+    from caseinspect.reports._figures import plan_figures
+
+    from .conftest import random_cases
+
+    fw = _framework_with_layout(
+        tmp_path,
+        {"first_figure_number": 7, "unreliable_below": 0, "significance_note": "Own note."},
+    )
+    assert [f.number for f in plan_figures(fw)] == [7]
+    report = build_report(random_cases(fw, n=40, seed=2), fw, significance="none")
+    assert not any(cell.unreliable for t in _layout.annex_layout(report) for _, cell in t.cells())
+    assert not any("unreliable" in note for note in report.notes)
+
+
+def test_bad_layout_values_are_refused(tmp_path):
+    from caseinspect.framework import FrameworkError
+
+    with pytest.raises(FrameworkError) as info:
+        _framework_with_layout(tmp_path, {"first_figure_number": 0, "unreliable_below": -1, "x": 1})
+    text = str(info.value)
+    assert "layout.first_figure_number" in text and "layout.unreliable_below" in text
+    assert "unknown key 'x'" in text
