@@ -181,11 +181,15 @@ def _read_csv(path: Path, source: str) -> pd.DataFrame:
     header_row, header = records[0]
     _check_header(header, source, records[1 : _HEADER_SEARCH_ROWS + 1])
     problems = []
+    cut = not text.endswith(("\n", "\r"))
+    last = records[-1][0]
     for row, fields in records[1:]:
         if not fields:
             continue  # a blank line: an empty row in a spreadsheet, not a case
         if len(fields) != len(header):
-            problems.append(_field_count_problem(source, row, fields, header))
+            problems.append(
+                _field_count_problem(source, row, fields, header, cut_here=cut and row == last)
+            )
     if problems:
         raise ValidationError(problems, hint="the file looks truncated or has stray separators")
     rows = [(row, fields) for row, fields in records[1:] if fields]
@@ -267,18 +271,36 @@ def _syntax_problem(
     )
 
 
-def _field_count_problem(source: str, row: int, fields: list[str], header: list[str]) -> Problem:
+def _field_count_problem(
+    source: str, row: int, fields: list[str], header: list[str], *, cut_here: bool
+) -> Problem:
+    """A row with the wrong number of fields.
+
+    Where the file ends in the middle of the row (``cut_here``), the column it stops at
+    is named; anywhere else a missing separator could be anywhere in the row, so only the
+    row is named.
+    """
     expected = len(header)
     if len(fields) < expected:
-        column = header[len(fields) - 1] if fields else header[0]
+        if cut_here:
+            column = header[len(fields) - 1] if fields else header[0]
+            return Problem(
+                source,
+                row,
+                column,
+                fields[-1] if fields else "",
+                "field-count",
+                f"row has {len(fields)} fields, fewer than the header's {expected}: the file "
+                f"ends in the middle of the row, at '{shown(column)}' (truncated file?)",
+            )
         return Problem(
             source,
             row,
-            column,
-            fields[-1] if fields else "",
+            None,
+            None,
             "field-count",
-            f"row has {len(fields)} fields, fewer than the header's {expected}: it stops at "
-            f"'{shown(column)}' (truncated file?)",
+            f"row has {len(fields)} fields, fewer than the header's {expected} (a missing "
+            "',', a line break inside an unquoted value, or a truncated file?)",
         )
     return Problem(
         source,
