@@ -128,11 +128,26 @@ def test_no_original_name_in_any_published_file(round_file, tmp_path, run):
     if "themes" in COMMANDS:
         code, output = run("themes", round_file, "-f", "hmip-2018", "--out", published / "themes")
         assert code in (0, 2), output  # 2: the [text] extra is not installed
+        if code == 0:
+            assert (published / "themes" / "quotes.csv").exists()
     if "bulletin" in COMMANDS:
         code, output = run(
-            "bulletin", round_file, "-f", "hmip-2018", "--out", published / "bulletin"
+            "bulletin",
+            round_file,
+            "-f",
+            "hmip-2018",
+            "--out",
+            published / "bulletin",
+            "--examples",
+            examples,
+            "--significance",
+            "none",
         )
         assert code in (0, 2), output
+        if code == 0:  # the practice section carries the approved examples
+            html = (published / "bulletin" / "bulletin.html").read_text("utf-8")
+            first = pd.read_csv(examples)["text"].iloc[0].split(" ")[0]
+            assert first in html
     assert _leaks(published, names) == []
     # The scan itself can fail: the internal files do hold the names.
     assert _leaks(tmp_path / "practice", names)

@@ -82,6 +82,21 @@ class Row:
     added: list[tuple[str, str]] = field(default_factory=list)
 
 
+def theme_pairs(framework: Framework, theme: str, *, slot: int = 1) -> set[tuple[int, str]]:
+    """(case pk, item) of the texts suggested or coded (in ``slot``) with ``theme``."""
+    pairs = set(
+        Suggestion.objects.filter(
+            case__inspection__framework_id=framework.id, theme=theme
+        ).values_list("case_id", "item")
+    )
+    for case_pk, item, themes in RationaleCoding.objects.filter(
+        case__inspection__framework_id=framework.id, slot=slot
+    ).values_list("case_id", "item", "themes"):
+        if theme in themes:
+            pairs.add((case_pk, item))
+    return pairs
+
+
 def rationale_rows(
     framework: Framework,
     *,
@@ -90,49 +105,58 @@ def rationale_rows(
     slot: int = 1,
     sample_only: bool = False,
     show_suggestions: bool = True,
-) -> list[Row]:
-    """Rationales to code (by theme: suggested or coded with it; by item), with their state."""
+    page: int = 1,
+    per_page: int | None = None,
+) -> tuple[int, list[Row]]:
+    """Texts to code (by theme: suggested or coded with it; by item), with their state.
+
+    Returns the number of texts that match and the rows of the page asked for (all rows
+    without ``per_page``). Only the page's texts, suggestions and codes are loaded.
+    """
     labels = {i.code: i.label for i in framework.items}
     labels[PRACTICE_ITEM] = "Practice note"
     theme_labels = {t.code: t.label for t in themes_of(framework)}
-    docs = SearchDocument.objects.filter(framework_id=framework.id).select_related("case")
+    docs = SearchDocument.objects.filter(framework_id=framework.id)
     if item:
         docs = docs.filter(item=item)
+    keys = list(docs.order_by("case__case_id", "item").values_list("pk", "case_id", "item"))
     sample = set(
         SampleMember.objects.filter(case__inspection__framework_id=framework.id).values_list(
             "case_id", "item"
         )
     )
+    if sample_only:
+        keys = [k for k in keys if (k[1], k[2]) in sample]
+    if theme:
+        wanted = theme_pairs(framework, theme, slot=slot)
+        keys = [k for k in keys if (k[1], k[2]) in wanted]
+    total = len(keys)
+    if per_page is not None:
+        keys = keys[(page - 1) * per_page : page * per_page]
+    case_pks = {k[1] for k in keys}
     suggestions: dict[tuple[int, str], list[tuple[str, str, float]]] = {}
-    for s in Suggestion.objects.filter(case__inspection__framework_id=framework.id).order_by(
-        "-score"
-    ):
+    for s in Suggestion.objects.filter(case_id__in=case_pks).order_by("-score", "theme"):
         suggestions.setdefault((s.case_id, s.item), []).append(
             (s.theme, theme_labels.get(s.theme, s.theme), s.score)
         )
     codings = {
         (c.case_id, c.item): c
-        for c in RationaleCoding.objects.filter(
-            case__inspection__framework_id=framework.id, slot=slot
-        ).select_related("coder")
+        for c in RationaleCoding.objects.filter(case_id__in=case_pks, slot=slot).select_related(
+            "coder"
+        )
     }
+    loaded = SearchDocument.objects.select_related("case").in_bulk([k[0] for k in keys])
     rows = []
-    for doc in docs.order_by("case__case_id", "item"):
-        key = (doc.case_id, doc.item)
-        if sample_only and key not in sample:
-            continue
+    for pk, case_pk, doc_item in keys:
+        key = (case_pk, doc_item)
         coding = codings.get(key)
-        if theme:
-            suggested = {t for t, _, _ in suggestions.get(key, [])}
-            if theme not in suggested and (coding is None or theme not in coding.themes):
-                continue
         shown = suggestions.get(key, []) if show_suggestions else []
         offered = {t for t, _, _ in shown}
         coded = list(coding.themes) if coding else None
         rows.append(
             Row(
-                doc,
-                labels.get(doc.item, doc.item),
+                loaded[pk],
+                labels.get(doc_item, doc_item),
                 shown,
                 coded,
                 coding.coder.get_username() if coding else "",
@@ -140,7 +164,7 @@ def rationale_rows(
                 [(t, theme_labels.get(t, t)) for t in coded or [] if t not in offered],
             )
         )
-    return rows
+    return total, rows
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,10 @@ def highlight(text: str, terms: Sequence[str], *, width: int = 320) -> SafeStrin
     if start:
         start = text.find(" ", start) + 1
     piece = text[start : start + width]
+    suffix = ""
+    if start + width < len(text):
+        piece, suffix = piece.rsplit(" ", 1)[0], " …"  # end on a whole word
     prefix = "… " if start else ""
-    suffix = " …" if start + width < len(text) else ""
     out, at = [], 0
     for m in pattern.finditer(piece):
         out.append(escape(piece[at : m.start()]))

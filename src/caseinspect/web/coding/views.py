@@ -23,7 +23,8 @@ from .models import PRACTICE_ITEM, PracticeExample, SearchDocument
 from .search import Filters, backend_name, search_documents, terms_of
 from .snippets import highlight
 
-_PAGE = 50
+_PAGE = 20
+_LIMIT = 1000
 
 
 def _analyst(request) -> None:
@@ -58,17 +59,18 @@ def workspace(request):
     theme, item = request.GET.get("theme", ""), request.GET.get("item", "")
     slot = 2 if request.GET.get("slot") == "2" else 1
     themes = services.themes_of(framework)
-    rows = services.rationale_rows(
+    raw_page = request.GET.get("page", "1")
+    page = max(1, int(raw_page)) if raw_page.isdigit() else 1
+    total, shown = services.rationale_rows(
         framework,
         theme=theme if by == "theme" else "",
         item=item if by == "item" else "",
         slot=slot,
         sample_only=slot == 2,
         show_suggestions=slot == 1,  # the second coder codes blind
+        page=page,
+        per_page=_PAGE,
     )
-    raw_page = request.GET.get("page", "1")
-    page = max(1, int(raw_page)) if raw_page.isdigit() else 1
-    shown = rows[(page - 1) * _PAGE : page * _PAGE]
     items = sorted(
         set(SearchDocument.objects.filter(framework_id=framework.id).values_list("item", flat=True))
     )
@@ -87,9 +89,9 @@ def workspace(request):
             "themes": themes,
             "items": [(code, labels.get(code, code)) for code in items],
             "rows": shown,
-            "total": len(rows),
+            "total": total,
             "page": page,
-            "pages": max(1, (len(rows) + _PAGE - 1) // _PAGE),
+            "pages": max(1, (total + _PAGE - 1) // _PAGE),
             "query": urlencode(query),
             "here": request.get_full_path(),
             "indexed": SearchDocument.objects.filter(framework_id=framework.id).exists(),
@@ -211,12 +213,9 @@ def library(request):
         provider_type=g.get("provider_type", ""),
     )
     query, theme = g.get("q", ""), g.get("theme", "")
-    found = search_documents(query, filters, limit=500)
+    found = search_documents(query, filters, limit=_LIMIT)
     if theme:
-        keep = {
-            (r.document.case_id, r.document.item)
-            for r in services.rationale_rows(framework, theme=theme)
-        }
+        keep = services.theme_pairs(framework, theme)
         found = [d for d in found if (d.case_id, d.item) in keep]
     marked = dict(
         PracticeExample.objects.filter(case__inspection__framework_id=framework.id).values_list(
@@ -255,6 +254,7 @@ def library(request):
             ),
             "results": results,
             "total": len(found),
+            "capped": len(found) >= _LIMIT,
             "backend": backend_name(),
             "here": request.get_full_path(),
             "indexed": SearchDocument.objects.filter(framework_id=framework.id).exists(),
