@@ -32,6 +32,7 @@ import pandas as pd
 from ..analysis import TablesReport
 from ..errors import InvalidArgument
 from ..framework import Framework, TableSpec
+from ..outputs import write_bytes_atomic
 
 __all__ = [
     "CellRef",
@@ -741,7 +742,7 @@ def write_figures(
         stem = f"{data.spec.id}-{_slug(data.spec.title)}"
         for fmt in formats:
             path = out / f"{stem}.{fmt}"
-            path.write_bytes(_save(data, fmt))
+            write_bytes_atomic(path, _save(data, fmt))
             written.append(path)
     return written
 
