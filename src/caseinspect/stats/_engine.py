@@ -64,6 +64,8 @@ class Prepared:
     n_cluster_labels: int
     n_cases: int
     collapse: bool
+    pattern: np.ndarray | None = None  # mixed-radix pattern code per case; ``total`` if incomplete
+    pattern_sizes: tuple[int, ...] = ()
 
 
 def prepare(
@@ -90,7 +92,32 @@ def prepare(
         n_labels = len(labels)
     if collapse is None:
         collapse = all(term.kind == "categorical" for term in coded)
-    return Prepared(coded, complete, cluster, cluster_codes, n_labels, len(data), bool(collapse))
+    pattern, sizes = None, ()
+    if collapse:
+        # One code per case for its whole pattern (terms, then cluster), computed once for
+        # every outcome: each outcome then collapses with two bincounts, no row selection.
+        sizes = tuple(max(len(t.labels), 1) for t in coded)
+        keys = [t.codes for t in coded]
+        if cluster_codes is not None:
+            sizes += (max(n_labels, 1),)
+            keys.append(cluster_codes)
+        total = int(np.prod(sizes, dtype=np.int64)) if sizes else 1
+        if 0 < total <= 1 << 24:
+            pattern = np.zeros(len(data), dtype=np.int64)
+            for key, size in zip(keys, sizes, strict=True):
+                pattern = pattern * size + np.maximum(key, 0)
+            pattern[~complete] = total
+    return Prepared(
+        coded,
+        complete,
+        cluster,
+        cluster_codes,
+        n_labels,
+        len(data),
+        bool(collapse),
+        pattern,
+        sizes,
+    )
 
 
 _BOUNDARY = 1e-8  # fitted probabilities this close to 0 or 1: an estimate ran off
@@ -379,6 +406,8 @@ def _chi2_p(statistic: float, df: int) -> float:
 
 def _rows(prepared: Prepared, y: np.ndarray) -> tuple[Design, int, int, int]:
     """Listwise deletion, optional collapsing, and the design."""
+    if prepared.pattern is not None and prepared.terms:
+        return _pattern_rows(prepared, y)
     valid = prepared.complete & (y >= 0)
     n = int(valid.sum())
     yv = y[valid].astype(float)
@@ -393,6 +422,29 @@ def _rows(prepared: Prepared, y: np.ndarray) -> tuple[Design, int, int, int]:
         pattern_keys, events, trials = collapse_patterns(keys, sizes, yv)
     else:
         pattern_keys, events, trials = keys, yv, np.ones(n)
+    groups = pattern_keys[n_terms] if prepared.cluster_codes is not None else None
+    design = build_design(prepared.terms, pattern_keys[:n_terms], events, trials, groups)
+    return design, n, prepared.n_cases - n, n_events
+
+
+def _pattern_rows(prepared: Prepared, y: np.ndarray) -> tuple[Design, int, int, int]:
+    """:func:`_rows` from the precomputed pattern codes (same patterns, same order)."""
+    assert prepared.pattern is not None  # noqa: S101 (the caller checked)
+    sizes = prepared.pattern_sizes
+    total = int(np.prod(sizes, dtype=np.int64))
+    trials = np.bincount(prepared.pattern, weights=y >= 0, minlength=total + 1)[:total]
+    events = np.bincount(prepared.pattern, weights=y == 1, minlength=total + 1)[:total]
+    index = np.flatnonzero(trials)
+    trials, events = trials[index], events[index]
+    n = int(trials.sum())
+    n_events = int(events.sum())
+    pattern_keys = []
+    rest = index
+    for size in reversed(sizes):
+        pattern_keys.append(rest % size)
+        rest = rest // size
+    pattern_keys.reverse()
+    n_terms = len(prepared.terms)
     groups = pattern_keys[n_terms] if prepared.cluster_codes is not None else None
     design = build_design(prepared.terms, pattern_keys[:n_terms], events, trials, groups)
     return design, n, prepared.n_cases - n, n_events

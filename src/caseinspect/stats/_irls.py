@@ -31,6 +31,7 @@ from scipy import special
 __all__ = ["CellFit", "cells_of", "fit_cells", "fit_many", "score_statistic"]
 
 _EPS = float(np.finfo(float).eps)
+_CHUNK_ELEMENTS = 1 << 19
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,9 +103,17 @@ def fit_many(problems: list[Problem], *, tol: float = 1e-10, maxiter: int = 100)
     for i, (X, _, _) in enumerate(problems):
         buckets.setdefault(int(np.log2(max(X.shape[0], 1)) // 3), []).append(i)
     for members in buckets.values():
-        fits = _fit_padded([problems[i] for i in members], tol, maxiter)
-        for i, fit in zip(members, fits, strict=True):
-            out[i] = fit
+        # Chunks of at most ~0.5M padded elements (4 MB per working array): big problems
+        # gain nothing from batching and would otherwise hold hundreds of MB at once.
+        size = max(problems[i][0].shape[0] for i in members) * max(
+            problems[i][0].shape[1] for i in members
+        )
+        step = max(1, _CHUNK_ELEMENTS // max(size, 1))
+        for start in range(0, len(members), step):
+            chunk = members[start : start + step]
+            fits = _fit_padded([problems[i] for i in chunk], tol, maxiter)
+            for i, fit in zip(chunk, fits, strict=True):
+                out[i] = fit
     return [f for f in out if f is not None]
 
 
@@ -131,7 +140,7 @@ def _fit_padded(problems: list[Problem], tol: float, maxiter: int) -> list[CellF
     converged = np.zeros(J, dtype=bool)
     # The problems still iterating, compacted whenever some stop.
     active = np.arange(J)
-    Xa, Xt, ya, ta, pa = X, X.transpose(0, 2, 1), y, trials, pad[:, :, None] * eye
+    Xa, ya, ta, pa = X, y, trials, pad[:, :, None] * eye
     mua = (ya + 0.5) / 2.0
     ea = np.log(mua / (1.0 - mua))
     pa_flat = pad
@@ -143,7 +152,7 @@ def _fit_padded(problems: list[Problem], tol: float, maxiter: int) -> list[CellF
         ra = np.sqrt(ta * variance)
         wy = (ea + (ya - mua) / variance) * ra
         wX = Xa * ra[:, :, None]
-        wXt = Xt * ra[:, None, :]
+        wXt = wX.transpose(0, 2, 1)
         gram = np.matmul(wXt, wX) + pa
         rhs = np.matmul(wXt, wy[:, :, None])[:, :, 0]
         new = _solve_many(gram, rhs, wX, wy, pa_flat)
@@ -163,9 +172,8 @@ def _fit_padded(problems: list[Problem], tol: float, maxiter: int) -> list[CellF
                 break
             keep = ~done
             active = active[keep]
-            Xa, Xt, ya, ta, pa, pa_flat = (
+            Xa, ya, ta, pa, pa_flat = (
                 Xa[keep],
-                Xt[keep],
                 ya[keep],
                 ta[keep],
                 pa[keep],
