@@ -5,15 +5,28 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from caseinspect.synth import synth_round
+from caseinspect.synth import iter_chunks
 
 from ..conftest import PASSWORD
+
+
+def _synthetic():
+    chunks = list(iter_chunks("2018-19", 700, seed=31))
+    cases = pd.concat([c.cases for c in chunks], ignore_index=True).astype(str)
+    names = pd.concat([c.names for c in chunks], ignore_index=True)
+    return cases, names
+
+
+@pytest.fixture(scope="session")
+def synthetic_names():
+    """The names truth of the synthetic practice notes (every original name)."""
+    return _synthetic()[1]
 
 
 @pytest.fixture(scope="session")
 def synthetic_rows():
     """Synthetic 2018-19 cases: every practice note of 700 cases plus 20 without one."""
-    cases = synth_round("2018-19", 700, seed=31).astype(str)
+    cases = _synthetic()[0]
     noted = cases[cases["practice_note"] != ""]
     plain = cases[cases["practice_note"] == ""].head(20)
     frame = pd.concat([noted, plain]).reset_index(drop=True)

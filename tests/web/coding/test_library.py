@@ -50,10 +50,13 @@ def test_anonymous_is_sent_to_login(client, coding_world):
 def test_search_finds_words_and_stems_and_filters(client, coding_world):
     _index(client, coding_world)
     frame = coding_world["frame"]
-    response = client.get(reverse("coding:library"), {"framework": "hmip-2018", "q": "waiting list"})
+    response = client.get(
+        reverse("coding:library"), {"framework": "hmip-2018", "q": "waiting list"}
+    )
     assert response.status_code == 200
     expected = {
-        cid for col in [c for c in frame.columns if c.endswith("__rationale")] + ["practice_note"]
+        cid
+        for col in [c for c in frame.columns if c.endswith("__rationale")] + ["practice_note"]
         for cid, text in zip(frame["case_id"], frame[col], strict=True)
         if "waiting list" in text.lower()
     }
@@ -84,7 +87,9 @@ def test_need_filter_matches_the_case_answers(client, coding_world):
     )
     found = {r["doc"].case.case_id for r in response.context["results"]}
     expected = set(
-        frame.loc[(frame["need_accommodation"] == "yes") & (frame["practice_note"] != ""), "case_id"]
+        frame.loc[
+            (frame["need_accommodation"] == "yes") & (frame["practice_note"] != ""), "case_id"
+        ]
     )
     assert found == expected
 
@@ -100,7 +105,9 @@ def test_query_syntax_cannot_break_the_search(client, coding_world):
 def test_library_never_shows_an_original_name(client, coding_world):
     _index(client, coding_world)
     response = client.get(reverse("coding:library"), {"framework": "hmip-2018", "kind": "practice"})
-    names = set(coding_world["frame"].loc[lambda f: f["practice_pseudonym"] != "", "practice_pseudonym"])
+    names = set(
+        coding_world["frame"].loc[lambda f: f["practice_pseudonym"] != "", "practice_pseudonym"]
+    )
     page = response.content.decode()
     assert [n for n in names if f">{n}" in page or f" {n} " in page or f" {n}'" in page] == []
 
@@ -129,8 +136,11 @@ def test_mark_review_and_publish(client, coding_world):
     assert [e.after["decision"] for e in review] == ["approve", "reject"]
     response = client.get(reverse("coding:publish"), {"framework": "hmip-2018"})
     statuses = {r["case_id"]: r["status"] for r in response.context["rows"]}
-    assert statuses == {noted[0].case_id: "approved", noted[1].case_id: "rejected",
-                        noted[2].case_id: "pending"}
+    assert statuses == {
+        noted[0].case_id: "approved",
+        noted[1].case_id: "rejected",
+        noted[2].case_id: "pending",
+    }
     response = client.get(reverse("coding:publish-csv"), {"framework": "hmip-2018"})
     published = pd.read_csv(pd.io.common.BytesIO(response.content), dtype=str)
     assert list(published["case_id"]) == [noted[0].case_id]
@@ -148,7 +158,8 @@ def test_review_with_a_stale_digest_is_refused(client, coding_world):
     _index(client, coding_world)
     case = next(c for c in coding_world["cases"].values() if c.practice_note)
     response = client.post(
-        reverse("coding:review", args=[case.pk]), {"decision": "approve", "digest": "0" * 16},
+        reverse("coding:review", args=[case.pk]),
+        {"decision": "approve", "digest": "0" * 16},
         follow=True,
     )
     assert "changed since the page was shown" in response.content.decode()

@@ -39,7 +39,9 @@ def _fake_suggest(themes):
             for case_id, text in zip(cases["case_id"], cases[column], strict=True):
                 if text:
                     k = (len(text) + len(item)) % len(themes)
-                    rows.append((case_id, item, themes[k], 0.5 + k / (2 * len(themes)), "suggested"))
+                    rows.append(
+                        (case_id, item, themes[k], 0.5 + k / (2 * len(themes)), "suggested")
+                    )
         return pd.DataFrame(rows, columns=["case_id", "item", "theme", "score", "source"])
 
     return suggest_codes
@@ -55,7 +57,9 @@ def test_suggest_stores_scores_and_the_page_shows_them(client, indexed, fw, monk
         Suggestion.objects.count()
     )
     s = Suggestion.objects.select_related("case").first()
-    page = client.get(reverse("coding:workspace"), {"framework": FW, "by": "theme", "theme": s.theme})
+    page = client.get(
+        reverse("coding:workspace"), {"framework": FW, "by": "theme", "theme": s.theme}
+    )
     assert page.status_code == 200
     rows = page.context["rows"]
     assert rows and all(s.theme in {t for t, _, _ in r.suggestions} for r in rows)
@@ -63,7 +67,9 @@ def test_suggest_stores_scores_and_the_page_shows_them(client, indexed, fw, monk
 
 
 def test_by_item_lists_that_items_rationales(client, indexed, fw):
-    page = client.get(reverse("coding:workspace"), {"framework": FW, "by": "item", "item": "kq_2_1_1"})
+    page = client.get(
+        reverse("coding:workspace"), {"framework": FW, "by": "item", "item": "kq_2_1_1"}
+    )
     items = {r.document.item for r in page.context["rows"]}
     frame = indexed["frame"]
     assert items == {"kq_2_1_1"}
@@ -138,7 +144,10 @@ def test_double_coding_agreement_matches_an_independent_count(client, indexed, f
         expected = agreement_coefficients(table)
         got = by_theme[theme].coefficients
         assert (got.n, got.agreement, got.kappa, got.ac1) == (
-            expected.n, expected.agreement, expected.kappa, expected.ac1
+            expected.n,
+            expected.agreement,
+            expected.kappa,
+            expected.ac1,
         )
     assert AuditEvent.objects.filter(action="coding.sample").get().after["seed"] == 4
 
@@ -156,4 +165,6 @@ def test_export_is_the_coded_set_and_audited(client, indexed, fw):
         [case.case_id, item, themes[0], "0.812", "confirmed"],
         [case.case_id, item, themes[1], "", "confirmed"],
     ]
-    assert AuditEvent.objects.filter(action="download", object_repr__startswith="coded set").exists()
+    assert AuditEvent.objects.filter(
+        action="download", object_repr__startswith="coded set"
+    ).exists()
