@@ -92,7 +92,8 @@ def prepare(
         n_labels = len(labels)
     if collapse is None:
         collapse = all(term.kind == "categorical" for term in coded)
-    pattern, sizes = None, ()
+    pattern: np.ndarray | None = None
+    sizes: tuple[int, ...] = ()
     if collapse:
         # One code per case for its whole pattern (terms, then cluster), computed once for
         # every outcome: each outcome then collapses with two bincounts, no row selection.
