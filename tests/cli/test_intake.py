@@ -72,3 +72,38 @@ def test_validate_says_which_sheet_it_read(tmp_path, data_dir, capsys):
         writer.book["Hidden"].sheet_state = "hidden"
     assert main(["validate", str(path), "-f", "hmip-2018"]) == 0
     assert "Read sheet 'Round 2019'" in capsys.readouterr().err
+
+
+def test_synth_on_a_full_disk_leaves_no_case_file(tmp_path, capsys, monkeypatch):
+    # Issue #13, defect 5: a failed write must leave no file that looks complete.
+    import errno
+
+    from caseinspect.synth import _io
+
+    calls = {"n": 0}
+    real = _io._Writer.write
+
+    def write(self, frame):
+        calls["n"] += 1
+        if calls["n"] > 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, frame)
+
+    monkeypatch.setattr(_io._Writer, "write", write)
+    out = tmp_path / "round.csv"
+    code = main(
+        [
+            "synth",
+            "--round",
+            "2018-19",
+            "--cases",
+            "300",
+            "--chunk-size",
+            "100",
+            "--out",
+            str(out),
+            "-q",
+        ]
+    )
+    assert code == 2 and f"cannot write {out}" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -12,6 +12,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from ..errors import UsageError
+from ..outputs import atomic_outputs
 from ._generate import CHUNK_SIZE, TRUTH_COLUMNS, iter_chunks
 
 __all__ = ["write_round", "truth_path", "names_path", "OUTPUT_SUFFIXES"]
@@ -117,30 +118,34 @@ def write_round(
     if out.parent and not out.parent.exists():
         raise UsageError(f"the folder '{out.parent}' does not exist")
     chunks = iter_chunks(round_id, n_cases, seed, chunk_size=chunk_size, text=text)
-    cases = _Writer(out, kind)
-    truth = _Writer(truth_path(out), "csv") if text else None
-    names = _Writer(names_path(out), "csv") if text else None
-    done = 0
-    total = None
-    try:
-        for chunk in chunks:
-            cases.write(chunk.cases)
+    finals = [out] + ([truth_path(out), names_path(out)] if text else [])
+    # Written under temporary names, renamed at the end: a failed or interrupted run (a
+    # full disk) leaves no case file cut off mid-row under its final name.
+    with atomic_outputs(finals) as temporary:
+        cases = _Writer(temporary[0], kind)
+        truth = _Writer(temporary[1], "csv") if text else None
+        names = _Writer(temporary[2], "csv") if text else None
+        done = 0
+        total = None
+        try:
+            for chunk in chunks:
+                cases.write(chunk.cases)
+                if truth is not None:
+                    truth.write(
+                        chunk.truth
+                        if len(chunk.truth)
+                        else pd.DataFrame({c: pd.array([], dtype="str") for c in TRUTH_COLUMNS})
+                    )
+                if names is not None:
+                    names.write(chunk.names.astype(str))
+                done += len(chunk.cases)
+                if progress is not None:
+                    total = total or (n_cases if n_cases is not None else done)
+                    progress(done, max(total, done))
+        finally:
+            cases.close()
             if truth is not None:
-                truth.write(
-                    chunk.truth
-                    if len(chunk.truth)
-                    else pd.DataFrame({c: pd.array([], dtype="str") for c in TRUTH_COLUMNS})
-                )
+                truth.close()
             if names is not None:
-                names.write(chunk.names.astype(str))
-            done += len(chunk.cases)
-            if progress is not None:
-                total = total or (n_cases if n_cases is not None else done)
-                progress(done, max(total, done))
-    finally:
-        cases.close()
-        if truth is not None:
-            truth.close()
-        if names is not None:
-            names.close()
+                names.close()
     return out
