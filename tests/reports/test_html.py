@@ -257,3 +257,18 @@ def test_small_cells_are_marked_unreliable(hmip):
     assert len(marked) == len(small) > 0
     assert all("unreliable" in td.text() for td in marked)
     assert "Fewer than 10 applicable cases" in table.parent.parent.text()
+
+
+def test_few_clusters_are_warned_about_in_the_reading_note(qi):
+    from caseinspect.analysis import build_report
+
+    from .conftest import random_cases
+
+    report = build_report(random_cases(qi, n=300, seed=5), qi, significance="gee")
+    warnings = {w for m in report.models for w in m.warnings if "cluster" in w.lower()}
+    assert warnings  # 6 providers in the fixture
+    reading = parse_html(render_html(report, figures=False)).find(
+        "section", **{"aria-labelledby": "reading"}
+    )
+    for warning in warnings:
+        assert warning in reading.text()

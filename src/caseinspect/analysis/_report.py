@@ -172,6 +172,15 @@ def build_report(
                 "Stepwise p-values are optimistic and cases are clustered within providers: "
                 "see the 'full' and 'gee' alternatives."
             )
+    if rule is not None and rule.cluster:
+        # Few or unbalanced clusters make the cluster-robust tests approximate: say so
+        # where the reader starts, not only in each model of the appendix.
+        seen: list[str] = []
+        for model in models:
+            for warning in model.warnings:
+                if "cluster" in warning.lower() and warning not in seen:
+                    seen.append(warning)
+        notes.extend(seen)
     notes.append("Cases with a sub-group value not recorded count in 'All cases' only.")
     below = framework.layout.unreliable_below
     if below:
