@@ -279,7 +279,12 @@ def build_bulletin(
         "suppress": suppress,
         "themes": _theme_rows(themes, view),
         "examples": _example_rows(examples),
-        "unmapped": list(crosswalk.unmapped) if crosswalk else [],
+        "unmapped": [
+            (f"{previous_framework.item(item).label} ({item})", reason)
+            if previous_framework is not None and item in previous_framework.item_codes
+            else (item, reason)
+            for item, reason in (crosswalk.unmapped if crosswalk else ())
+        ],
         "crosswalk": crosswalk.source.split("/framework/data/")[-1] if crosswalk else None,
         **filters(recorder, figures),
     }
