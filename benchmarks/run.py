@@ -128,6 +128,14 @@ def bench_bulletin() -> dict:
     )
 
 
+def bench_themes() -> dict:
+    """Code 10,000 distinct rationales, static model loaded once (issue #11)."""
+    return _child(
+        "import json, sys; sys.path.insert(0, 'benchmarks'); import bench_themes as b; "
+        "print(json.dumps(b.run()))"
+    )
+
+
 def main() -> int:
     results: dict = {}
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -139,6 +147,7 @@ def main() -> int:
             ("significance_big", lambda: bench_significance(BIG, f"{BIG:,} cases")),
             ("import", lambda: bench_import(tmp)),
             ("bulletin", bench_bulletin),
+            ("themes", bench_themes),
             ("web", bench_web),
         ]
         for name, step in steps:
@@ -208,6 +217,13 @@ def summary(results: dict) -> list[str]:
             f"bulletin of {bulletin['cases']:,} cases, HTML+PDF+DOCX+check < 10 s",
             f"{bulletin['seconds']} s ({bulletin['numbers']} numbers, {bulletin['drifts']} drifts)",
             bulletin["seconds"] < 10 and bulletin["drifts"] == 0,
+        )
+    themes = results.get("themes", {})
+    if "coding_s" in themes:
+        add(
+            f"themes: code {themes['rationales']:,} rationales < 60 s (model loaded once)",
+            f"{themes['coding_s']} s (fit {themes['fit_s']} s, load {themes['model_load_s']} s)",
+            themes["coding_s"] < 60,
         )
     web = results.get("web") or {}
     if "p95_ms" in web:
