@@ -22,6 +22,7 @@ from . import __version__
 from .analysis import build_report
 from .cases import load_cases
 from .framework import load_framework
+from .outputs import write_csv
 from .reports import write_report
 
 __all__ = ["build_demo", "main"]
@@ -151,7 +152,8 @@ def _rate_round(out_dir: Path, framework, cases: pd.DataFrame, seed: int):
 
     judgements = demo_judgements(cases, framework, seed=seed)
     out_dir.mkdir(parents=True, exist_ok=True)
-    judgements.to_csv(out_dir / "judgements.csv", index=False, lineterminator="\n")
+    # An input of `caseinspect ratings`: the lossless interchange format, written atomically.
+    write_csv(judgements, out_dir / "judgements.csv", neutralise=False)
     result = rate_providers(cases, framework, judgements=judgements)
     paths = write_ratings(result, framework, out_dir)
     return {"result": result, "paths": paths}
@@ -178,7 +180,7 @@ def _draw_demo_sample(data_dir: Path, framework, seed: int) -> dict:
         SAMPLE_REFERENCE_DATE,
         rules=framework.sampling,
     )
-    eligible.to_csv(path, index=False, lineterminator="\n")
+    write_csv(eligible, path, neutralise=False)  # an input of `draw`: interchange format
     result = draw_sample(
         eligible,
         framework.sampling,
