@@ -46,7 +46,7 @@ def test_invalid_input_exits_1_with_named_problems(capsys):
     args = [a if a != "2013-06-01" else "2025-06-01" for a in SCENARIO_1]
     assert main(args) == 1
     err = capsys.readouterr().err
-    assert "first_sanction_date" in err and "first-sanction-after-conviction" in err
+    assert "--first-sanction-date" in err and "first-sanction-after-conviction" in err
 
 
 def test_missing_options_exit_2(capsys):
@@ -133,3 +133,19 @@ def test_single_person_values_are_not_normalised(capsys):
     args = [a if a != "male" else "Male" for a in SCENARIO_1]
     assert main(args) == 1
     assert "did you mean 'male'?" in capsys.readouterr().err
+
+
+def test_single_person_options_are_read_as_typed(capsys):
+    args = [a if a != "1" else " 1 " for a in SCENARIO_1]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "--previous-sanctions" in err and "did you mean '1'?" in err
+    args = [a if a != "2025-05-13" else "２０２５-05-13" for a in SCENARIO_1]  # full-width
+    assert main(args) == 1
+    assert "did you mean '2025-05-13'?" in capsys.readouterr().err
+
+
+def test_single_person_implausible_input(capsys):
+    args = [a if a != "1" else "250" for a in SCENARIO_1]
+    assert main(args) == 1
+    assert "implausible-sanctions" in capsys.readouterr().err

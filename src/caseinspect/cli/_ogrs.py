@@ -6,7 +6,9 @@ domain function, prints, and returns an exit code.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from datetime import date
 from pathlib import Path
 
 import click
@@ -14,7 +16,6 @@ import pandas as pd
 
 from ..errors import ExitCode, UsageError, ValidationError
 from ._common import (
-    _DATE,
     _read_table,
     _write_csv,
 )
@@ -24,22 +25,19 @@ from ._common import (
 
 @click.command("ogrs3")
 @click.option("--sex", help="male or female.")
-@click.option("--birth-date", type=_DATE, help="Date of birth (YYYY-MM-DD).")
-@click.option("--conviction-date", type=_DATE, help="Date of the current conviction (YYYY-MM-DD).")
+@click.option("--birth-date", help="Date of birth (YYYY-MM-DD).")
+@click.option("--conviction-date", help="Date of the current conviction (YYYY-MM-DD).")
 @click.option(
     "--first-sanction-date",
-    type=_DATE,
     help="Date of the first sanction: conviction, caution, reprimand or final warning "
     "(YYYY-MM-DD).",
 )
 @click.option(
     "--assessment-date",
-    type=_DATE,
     help="Date of the assessment (start of follow-up); the age band is taken here.",
 )
 @click.option(
     "--previous-sanctions",
-    type=int,
     help="Number of sanctions before the current conviction (total sanctions minus one).",
 )
 @click.option(
@@ -112,7 +110,7 @@ def ogrs3(
     precision; the other rows are listed in a problems file (exit 1), or, with --strict,
     nothing is written.
     """
-    from ..ogrs import Ogrs3Input, score_batch
+    from ..ogrs import BATCH_COLUMNS, Ogrs3Input, score_batch
     from ..ogrs import ogrs3 as score
 
     single = {
@@ -165,13 +163,27 @@ def ogrs3(
             f"missing {', '.join(missing)}.",
             hint="give every option for one person, or --batch IN.csv --out OUT.csv",
         )
+    # One person is a one-row batch: the options are read exactly as typed, by the same
+    # rules (and with the same suggestions) as a batch file's cells.
+    typed = pd.DataFrame(
+        [{column: value for column, value in zip(BATCH_COLUMNS, single.values(), strict=True)}]
+    )
+    checked = score_batch(typed, source="command line")
+    if checked.problems:
+        options = dict(zip(BATCH_COLUMNS, single, strict=True))
+        raise ValidationError(
+            [
+                dataclasses.replace(p, row=None, column=options.get(p.column or "", p.column))
+                for p in checked.problems
+            ]
+        )
     values = Ogrs3Input(
         sex=sex,
-        birth_date=birth_date.date(),
-        conviction_date=conviction_date.date(),
-        first_sanction_date=first_sanction_date.date(),
-        assessment_date=assessment_date.date(),
-        previous_sanctions=previous_sanctions,
+        birth_date=date.fromisoformat(birth_date),
+        conviction_date=date.fromisoformat(conviction_date),
+        first_sanction_date=date.fromisoformat(first_sanction_date),
+        assessment_date=date.fromisoformat(assessment_date),
+        previous_sanctions=int(previous_sanctions),
         offence=offence,
     )
     result = score(values)
