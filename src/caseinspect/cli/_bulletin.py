@@ -131,11 +131,11 @@ def bulletin(
             raise UsageError("give either CASES_FILE or --db with --round, not both")
         if db_url is None or round_name is None:
             raise UsageError("--db and --round go together")
-        cases = _round_cases(db_url, round_name, framework)
+        cases, inspections = _round_cases(db_url, round_name, framework)
     elif cases_file is None:
         raise UsageError("bulletin needs CASES_FILE (or --db URL --round NAME)")
     else:
-        cases = load_cases(cases_file, framework)
+        cases, inspections = load_cases(cases_file, framework), None
     previous = previous_framework = None
     if previous_file is not None:
         previous_framework = load_framework(previous_framework_name)
@@ -157,6 +157,7 @@ def bulletin(
         examples=examples,
         significance=significance,
         round_name=round_name,
+        inspections=inspections,
     )
     written = write_bulletin(built, out_dir, tuple(formats) or ("html", "pdf", "docx"))
     click.echo(
@@ -210,28 +211,37 @@ def _read_csv(path):
 
 
 def _round_cases(db_url: str, round_name: str, framework):
-    """The cases of a named round from the database.
+    """A named round of the web application: its cases and its inspections' fieldwork months.
 
-    Until the web application's ``Round`` model lands, a round is the framework's
-    inspections whose code is the round name or starts with ``<round name>-`` (the demo's
-    codes are ``2018-19-<provider>``), read through ``caseinspect.web.store.cases_frame``.
+    Read through :func:`caseinspect.web.store.round_cases`, the one function that turns a
+    round into data (the latest inspection of an area counts), as the web page does.
     """
+    import pandas as pd
+
     from ..errors import UsageError
     from ._web import _setup
 
     _setup(db_url)
-    from ..web.store import cases_frame
+    from ..web.models import Inspection
+    from ..web.store import round_cases
 
-    frame = cases_frame(framework_id=framework.id)
-    codes = frame["inspection_id"].astype(str)
-    chosen = frame[codes.eq(round_name) | codes.str.startswith(f"{round_name}-")]
-    if chosen.empty:
-        known = sorted({c.rsplit("-", 1)[0] for c in codes.unique()})[:10]
+    found = round_cases(round_name)
+    if found.framework_id != framework.id:
         raise UsageError(
-            f"no inspections of round {round_name!r} under {framework.id} in the database",
-            hint=f"inspection codes begin with: {', '.join(known) or 'none stored'}",
+            f"round {round_name!r} is under {found.framework_id}, not {framework.id}",
+            hint=f"use --framework {found.framework_id}",
         )
-    return chosen.reset_index(drop=True)
+    inspections = Inspection.objects.filter(code__in=found.inspections)
+    fieldwork = pd.DataFrame(
+        {
+            "inspection_id": [i.code for i in inspections],
+            "fieldwork": [
+                f"{i.fieldwork_start:%B %Y}" if i.fieldwork_start else "not recorded"
+                for i in inspections
+            ],
+        }
+    )
+    return found.frame, fieldwork
 
 
 COMMANDS = [bulletin]
