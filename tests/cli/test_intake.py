@@ -107,3 +107,40 @@ def test_synth_on_a_full_disk_leaves_no_case_file(tmp_path, capsys, monkeypatch)
     )
     assert code == 2 and f"cannot write {out}" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_ogrs3_batch_names_spreadsheet_rows_across_blank_lines(tmp_path, capsys):
+    # Issue #13, defect 7: blank lines shifted every later row in ogrs3 --batch too.
+    header = "sex,birth_date,conviction_date,first_sanction_date,assessment_date,previous_sanctions,offence\n"
+    good = "male,1991-07-17,2021-08-05,2013-01-01,2021-12-12,3,other\n"
+    bad = "male,1991-07-17,2021-08-05,2013-01-01,2021-12-12,-1,other\n"
+    src = tmp_path / "in.csv"
+    src.write_text(header + good + "\n\n" + bad, encoding="utf-8")  # bad is on row 5
+    assert main(["ogrs3", "--batch", str(src), "--out", str(tmp_path / "o.csv")]) == 1
+    assert "row 5" in capsys.readouterr().err
+
+
+def test_tables_on_a_full_disk_exits_2_and_writes_no_provenance(
+    tmp_path, data_dir, capsys, monkeypatch
+):
+    # Issue #13, defect 5: a PDF/XLSX cut short beside a complete provenance.json.
+    import errno
+    from pathlib import Path
+
+    real = Path.write_bytes
+
+    def write_bytes(self, data):
+        if self.name.startswith(".tables.xlsx"):
+            real(self, data[: len(data) // 3])
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    out = tmp_path / "t"
+    code = main(
+        ["tables", str(data_dir / "hmip_small.csv"), "--framework", "hmip-2018", "--out", str(out)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "No space left on device" in err and "tables.xlsx" in err
+    assert not (out / "provenance.json").exists() and not (out / "tables.xlsx").exists()
+    assert not [p for p in out.iterdir() if p.name.endswith(".part")]
