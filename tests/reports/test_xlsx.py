@@ -233,6 +233,8 @@ def test_intervals_sheet_holds_every_percentage_with_n_and_interval(hmip_book, h
             cell.ci_high / 100
         )
     assert "Wilson" in sheet["A2"].value
+    notes = [c.value for c in hmip_book["C5"]["A"] if c.value]
+    assert any("sheet 'Intervals'" in str(v) for v in notes)  # each table points to it
 
 
 def test_unreliable_cells_keep_their_number_and_show_the_mark(hmip, tmp_path):

@@ -41,6 +41,9 @@ __all__ = ["write_xlsx", "FIXED_TIMESTAMP"]
 #: the file depends only on the report (the time of writing is not part of the output).
 FIXED_TIMESTAMP = datetime(2000, 1, 1, 0, 0, 0)
 
+_INTERVALS_NOTE = (
+    f"Each percentage's {INTERVAL_METHOD} and number of applicable cases: sheet 'Intervals'."
+)
 _NUMBER_FORMATS = {"n": "#,##0", "pct": "0.0%", "mean": "0.0"}
 _SHADE = "C9DCF0"  # light blue, as the HTML; printed greys vanish on some screens
 _HEAD = "E8ECF2"
@@ -132,7 +135,7 @@ def _table_sheet(sheet, table: AnnexTable) -> None:
                 cell.border = box
             row += 1
     row += 1
-    for note in table.notes:
+    for note in (*table.notes, _INTERVALS_NOTE):
         sheet.cell(row=row, column=1, value=note).font = Font(italic=True, size=9)
         row += 1
     sheet.freeze_panes = freeze
