@@ -278,8 +278,10 @@ def _write_readstat(
 
     variables = export_variables(frame, framework, fmt)
     coded = coded_frame(frame, variables, source=source)
-    labels = {v.name: v.label for v in variables}
-    value_labels = {v.name: dict(v.values) for v in variables if v.values}
+    labels: dict[str, str | None] = {v.name: v.label for v in variables}
+    value_labels: dict[str, dict[int | float, str]] = {
+        v.name: {float(k): t for k, t in v.values.items()} for v in variables if v.values
+    }
     formats = {
         v.name: (f"F{len(str(max(v.values)))}.0" if fmt == "sav" else "%8.0g")
         for v in variables

@@ -22,6 +22,8 @@ from ..errors import Problem, UsageError, ValidationError
 from ..framework import Framework
 from ._validate import RATIONALE_SUFFIX
 
+_Kind = Literal["answer", "category", "text"]
+
 __all__ = [
     "ANSWER_CODES",
     "EXPORT_FORMATS",
@@ -122,7 +124,7 @@ class ExportVariable:
     column: str
     name: str
     label: str
-    kind: Literal["answer", "category", "text"]
+    kind: _Kind
     values: Mapping[int, str] | None
     question: str = ""
 
@@ -162,7 +164,7 @@ def export_variables(
     fmt = check_format(format)
     profile = {v.code: v for v in framework.profile}
     items = {i.code: i for i in framework.items}
-    drafts = []
+    drafts: list[tuple[str, str, _Kind, dict[int, str] | None, str]] = []
     for column in map(str, frame.columns):
         if column in profile and profile[column].categories:
             variable = profile[column]

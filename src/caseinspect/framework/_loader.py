@@ -237,7 +237,7 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
     for key_node, _ in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
             continue
-        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node)
         line = key_node.start_mark.line + 1
         if key in first_line:
             loader.duplicates.append(
@@ -386,7 +386,7 @@ class _Builder:
                 "version",
                 "version-not-string",
                 f"'version' must be text in quotes, not the number {version}: YAML reads an "
-                "unquoted 2016.10 as 2016.1, so write e.g. version: \"2016.10\"",
+                'unquoted 2016.10 as 2016.1, so write e.g. version: "2016.10"',
                 version,
             )
         title = self.get(doc, "title", "", str, default="")
