@@ -215,7 +215,7 @@ def summary(results: dict) -> list[str]:
     if "seconds" in bulletin:
         add(
             f"bulletin of {bulletin['cases']:,} cases, HTML+PDF+DOCX+check < 10 s",
-            f"{bulletin['seconds']} s ({bulletin['numbers']} numbers, {bulletin['drifts']} drifts)",
+            f"{bulletin['seconds']} s (CPU {bulletin['cpu_seconds']} s), {bulletin['drifts']} drifts",
             bulletin["seconds"] < 10 and bulletin["drifts"] == 0,
         )
     themes = results.get("themes", {})
