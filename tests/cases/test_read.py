@@ -230,3 +230,10 @@ def test_a_missing_file_is_unusable_not_a_problem_of_the_file(tmp_path):
     with pytest.raises(FileNotReadable) as info:
         read_case_file(tmp_path / "nope.csv")
     assert info.value.exit_code == 2
+
+
+def test_the_interchange_format_is_lossless_formulas_included(tmp_path):
+    # Neutralisation is for files made for spreadsheet users, never for what is read back.
+    text = 'case_id,note\nA1,=1+2\nA2,"@SUM(A1)"\nA3,-x\nA4,"\ttab"\n'
+    frame = read_case_file(write(tmp_path, text))
+    assert frame["note"].tolist() == ["=1+2", "@SUM(A1)", "-x", "\ttab"]

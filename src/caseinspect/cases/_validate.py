@@ -222,34 +222,41 @@ def _check_columns(columns: list[str], framework: Framework, source: str) -> lis
 
 
 def _check_characters(table: _Table, framework: Framework, source: str) -> list[Problem]:
-    """Control characters anywhere, and text longer than the framework allows."""
+    """Control characters anywhere, and text longer than the framework allows.
+
+    Each column is searched as one string first (cells joined by line feeds, which are
+    allowed): only a column that holds a control character, or a text over the limit, is
+    looked at cell by cell.
+    """
     problems = []
     limit = framework.max_text_length
     for column, values in table.columns.items():
-        lengths = np.fromiter((len(v) for v in values), dtype=np.int64, count=table.n)
-        for i, row in table.rows_where(lengths > limit):
-            problems.append(
-                Problem(
-                    source,
-                    row,
-                    column,
-                    shown(values[i][:60]) + "...",
-                    "too-long",
-                    f"the text is {lengths[i]:,} characters long; framework '{framework.id}' "
-                    f"allows at most {limit:,} characters in a cell",
+        if max(map(len, values), default=0) > limit:
+            lengths = np.fromiter((len(v) for v in values), dtype=np.int64, count=table.n)
+            for i, row in table.rows_where(lengths > limit):
+                problems.append(
+                    Problem(
+                        source,
+                        row,
+                        column,
+                        shown(values[i][:60]) + "...",
+                        "too-long",
+                        f"the text is {lengths[i]:,} characters long; framework "
+                        f"'{framework.id}' allows at most {limit:,} characters in a cell",
+                    )
                 )
-            )
-        found_at = [_CONTROL.search(v) for v in values]
-        for i, row in table.rows_where(np.array([f is not None for f in found_at], dtype=bool)):
-            found = found_at[i]
-            if found is None:  # pragma: no cover - rows_where chose matches only
+        if _CONTROL.search("\n".join(values)) is None:
+            continue
+        for i, value in enumerate(values):
+            found = _CONTROL.search(value)
+            if found is None:
                 continue
             problems.append(
                 Problem(
                     source,
-                    row,
+                    _label(table.rows[i]),
                     column,
-                    shown(values[i][:80]),
+                    shown(value[:80]),
                     "control-character",
                     f"the value holds the control character {shown(found.group())} "
                     f"(at position {found.start() + 1}), which is not text; remove it",
