@@ -245,7 +245,7 @@ def build_bulletin(
     if suppress:
         report = suppress_report(report, suppress)
         bulletin_cells = suppress_bulletin_cells(bulletin_cells, suppress)
-        theme_cells = suppress_bulletin_cells(theme_cells, suppress)
+        theme_cells = _suppress_themes(theme_cells, suppress)
         if trend is not None:
             trend = _suppress_trend(trend, suppress)
     frames = [report.cells, bulletin_cells, theme_cells, method_cells]
@@ -659,33 +659,72 @@ def _method_cells(
     return frame
 
 
+def _theme_overall(themes: pd.DataFrame) -> pd.DataFrame:
+    """The 'All cases' rows of a themes table (``caseinspect themes``' themes.csv layout:
+    ``theme, label, kind, variable, category, n, count, pct, mentions, suppressed``); a
+    plain ``theme, kind, n`` table is taken as it is (``n`` then counts the cases)."""
+    if "variable" in themes.columns:
+        themes = themes[themes["variable"].astype(str).eq("all")]
+    return themes.reset_index(drop=True)
+
+
 def _theme_cells(themes: pd.DataFrame | None, total: int) -> pd.DataFrame:
     columns = ["table", "question", "provider_split", "variable", "category", "n", "yes", "pct"]
     if themes is None or not len(themes):
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=[*columns, "suppressed"])
     from ..analysis import round_half_up
 
     rows = []
-    for row in themes.itertuples(index=False):
-        count = int(getattr(row, "n", getattr(row, "count", 0)) or 0)
-        base = int(getattr(row, "n_cases", total) or total)
-        pct = float(round_half_up(count, base)) if base else np.nan
-        rows.append(("TH", str(row.theme), "all", "all", "All cases", base, count, pct))
-    return pd.DataFrame(rows, columns=columns)
+    for row in _theme_overall(themes).to_dict("records"):
+        if "count" in row:
+            count, base = _opt_count(row.get("count")), _opt_count(row.get("n"))
+        else:
+            count, base = _opt_count(row.get("n")), total
+        hidden = str(row.get("suppressed", "") or "") not in ("", "nan") or count is None
+        pct = (
+            float(round_half_up(count, base))
+            if base and count is not None and not hidden
+            else np.nan
+        )
+        rows.append(
+            (
+                "TH",
+                str(row["theme"]),
+                "all",
+                "all",
+                "All cases",
+                base,
+                None if hidden else count,
+                pct,
+                "primary" if hidden else "",
+            )
+        )
+    frame = pd.DataFrame(rows, columns=[*columns, "suppressed"])
+    frame["n"] = frame["n"].astype("Int64")
+    frame["yes"] = frame["yes"].astype("Int64")
+    return frame
 
 
-def _theme_rows(themes: pd.DataFrame | None, view: Cells) -> list[dict]:
+def _opt_count(value: Any) -> int | None:
+    try:
+        return None if value is None or value == "" or pd.isna(value) else int(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _theme_rows(themes: pd.DataFrame | None, view: Cells) -> list[dict[str, Any]]:
     if themes is None:
         return []
     out = []
-    for row in themes.itertuples(index=False):
+    for row in _theme_overall(themes).to_dict("records"):
+        quote = row.get("quote", row.get("text", "")) or ""
         out.append(
             {
-                "theme": str(row.theme),
-                "kind": str(getattr(row, "kind", "")),
-                "label": str(getattr(row, "label", row.theme)),
-                "quote": str(getattr(row, "quote", "") or ""),
-                "cell": view.get("TH", str(row.theme)),
+                "theme": str(row["theme"]),
+                "kind": str(row.get("kind", "")),
+                "label": str(row.get("label", row["theme"])),
+                "quote": "" if pd.isna(quote) else " ".join(str(quote).split()),
+                "cell": view.get("TH", str(row["theme"])),
             }
         )
     return out
@@ -698,6 +737,17 @@ def _example_rows(examples: pd.DataFrame | None) -> list[dict]:
         {"case_id": str(r.case_id), "kind": str(r.kind), "text": " ".join(str(r.text).split())}
         for r in examples.itertuples(index=False)
     ]
+
+
+def _suppress_themes(cells: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """A theme coded in fewer than ``threshold`` cases is not mentioned (themes overlap, so
+    no total reveals one: primary suppression only)."""
+    cells = cells.copy()
+    small = cells["yes"].fillna(0).astype(int).lt(threshold) & cells["yes"].notna()
+    cells.loc[small, "suppressed"] = "primary"
+    cells.loc[small, "pct"] = np.nan
+    cells.loc[small, "yes"] = pd.NA
+    return cells
 
 
 def suppress_bulletin_cells(cells: pd.DataFrame, threshold: int) -> pd.DataFrame:
