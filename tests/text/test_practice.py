@@ -115,3 +115,20 @@ def test_read_review_names_row_and_column(tmp_path):
 def test_missing_columns_are_refused():
     with pytest.raises(InvalidArgument, match="practice_note"):
         pseudonymise_cases(pd.DataFrame({"case_id": ["C1"]}), FRAMEWORK)
+
+
+def test_reviewer_added_name_is_replaced_and_needs_a_new_approval():
+    cases = _cases()
+    cases.loc[0, "practice_note"] += " He often saw bez and the others."
+    first = pseudonymise_cases(cases, FRAMEWORK)
+    assert "bez" in first.examples.loc[0, "text"]  # missed: lower case, in no list or pattern
+    sheet = review_sheet(first).assign(decision="approve")
+    sheet.loc[0, "also"] = "Bez"
+    from caseinspect.text import reviewer_names_of
+
+    second = pseudonymise_cases(cases, FRAMEWORK, reviewer_names=reviewer_names_of(sheet))
+    found = second.detections.query("case_id == 'C1' and rule == 'reviewer'")
+    assert list(found["original"]) == ["bez"]
+    assert "bez" not in second.examples.loc[0, "text"]
+    # The approval was for the version with "Bez" left in: it no longer counts.
+    assert list(review_status(second, sheet)["status"]) == ["stale", "approved"]

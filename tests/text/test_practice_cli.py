@@ -151,3 +151,30 @@ def test_no_original_name_in_any_published_file(round_file, tmp_path, run):
     assert _leaks(published, names) == []
     # The scan itself can fail: the internal files do hold the names.
     assert _leaks(tmp_path / "practice", names)
+
+
+def test_also_names_carry_over_and_reopen_the_review(round_file, tmp_path, run):
+    run("practice", round_file, "-f", "hmip-2018", "--out", tmp_path / "a")
+    sheet = pd.read_csv(tmp_path / "a" / "review.csv", dtype=str, keep_default_na=False)
+    sheet["decision"] = "approve"
+    word = sheet.loc[0, "text"].split()[-1].strip(".")  # pretend the last word is a name
+    sheet.loc[0, "also"] = word
+    sheet.to_csv(tmp_path / "r.csv", index=False)
+    code, output = run(
+        "practice",
+        round_file,
+        "-f",
+        "hmip-2018",
+        "--out",
+        tmp_path / "b",
+        "--reviewed",
+        tmp_path / "r.csv",
+    )
+    assert code == 0, output
+    again = pd.read_csv(tmp_path / "b" / "review.csv", dtype=str, keep_default_na=False)
+    assert again.loc[0, "also"] == word and again.loc[0, "decision"] == ""
+    assert f"({'reviewer'})" in again.loc[0, "detections"]
+    assert (again["decision"][1:] == "approve").all()
+    published = pd.read_csv(tmp_path / "b" / "examples.csv", dtype=str)
+    assert sheet.loc[0, "case_id"] not in set(published["case_id"])
+    assert len(published) == len(sheet) - 1

@@ -36,28 +36,39 @@ def practice(file: str, framework_name: str, out_dir: str, reviewed_file: str | 
     approved), and, for use inside the inspectorate only, OUT/detections.csv (case_id,
     span, original, replacement, rule: every name, date and exact age found) and
     OUT/review.csv (one row per example for the reviewer: fill in 'decision' with
-    approve or reject, and in 'keep' the spans that are not names, then run again with
-    --reviewed). An approval counts only for the version of the note and detections
-    that was reviewed.
+    approve or reject, in 'keep' the spans that are not names and in 'also' names the
+    detector missed, then run again with --reviewed). An approval counts only for the
+    version of the note and detections that was reviewed.
     """
     from ..cases import load_cases
     from ..framework import load_framework
     from ..outputs import write_csv
-    from ..text import pseudonymise_cases, publishable_examples, read_review, review_sheet
+    from ..text import (
+        pseudonymise_cases,
+        publishable_examples,
+        read_review,
+        review_sheet,
+        reviewer_names_of,
+    )
     from ..text import review_status as status_of
 
     framework = load_framework(framework_name)
     cases = load_cases(file, framework)
-    result = pseudonymise_cases(cases, framework)
     reviewed = read_review(reviewed_file) if reviewed_file else None
+    result = pseudonymise_cases(cases, framework, reviewer_names=reviewer_names_of(reviewed))
     published = publishable_examples(result, reviewed)
     status = status_of(result, reviewed)
     sheet = review_sheet(result)
     if reviewed is not None:
         # Carry the decisions that still apply into the new sheet; stale ones are dropped.
-        kept = reviewed.set_index("case_id")
+        # Names a reviewer added always carry over (they changed the detections, so the
+        # example is shown again); decisions only for an unchanged example.
+        kept = reviewed.drop_duplicates("case_id", keep="last").set_index("case_id")
         for i, row in sheet.iterrows():
-            if row["case_id"] in kept.index and kept.loc[row["case_id"], "digest"] == row["digest"]:
+            if row["case_id"] not in kept.index:
+                continue
+            sheet.loc[i, "also"] = kept.loc[row["case_id"], "also"]
+            if kept.loc[row["case_id"], "digest"] == row["digest"]:
                 sheet.loc[i, "decision"] = kept.loc[row["case_id"], "decision"]
                 sheet.loc[i, "keep"] = kept.loc[row["case_id"], "keep"]
     out = Path(out_dir)

@@ -34,6 +34,7 @@ from ._practice import (
     read_review,
     review_sheet,
     review_status,
+    reviewer_names_of,
 )
 from ._pseudonymise import (
     DETECTION_COLUMNS,
@@ -42,9 +43,17 @@ from ._pseudonymise import (
     pseudonym_lists,
     pseudonymise_texts,
 )
-from ._themes import QUOTE_COLUMNS, THEME_TABLE_COLUMNS, representative_quotes, theme_table
+from ._themes import (
+    BULLETIN_THEME_COLUMNS,
+    QUOTE_COLUMNS,
+    THEME_TABLE_COLUMNS,
+    bulletin_themes,
+    representative_quotes,
+    theme_table,
+)
 
 __all__ = [
+    "BULLETIN_THEME_COLUMNS",
     "CODE_COLUMNS",
     "EVALUATION_COLUMNS",
     "QUOTE_COLUMNS",
@@ -55,6 +64,7 @@ __all__ = [
     "Encoder",
     "Theme",
     "ThemeClassifier",
+    "bulletin_themes",
     "codebook_path",
     "evaluate_codes",
     "fit_classifier",
@@ -86,4 +96,5 @@ __all__ = [
     "read_review",
     "review_sheet",
     "review_status",
+    "reviewer_names_of",
 ]

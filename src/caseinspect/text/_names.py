@@ -6,6 +6,8 @@ a span was taken:
 ``recorded``
     the case's recorded ``practice_pseudonym`` (any case, and title-case spellings one
     letter away, so that a typo such as "Calum" for "Callum" is still found);
+``reviewer``
+    a name a reviewer added because the rules missed it (any letter case, whole words);
 ``pattern``
     a title-case word where the notes put a person: "X, a 24-year-old ...", "X was a ...",
     "X's responsible officer" (possessive followed by an ordinary word);
@@ -40,7 +42,7 @@ from importlib import resources
 
 __all__ = ["Detection", "detect_names", "flag_details", "first_names", "NAME_RULES", "FLAG_RULES"]
 
-NAME_RULES = ("recorded", "pattern", "role", "title", "repeat", "gazetteer")
+NAME_RULES = ("recorded", "reviewer", "pattern", "role", "title", "repeat", "gazetteer")
 FLAG_RULES = ("date", "age")
 
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
@@ -266,6 +268,18 @@ def _recorded(text: str, known: Sequence[str]) -> list[Detection]:
     return found
 
 
+def _reviewer(text: str, names: Sequence[str]) -> list[Detection]:
+    found = []
+    for name in names:
+        name = name.strip()
+        if not name:
+            continue
+        pattern = re.compile(rf"(?<![\w']){re.escape(name)}(?![\w])", re.IGNORECASE)
+        for m in pattern.finditer(text):
+            found.append(Detection(m.start(), m.end(), m.group(), "reviewer", key=name.casefold()))
+    return found
+
+
 def _person(word: str) -> bool:
     return word not in _NEVER and not word.isupper()
 
@@ -353,7 +367,9 @@ def _with_surname(d: Detection, text: str) -> Detection:
     return Detection(d.start, end, text[d.start : end], d.rule, d.gender, d.key)
 
 
-def detect_names(text: str, *, known_names: Sequence[str] = ()) -> list[Detection]:
+def detect_names(
+    text: str, *, known_names: Sequence[str] = (), reviewer_names: Sequence[str] = ()
+) -> list[Detection]:
     """Personal names in ``text``, one :class:`Detection` each, in order of position.
 
     Parameters
@@ -363,6 +379,9 @@ def detect_names(text: str, *, known_names: Sequence[str] = ()) -> list[Detectio
     known_names : sequence of str
         Names recorded for the case (its ``practice_pseudonym``): found in any case and
         with one-letter misspellings.
+    reviewer_names : sequence of str
+        Names a reviewer added for the case (rule ``reviewer``): found as written, in any
+        letter case.
 
     Returns
     -------
@@ -378,7 +397,12 @@ def detect_names(text: str, *, known_names: Sequence[str] = ()) -> list[Detectio
     >>> [(d.text, d.rule) for d in found]
     [('Andre', 'recorded'), ('Chloe', 'role'), ('Andre', 'recorded'), ('Okafor', 'title')]
     """
-    found = _recorded(text, known_names) + _pattern_rules(text) + _gazetteer(text)
+    found = (
+        _recorded(text, known_names)
+        + _reviewer(text, reviewer_names)
+        + _pattern_rules(text)
+        + _gazetteer(text)
+    )
     people = {d.text.split(" ")[0] for d in found if d.rule in ("pattern", "role", "title")}
     for word in sorted(people):
         for m in re.finditer(rf"(?<![A-Za-z'-]){re.escape(word)}(?![A-Za-z-])", text):

@@ -12,7 +12,7 @@ approved examples; everything that publishes examples (the ``practice`` command'
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,14 +30,16 @@ __all__ = [
     "review_sheet",
     "read_review",
     "review_status",
+    "reviewer_names_of",
     "publishable_examples",
 ]
 
 #: Columns of a published examples table (``examples.csv``, the bulletin's ``examples``).
 EXAMPLE_COLUMNS = ("case_id", "kind", "text")
 #: Columns of the review sheet: the reviewer fills ``decision`` (approve / reject) and may
-#: list in ``keep`` the spans (``start-end``, separated by ``;``) that are not names.
-REVIEW_COLUMNS = ("case_id", "kind", "digest", "detections", "text", "decision", "keep")
+#: list in ``keep`` the spans (``start-end``, separated by ``;``) that are not names, and in
+#: ``also`` names the detector missed (separated by ``;``; the example is then shown again).
+REVIEW_COLUMNS = ("case_id", "kind", "digest", "detections", "text", "decision", "keep", "also")
 _DECISIONS = ("approve", "reject", "")
 _NEEDED = ("case_id", "practice_note", "practice_kind")
 
@@ -71,7 +73,12 @@ def _digest(case_id: str, kind: str, note: str, detections: pd.DataFrame) -> str
     return h.hexdigest()[:16]
 
 
-def pseudonymise_cases(cases: pd.DataFrame, framework: Framework) -> PseudonymisedExamples:
+def pseudonymise_cases(
+    cases: pd.DataFrame,
+    framework: Framework,
+    *,
+    reviewer_names: Mapping[str, Sequence[str]] | None = None,
+) -> PseudonymisedExamples:
     """Proposed practice examples of ``cases`` with every detected name replaced.
 
     Parameters
@@ -82,6 +89,9 @@ def pseudonymise_cases(cases: pd.DataFrame, framework: Framework) -> Pseudonymis
     framework : Framework
         The cases' framework (its rationales are searched for the same people, so a
         person named in a rationale and in the note gets one replacement).
+    reviewer_names : mapping, optional
+        Case id -> names a reviewer added because the detector missed them (see
+        :func:`reviewer_names_of`).
 
     Returns
     -------
@@ -123,7 +133,12 @@ def pseudonymise_cases(cases: pd.DataFrame, framework: Framework) -> Pseudonymis
                     opening.append(False)
                     is_note.append(False)
     done = pseudonymise_texts(
-        texts, case_ids=ids, known_names=known, genders=genders, opening_age=opening
+        texts,
+        case_ids=ids,
+        known_names=known,
+        genders=genders,
+        opening_age=opening,
+        reviewer_names=reviewer_names,
     )
     notes = [i for i, flag in enumerate(is_note) if flag]
     dets = done.detections[done.detections["index"].isin(notes)].drop(columns="index")
@@ -160,7 +175,20 @@ def review_sheet(result: PseudonymisedExamples) -> pd.DataFrame:
     sheet["text"] = result.examples["text"]
     sheet["decision"] = ""
     sheet["keep"] = ""
+    sheet["also"] = ""
     return sheet[list(REVIEW_COLUMNS)]
+
+
+def reviewer_names_of(reviewed: pd.DataFrame | None) -> dict[str, list[str]]:
+    """Case id -> the names a review sheet's ``also`` column adds (``;``-separated)."""
+    if reviewed is None or "also" not in reviewed.columns:
+        return {}
+    out: dict[str, list[str]] = {}
+    for case_id, value in zip(reviewed["case_id"], reviewed["also"], strict=True):
+        names = [n.strip() for n in str(value).split(";") if n.strip()]
+        if names:
+            out[str(case_id)] = names
+    return out
 
 
 def read_review(path: str | Path) -> pd.DataFrame:
@@ -181,8 +209,9 @@ def read_review(path: str | Path) -> pd.DataFrame:
             )
     if problems:
         raise ValidationError(problems)
-    if "keep" not in frame.columns:
-        frame["keep"] = ""
+    for optional in ("keep", "also"):
+        if optional not in frame.columns:
+            frame[optional] = ""
     for i, value in enumerate(frame["decision"]):
         if value.strip().lower() not in _DECISIONS:
             problems.append(

@@ -114,8 +114,9 @@ def _case(
     known: Sequence[str],
     gender: str | None,
     opening_age: Sequence[bool],
+    added: Sequence[str] = (),
 ) -> tuple[list[str], list[tuple[int, str, str, str, str]]]:
-    found = [detect_names(t, known_names=known) for t in texts]
+    found = [detect_names(t, known_names=known, reviewer_names=added) for t in texts]
     flags = [flag_details(t, opening_age=o) for t, o in zip(texts, opening_age, strict=True)]
     subject = known[0].strip().casefold() if known and known[0].strip() else None
     taken = {w.casefold() for t in texts for w in re.findall(r"[A-Za-z]+", t)}
@@ -156,6 +157,7 @@ def pseudonymise_texts(
     known_names: Mapping[str, Sequence[str]] | None = None,
     genders: Mapping[str, str] | None = None,
     opening_age: bool | Sequence[bool] = False,
+    reviewer_names: Mapping[str, Sequence[str]] | None = None,
 ) -> PseudonymisedTexts:
     """Replace the people named in ``texts``, consistently within each case.
 
@@ -175,6 +177,8 @@ def pseudonymise_texts(
     opening_age : bool or sequence of bool
         Allow the bulletins' one opening "a 24-year-old" (practice notes); other exact
         ages are flagged. Default False (rationales, quotes: every age is flagged).
+    reviewer_names : mapping, optional
+        Case id -> names a reviewer added because the detector missed them.
 
     Returns
     -------
@@ -206,6 +210,7 @@ def pseudonymise_texts(
         raise InvalidArgument(f"{len(texts)} texts but {len(allow)} opening_age values")
     known_names = known_names or {}
     genders = genders or {}
+    reviewer_names = reviewer_names or {}
     by_case: dict[str, list[int]] = {}
     for i, case_id in enumerate(ids):
         by_case.setdefault(case_id, []).append(i)
@@ -214,8 +219,14 @@ def pseudonymise_texts(
     for case_id, positions in by_case.items():
         known = [str(n) for n in known_names.get(case_id, ()) if str(n).strip()]
         gender = _GENDER.get(str(genders.get(case_id, "")).strip().casefold())
+        added = [str(n) for n in reviewer_names.get(case_id, ()) if str(n).strip()]
         done, found = _case(
-            case_id, [texts[i] for i in positions], known, gender, [allow[i] for i in positions]
+            case_id,
+            [texts[i] for i in positions],
+            known,
+            gender,
+            [allow[i] for i in positions],
+            added,
         )
         for local, i in enumerate(positions):
             result[i] = done[local]

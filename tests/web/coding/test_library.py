@@ -173,3 +173,30 @@ def test_csrf_is_enforced(coding_world):
     login(client, coding_world["users"]["analyst"])
     response = client.post(reverse("coding:reindex"), {"framework": "hmip-2018"})
     assert response.status_code == 403
+
+
+def test_reviewer_adds_a_missed_name(client, coding_world):
+    _index(client, coding_world)
+    case = next(c for c in coding_world["cases"].values() if c.practice_note)
+    case.practice_note += " He often saw bez and the others."
+    case.save()
+    page = client.get(reverse("coding:review", args=[case.pk]))
+    assert "bez" in page.context["proposed"]["text"]
+    response = client.post(reverse("coding:review", args=[case.pk]), {"names": "Bez; "})
+    assert response.status_code == 302
+    page = client.get(reverse("coding:review", args=[case.pk]))
+    assert "bez" not in page.context["proposed"]["text"].lower().split()
+    rules = {d["original"]: d["rule"] for d in page.context["detections"]}
+    assert rules["bez"] == "reviewer"
+    event = AuditEvent.objects.get(action="practice.names")
+    assert event.after == {"added_names": 1} and "Bez" not in str(event.after)
+    # Approve, then publish: the added name stays replaced in the download.
+    client.post(reverse("coding:mark", args=[case.pk]), {"marked": "1"})
+    client.post(
+        reverse("coding:review", args=[case.pk]),
+        {"decision": "approve", "digest": page.context["proposed"]["digest"]},
+    )
+    response = client.get(reverse("coding:publish-csv"), {"framework": "hmip-2018"})
+    published = pd.read_csv(pd.io.common.BytesIO(response.content), dtype=str)
+    assert list(published["case_id"]) == [case.case_id]
+    assert " bez " not in published.loc[0, "text"]

@@ -32,6 +32,7 @@ __all__ = [
     "store_suggestions",
     "mark_example",
     "review_example",
+    "add_reviewer_names",
     "record_download",
 ]
 
@@ -211,7 +212,35 @@ def practice_result(case: Case):
     """The proposed example of one case: :class:`caseinspect.text.PseudonymisedExamples`."""
     framework = _framework(case)
     frame = case_table(framework.id, Case.objects.filter(pk=case.pk))
-    return pseudonymise_cases(frame, framework)
+    example = PracticeExample.objects.filter(case=case).first()
+    added = {case.case_id: list(example.also)} if example is not None and example.also else None
+    return pseudonymise_cases(frame, framework, reviewer_names=added)
+
+
+def add_reviewer_names(actor, case: Case, names: list[str]) -> PracticeExample:
+    """Names the detector missed in a case's practice note: found and replaced from now on.
+
+    This changes the detections, so any earlier decision on the example lapses.
+    """
+    cleaned = sorted({n.strip() for n in names if n.strip()})
+    if not cleaned:
+        raise InvalidArgument("give at least one name")
+    if any(len(n) > 100 for n in cleaned):
+        raise InvalidArgument("a name is at most 100 characters")
+    with transaction.atomic():
+        example, _ = PracticeExample.objects.select_for_update().get_or_create(case=case)
+        before = list(example.also)
+        example.also = sorted(set(example.also) | set(cleaned))
+        example.save()
+        # The original names stay out of the audit trail's text: only how many were added.
+        audit.record(
+            actor,
+            "practice.names",
+            case,
+            before={"added_names": len(before)},
+            after={"added_names": len(example.also)},
+        )
+    return example
 
 
 def review_example(actor, case: Case, decision: str, digest: str, keep: list[str]) -> None:

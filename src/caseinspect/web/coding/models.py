@@ -71,7 +71,8 @@ class PracticeExample(models.Model):
 
     ``digest`` is the digest of the note and detections the reviewer saw
     (:func:`caseinspect.text.review_sheet`); if either changes the decision lapses.
-    ``keep`` lists detection spans the reviewer found not to be names.
+    ``keep`` lists detection spans the reviewer found not to be names; ``also`` names the
+    detector missed, which the reviewer added (they are then found and replaced too).
     """
 
     class Decision(models.TextChoices):
@@ -87,6 +88,9 @@ class PracticeExample(models.Model):
     decision = models.CharField(max_length=10, blank=True, default="", choices=Decision.choices)
     digest = models.CharField(max_length=32, blank=True, default="")
     keep = models.JSONField(default=list, blank=True)
+    also = models.JSONField(
+        default=list, blank=True, help_text="names the reviewer added (the detector missed them)"
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -274,7 +274,8 @@ def publication(framework: Framework) -> tuple[pd.DataFrame, pd.DataFrame]:
         .order_by("case__case_id")
     )
     cases = Case.objects.filter(pk__in=[e.case_id for e in marked])
-    result = pseudonymise_cases(case_table(framework.id, cases), framework)
+    added = {e.case.case_id: list(e.also) for e in marked if e.also}
+    result = pseudonymise_cases(case_table(framework.id, cases), framework, reviewer_names=added)
     reviewed = reviewed_frame(marked)
     return publishable_examples(result, reviewed), review_status(result, reviewed)
 

@@ -278,6 +278,13 @@ def mark(request, pk):
 def review(request, pk):
     _analyst(request)
     case = access_case(request.user, pk)
+    if request.method == "POST" and request.POST.get("names") is not None:
+        try:
+            actions.add_reviewer_names(request.user, case, request.POST["names"].split(";"))
+            messages.success(request, "The names are now found and replaced: review again.")
+        except CaseinspectError as exc:
+            messages.error(request, str(exc))
+        return redirect(reverse("coding:review", args=[case.pk]))
     if request.method == "POST":
         try:
             actions.review_example(
