@@ -267,6 +267,10 @@ def _print_summary(summary: dict) -> None:
             _say(
                 f"    figures      {len(info['figures'])} PNG files in {Path(info['figures'][0]).parent}"
             )
+    bulletin = summary.get("bulletin")
+    if bulletin:
+        folder = Path(bulletin["written"][0]).parent
+        _say(f"  bulletin        {folder}/ (bulletin.html, .pdf, .docx, numbers.csv)")
     ratings = summary["ratings"]["result"]
     _say(f"  ratings         {out / '2018-19' / 'ratings'}/")
     overall = ratings.overall

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from caseinspect.analysis import compute_tables
-from caseinspect.bulletin import TemplateRuleError, build_bulletin, check_bulletin
+from caseinspect.bulletin import TemplateRuleError, build_bulletin, check_bulletin, write_bulletin
 from caseinspect.bulletin._context import Figures, ModelView, filters
 from caseinspect.bulletin._numbers import Recorder
 
@@ -271,3 +271,19 @@ def test_written_files_and_provenance(written, built):
     assert len(provenance["data_fingerprint"]) >= 16 and provenance["software_version"]
     assert provenance["bulletin"]["previous_framework"]["framework"] == "qi-2016"
     assert provenance["bulletin"]["crosswalk"] == "crosswalks/qi-2016__hmip-2018.yaml"
+
+
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="pdfinfo (poppler-utils) not installed")
+def test_pdf_is_tagged_a4_with_landscape_annex_pages(built, tmp_path):
+    import subprocess
+
+    write_bulletin(built, tmp_path, ("pdf",))
+    pdf = tmp_path / "bulletin.pdf"
+    info = subprocess.run(
+        ["pdfinfo", "-l", "-1", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    assert re.search(r"Tagged:\s+yes", info)
+    assert "Title:           " + built.title in info
+    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)
+    assert sizes[0] == ("595.276", "841.89")  # A4 portrait
+    assert ("841.89", "595.276") in sizes  # the annex tables on A4 landscape
