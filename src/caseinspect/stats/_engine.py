@@ -24,7 +24,7 @@ import pandas as pd
 from scipy import special, stats
 
 from ..errors import CaseinspectError
-from ._cluster import robust_cov, robust_wald_test, t_p, t_quantile
+from ._cluster import CR2, cr2, cr2_wald_test, robust_cov, robust_wald_test
 from ._design import CodedTerm, Design, build_design, code_cluster, code_terms
 from ._irls import CellFit, cells_of, fit_many
 from ._logistic import (
@@ -44,6 +44,12 @@ METHODS = ("enter", "fstep-lr", "fstep-wald")
 
 # Below this many clusters the sandwich estimator is known to be unreliable.
 FEW_CLUSTERS = 30
+
+# Cluster sizes with a coefficient of variation above this are reported as unbalanced
+# (MacKinnon & Webb 2017 show over-rejection grows with it); a level whose cases lie in
+# fewer than this many clusters is named.
+_UNBALANCED_CV = 0.5
+_FEW_LEVEL_CLUSTERS = 10
 
 # An estimate this large on the logit scale (an odds ratio beyond e^15) is separation.
 _HUGE = 15.0
@@ -66,6 +72,7 @@ class Prepared:
     collapse: bool
     pattern: np.ndarray | None = None  # mixed-radix pattern code per case; ``total`` if incomplete
     pattern_sizes: tuple[int, ...] = ()
+    correction: str = "cr2"
 
 
 def prepare(
@@ -77,6 +84,7 @@ def prepare(
     reference: Mapping[str, str] | None = None,
     cluster: str | None = None,
     collapse: bool | None = None,
+    correction: str = "cr2",
 ) -> Prepared:
     """Code the terms and the cluster column of ``data`` (already checked to exist)."""
     coded = tuple(
@@ -118,6 +126,7 @@ def prepare(
         bool(collapse),
         pattern,
         sizes,
+        correction,
     )
 
 
@@ -145,9 +154,11 @@ class _Fit:
 class _Models:
     """Fits and tests on one design, cached by the set of terms in the model."""
 
-    def __init__(self, design: Design, clustered: bool):
+    def __init__(self, design: Design, clustered: bool, correction: str = "cr2"):
         self.design = design
         self.clustered = clustered
+        self.correction = correction
+        self._cr2: dict[frozenset[str], CR2] = {}
         self.position = {c.name: i for i, c in enumerate(design.codings)}
         self._fits: dict[frozenset[str], _Fit] = {}
         self._robust: dict[frozenset[str], np.ndarray] = {}
@@ -208,8 +219,21 @@ class _Models:
         if terms not in self._robust:
             d = self.design
             assert d.groups is not None  # noqa: S101 (clustered designs have groups)
-            self._robust[terms] = robust_cov(fit, d.X, d.events, d.trials, d.groups, d.n_groups)
+            if self.correction == "cr2":
+                self._cr2[terms] = cr2(fit, d.X, d.events, d.trials, d.groups, d.n_groups)
+                self._robust[terms] = self._cr2[terms].cov
+            else:
+                self._robust[terms] = robust_cov(fit, d.X, d.events, d.trials, d.groups, d.n_groups)
         return self._robust[terms]
+
+    def coefficient_df(self, terms: frozenset[str]) -> np.ndarray:
+        """Reference df of each coefficient: Satterthwaite (CR2) or G - 1 (stata)."""
+        k = len(self.design.columns(terms))
+        if self.correction != "cr2":
+            return np.full(k, float(max(self.design.n_groups - 1, 1)))
+        self.cov(terms)
+        adjusted = self._cr2[terms]
+        return np.array([adjusted.df(np.eye(k)[[j]]) for j in range(k)])
 
     def positions(self, terms: frozenset[str], term: str) -> np.ndarray:
         columns = self.design.columns(terms)
@@ -395,6 +419,10 @@ class _Models:
 
     def _robust_wald(self, model: frozenset[str], term: str) -> BlockTest:
         fit = self.fit(model)
+        if self.correction == "cr2":
+            self.cov(model)
+            test, _ = cr2_wald_test(fit.params, self._cr2[model], self.positions(model, term))
+            return test
         return robust_wald_test(
             fit.params, self.cov(model), self.positions(model, term), self.design.n_groups
         )
@@ -449,6 +477,48 @@ def _pattern_rows(prepared: Prepared, y: np.ndarray) -> tuple[Design, int, int, 
     groups = pattern_keys[n_terms] if prepared.cluster_codes is not None else None
     design = build_design(prepared.terms, pattern_keys[:n_terms], events, trials, groups)
     return design, n, prepared.n_cases - n, n_events
+
+
+def _cluster_notes(prepared: Prepared, design: Design) -> list[str]:
+    """Warnings about the clusters: few, unbalanced, or few behind a level of a term."""
+    assert design.groups is not None  # noqa: S101 (clustered designs have groups)
+    G = design.n_groups
+    name = prepared.cluster
+    notes = []
+    if prepared.correction == "cr2":
+        how = (
+            "CR2 (Bell-McCaffrey) standard errors with Satterthwaite degrees of freedom "
+            "(HTZ for blocks) are used, which keep tests close to their level with few "
+            "clusters, but remain approximate"
+        )
+    else:
+        how = (
+            f"the sandwich with Stata's G/(G-1) factor and F(q, {G - 1}) / t({G - 1}) "
+            "references is known to over-reject with few clusters"
+        )
+    if G < FEW_CLUSTERS:
+        notes.append(f"Only {G} clusters of '{name}' (fewer than about {FEW_CLUSTERS}): {how}.")
+    sizes = np.bincount(design.groups, weights=design.trials, minlength=G)
+    cv = float(np.std(sizes) / np.mean(sizes)) if G and np.mean(sizes) > 0 else 0.0
+    if cv > _UNBALANCED_CV:
+        notes.append(
+            f"Clusters of '{name}' are unbalanced: from {int(sizes.min()):,} to "
+            f"{int(sizes.max()):,} cases (coefficient of variation {cv:.2f}); "
+            "cluster-robust inference is less reliable when a few clusters dominate."
+        )
+    for coding in design.codings:
+        if coding.kind != "categorical":
+            continue
+        block = design.blocks[coding.name]
+        for j, level_name in zip(block, coding.levels[1:], strict=False):
+            rows = (design.X[:, j] == 1) & (design.trials > 0)
+            spanned = len(np.unique(design.groups[rows]))
+            if spanned < _FEW_LEVEL_CLUSTERS:
+                notes.append(
+                    f"Level '{level_name}' of '{coding.name}' has cases in only {spanned} "
+                    f"clusters of '{name}': its cluster-robust test rests on those few."
+                )
+    return notes
 
 
 def _separation_warnings(models: _Models, final: frozenset[str], fit: _Fit) -> list[str]:
@@ -564,13 +634,8 @@ def _analysis(
                 f"Column '{prepared.cluster}' has {design.n_groups} cluster among the cases "
                 "used; cluster-robust inference needs at least two (and about 30 to be reliable)."
             )
-        if design.n_groups < FEW_CLUSTERS:
-            notes.append(
-                f"Only {design.n_groups} clusters of '{prepared.cluster}': cluster-robust "
-                f"standard errors are approximate with fewer than about {FEW_CLUSTERS}; tests "
-                f"use F(q, {design.n_groups - 1}) and t({design.n_groups - 1}) references."
-            )
-    models = _Models(design, clustered)
+        notes.extend(_cluster_notes(prepared, design))
+    models = _Models(design, clustered, prepared.correction)
     candidates = design.testable_terms
     steps: tuple[Step, ...] = ()
     if method == "enter":
@@ -621,11 +686,12 @@ def _analysis(
     with np.errstate(divide="ignore", invalid="ignore"):
         z = params / se
     if clustered:
-        p = t_p(z, design.n_groups)
-        crit = t_quantile(level, design.n_groups)
+        dfs = models.coefficient_df(final)
+        p = 2.0 * stats.t.sf(np.abs(z), dfs)
+        crit = stats.t.ppf(0.5 + level / 2, dfs)
     else:
         p = special.erfc(np.abs(z) / np.sqrt(2.0))  # = 2 * norm.sf(|z|)
-        crit = float(stats.norm.ppf(0.5 + level / 2))
+        crit = np.full(len(params), float(stats.norm.ppf(0.5 + level / 2)))
     names = [design.names[i] for i in fit.columns]
     with np.errstate(over="ignore"):
         coefficients = tuple(
@@ -636,8 +702,8 @@ def _analysis(
                 float(z[i]),
                 float(p[i]),
                 float(np.exp(params[i])),
-                float(np.exp(params[i] - crit * se[i])),
-                float(np.exp(params[i] + crit * se[i])),
+                float(np.exp(params[i] - crit[i] * se[i])),
+                float(np.exp(params[i] + crit[i] * se[i])),
             )
             for i in range(len(params))
         )

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from ..errors import UsageError
+from ._cluster import CORRECTIONS
 from ._design import check_columns, code_outcome
 from ._engine import METHODS, analyse, prepare
 from ._results import LogisticResult
@@ -51,6 +52,14 @@ def check_request(
     return terms
 
 
+def check_correction(correction: str) -> None:
+    """Refuse an unknown cluster correction."""
+    if correction not in CORRECTIONS:
+        raise UsageError(
+            f"Cluster correction '{correction}' is not one of {', '.join(CORRECTIONS)}."
+        )
+
+
 def fit_logistic(
     data: pd.DataFrame,
     outcome: str,
@@ -65,6 +74,7 @@ def fit_logistic(
     pout: float = 0.10,
     cluster: str | None = None,
     collapse: bool | None = None,
+    cluster_correction: str = "cr2",
 ) -> LogisticResult:
     """Binary logistic regression of a case-level outcome, optionally stepwise.
 
@@ -98,6 +108,12 @@ def fit_logistic(
         Column identifying clusters (providers). Inference becomes cluster-robust:
         sandwich standard errors, Wald block tests against F(q, G - 1); in stepwise mode
         both entry and removal use the robust Wald test (see ``docs/statistics.md``).
+    cluster_correction : {"cr2", "stata"}
+        Small-sample correction of the cluster-robust covariance: ``"cr2"`` (default),
+        Bell & McCaffrey's CR2 with Satterthwaite degrees of freedom per coefficient and
+        the HTZ test (Pustejovsky & Tipton 2018) for blocks, as R's clubSandwich;
+        ``"stata"``, the sandwich times G/(G - 1) (Stata's ``vce(cluster)`` factor for
+        ``logit``) with t(G - 1) and F(q, G - 1) references.
     collapse : bool, optional
         Fit on covariate patterns (events / trials) instead of cases. Default: whenever
         every term is categorical. Estimates, standard errors and tests are the same.
@@ -141,6 +157,7 @@ def fit_logistic(
     if method not in METHODS:
         raise UsageError(f"Method '{method}' is not one of {', '.join(METHODS)}.")
     y = code_outcome(data[outcome], outcome, event)
+    check_correction(cluster_correction)
     prepared = prepare(
         data,
         terms,
@@ -149,5 +166,6 @@ def fit_logistic(
         reference=reference,
         cluster=cluster,
         collapse=collapse,
+        correction=cluster_correction,
     )
     return analyse(prepared, y, outcome=outcome, event=event, method=method, pin=pin, pout=pout)

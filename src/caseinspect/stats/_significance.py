@@ -10,7 +10,7 @@ import pandas as pd
 from ..errors import CaseinspectError, UsageError
 from ._design import code_outcome
 from ._engine import DegenerateOutcome, Prepared, analyse_many, prepare
-from ._regress import check_request
+from ._regress import check_correction, check_request
 from ._results import LogisticResult, SignificanceResult, TermSignificance
 
 __all__ = ["SIGNIFICANCE_METHODS", "significance_table", "subgroup_significance"]
@@ -30,6 +30,7 @@ def subgroup_significance(
     pin: float = 0.05,
     pout: float = 0.10,
     alpha: float = 0.05,
+    cluster_correction: str = "cr2",
 ) -> SignificanceResult:
     """Flag the sub-group variables that differ significantly for one outcome.
 
@@ -63,6 +64,9 @@ def subgroup_significance(
         Stepwise entry and removal thresholds.
     alpha : float
         Significance level for ``method="full"``.
+    cluster_correction : {"cr2", "stata"}
+        Small-sample correction with ``cluster`` (see :func:`fit_logistic`): CR2 with
+        Satterthwaite / HTZ degrees of freedom (default) or Stata's G/(G - 1).
 
     Returns
     -------
@@ -96,6 +100,7 @@ def subgroup_significance(
         pin=pin,
         pout=pout,
         alpha=alpha,
+        cluster_correction=cluster_correction,
     )[outcome]
 
 
@@ -111,6 +116,7 @@ def significance_table(
     pin: float = 0.05,
     pout: float = 0.10,
     alpha: float = 0.05,
+    cluster_correction: str = "cr2",
 ) -> dict[str, SignificanceResult]:
     """:func:`subgroup_significance` for many outcomes over the same sub-group variables.
 
@@ -146,7 +152,15 @@ def significance_table(
         )
     if not 0.0 < alpha < 1.0:
         raise UsageError(f"alpha must lie between 0 and 1 (got {alpha}).")
-    prepared = prepare(data, terms, categorical=terms, levels=levels, cluster=cluster)
+    check_correction(cluster_correction)
+    prepared = prepare(
+        data,
+        terms,
+        categorical=terms,
+        levels=levels,
+        cluster=cluster,
+        correction=cluster_correction,
+    )
     out: dict[str, SignificanceResult] = {}
     coded: list[tuple[str, np.ndarray]] = []
     for outcome in outcomes:
