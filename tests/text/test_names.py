@@ -12,7 +12,7 @@ import pytest
 from caseinspect.synth import iter_chunks
 from caseinspect.text import detect_names, first_names, flag_details
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+EXAMPLES = Path(__file__).resolve().parent / "data" / "bulletin_practice_examples.txt"
 
 
 def found(text, **kw):
@@ -72,9 +72,8 @@ def test_a_place_taken_as_a_person_where_the_note_says_so():
 def test_bulletin_practice_examples_find_every_changed_name():
     # The bulletins' practice examples, read off the seeds: every paragraph that opens
     # "X was a N-year-old" or "X, a N-year-old" has its X found everywhere it appears.
-    paragraphs = []
-    for path in sorted(SEEDS.glob("*.txt")):
-        paragraphs += [p for p in path.read_text("utf-8").split("\n") if "-year-old" in p]
+    lines = EXAMPLES.read_text("utf-8").splitlines()
+    paragraphs = [p for p in lines if p and not p.startswith("#")]
     assert len(paragraphs) >= 15
     for paragraph in paragraphs:
         m = re.match(r"([A-Z][a-z]+)(?:,| was) an? \d+-year-old", paragraph)
