@@ -92,7 +92,9 @@ class Ogrs3Coefficients:
 
     def _age_band_index(self, age: int) -> int:
         if age < self.age_bands[0]:
-            raise InvalidArgument(f"age {age} is below the youngest OGRS3 band ({self.age_bands[0]})")
+            raise InvalidArgument(
+                f"age {age} is below the youngest OGRS3 band ({self.age_bands[0]})"
+            )
         index = 0
         for i, lower in enumerate(self.age_bands):
             if age >= lower:
