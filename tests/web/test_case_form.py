@@ -86,7 +86,7 @@ def test_draft_with_an_inconsistency_is_saved_and_the_inconsistency_listed(clien
     assert "saved as a draft" in html
     assert "applies only when ‘Accommodation’ is Yes" in html
     assert 'href="#answer__delivery_need_accommodation-1"' in html
-    assert "Describe the practice, or choose ‘No example in this case’" in html
+    assert "Write the note, or choose ‘No example in this case’ above" in html
     for internal in ("practice_kind", "practice_note is", "None:", "__rationale"):
         assert internal not in html.split("govuk-error-summary")[1].split("</ul>")[0]
     case.refresh_from_db()

@@ -136,3 +136,13 @@ def test_analysis_in_the_background_shows_progress_then_the_cached_result(
     assert "Table C1" in page and 'http-equiv="refresh"' not in page
     # a second view of the same data is served from the cache: no progress page at all
     assert "Table C1" in c.get(url).content.decode()
+
+
+def test_the_demo_names_its_round(db, fw):
+    from caseinspect.web.store import create_demo_accounts
+
+    import_cases(case_frame(fw, 20, inspections=2, prefix="S"), fw, source="round.csv")
+    create_demo_accounts(framework_id="hmip-2018", n_fieldwork=3, n_self_audit=2)
+    data = round_cases("2018-19")
+    assert data.inspections == ("INSP-01", "INSP-02")  # not the demo's fieldwork inspection
+    assert len(data.frame) == 20

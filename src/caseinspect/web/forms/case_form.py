@@ -33,7 +33,7 @@ FORM_MESSAGES = {
     "unanswered": "Answer this question (or choose Not applicable, where offered) before you submit",
     "rationale-required": "Give the reasons for your judgement before you submit",
     "practice-kind-missing": "Say whether the practice you describe is good or poor",
-    "practice-note-missing": "Describe the practice, or choose ‘No example in this case’",
+    "practice-note-missing": "Write the note, or choose ‘No example in this case’ above",
 }
 
 

@@ -78,6 +78,7 @@ def create_demo_accounts(
             framework_id=framework_id, lead__isnull=True, kind=Inspection.Kind.INSPECTION
         ):
             set_lead(admin, inspection, lead)
+        _demo_rounds(admin)
         if not Inspection.objects.filter(code=FIELDWORK_CODE).exists():
             fieldwork = create_inspection(
                 admin, code=FIELDWORK_CODE, provider=provider, framework=framework, lead=lead
@@ -111,6 +112,23 @@ def create_demo_accounts(
     return [
         (username, str(role), password) for username, (role, password) in DEMO_PASSWORDS.items()
     ]
+
+
+def _demo_rounds(admin) -> None:
+    """One named round per framework of the imported synthetic rounds (its inspections as
+    stored before the demo adds its own), so the analysis and bulletin pages have a round."""
+    from ... import framework as fw_module
+    from ..models import Round
+
+    for framework_id in Inspection.objects.values_list("framework_id", flat=True).distinct():
+        name = fw_module.load_framework(framework_id).round or framework_id
+        if Round.objects.filter(name=name).exists():
+            continue
+        inspections = Inspection.objects.filter(
+            framework_id=framework_id, kind=Inspection.Kind.INSPECTION
+        ).exclude(code=FIELDWORK_CODE)
+        rnd = Round.objects.create(name=name, framework_id=framework_id, created_by=admin)
+        rnd.inspections.set(inspections)
 
 
 def _default_framework_id() -> str:

@@ -145,7 +145,13 @@ def inspection_sign_off(request, pk):
                 reason=request.POST.get("reason", ""),
             )
         except ValidationError as exc:
-            error = "; ".join(p.message for p in exc.problems)
+            error = "; ".join(
+                "Give the reason for signing off ratings that are not ready "
+                "(record why they should be signed off as they are)"
+                if p.rule == "reason-required"
+                else p.message[:1].upper() + p.message[1:]
+                for p in exc.problems
+            )
         else:
             messages.success(
                 request, f"Ratings for {inspection.code} signed off. The inspection is now closed."

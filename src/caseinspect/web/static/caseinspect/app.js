@@ -88,3 +88,57 @@ for (const table of document.querySelectorAll("table.govuk-table")) {
   scroller.append(table);
 }
 for (const scroller of document.querySelectorAll(".app-table-scroll")) enhanceTableScroll(scroller);
+
+// Uploads (case files up to 50 MB, eligible-case lists): show how much has been sent, then
+// that the server is checking the file, instead of a page that seems to hang for a minute.
+// Without JavaScript the form posts as usual.
+function enhanceUpload(form) {
+  const status = document.createElement("div");
+  status.className = "govuk-inset-text app-upload-status";
+  status.setAttribute("role", "status");
+  status.hidden = true;
+  const text = document.createElement("p");
+  text.className = "govuk-body";
+  const bar = document.createElement("progress");
+  bar.className = "app-upload-progress";
+  bar.max = 100;
+  status.append(text, bar);
+  form.after(status);
+  form.addEventListener("submit", (event) => {
+    const file = form.querySelector('input[type="file"]');
+    if (!file || !file.files.length || !window.XMLHttpRequest) return;
+    event.preventDefault();
+    const data = new FormData(form);
+    if (event.submitter && event.submitter.name) data.append(event.submitter.name, event.submitter.value);
+    const mb = (file.files[0].size / 1048576).toFixed(1);
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action || window.location.href);
+    xhr.upload.addEventListener("progress", (e) => {
+      if (!e.lengthComputable) return;
+      const pct = Math.round((100 * e.loaded) / e.total);
+      bar.value = pct;
+      text.textContent = `Uploading ${file.files[0].name} (${mb} MB): ${pct}% sent.`;
+    });
+    xhr.upload.addEventListener("load", () => {
+      bar.removeAttribute("value"); // indeterminate: the server is reading and checking
+      text.textContent = `Uploaded ${mb} MB. Checking every row against the framework: a large file takes a minute or two. Keep this page open.`;
+    });
+    xhr.addEventListener("load", () => {
+      // Show the page the server answered with (the import's result, or the form with
+      // every problem listed) at the address it came from, so its banner is not lost.
+      const url = xhr.responseURL;
+      document.open();
+      document.write(xhr.responseText);
+      document.close();
+      if (url && url !== window.location.href) history.replaceState(null, "", url);
+    });
+    xhr.addEventListener("error", () => {
+      text.textContent = "The upload failed (the connection was lost). Try again.";
+    });
+    for (const button of form.querySelectorAll("button")) button.disabled = true;
+    status.hidden = false;
+    text.textContent = `Uploading ${file.files[0].name} (${mb} MB)…`;
+    xhr.send(data);
+  });
+}
+for (const form of document.querySelectorAll('form[enctype="multipart/form-data"]')) enhanceUpload(form);
