@@ -226,7 +226,11 @@ class Models:
                 retained,
                 tuple(framework.profile_variable(t).label for t in retained),
                 _int(result.get("n")),
-                _int(result.get("n_excluded")),
+                _int(
+                    getattr(m, "n_missing_subgroup", None)
+                    if getattr(m, "n_missing_subgroup", None) is not None
+                    else result.get("n_excluded")
+                ),
             )
 
     def get(self, table: str, question: str, split: str = "all") -> ModelView:

@@ -643,7 +643,9 @@ def _method_cells(
     for key in ("pin", "pout", "alpha"):
         if key in settings:
             rows.append((key, float(settings[key]), None))
-    excluded = [int((m.result or {}).get("n_excluded") or 0) for m in report.models]
+    # Listwise deletion for a sub-group value not recorded (ModelSummary.n_missing_subgroup;
+    # older summaries only carry the engine's n_excluded).
+    excluded = [_missing_subgroup(m) for m in report.models]
     if excluded:
         rows.append(("excluded_max", float(max(excluded)), None))
         rows.append(("excluded_min", float(min(excluded)), None))
@@ -657,6 +659,13 @@ def _method_cells(
     frame["n"] = frame["n"].astype("Int64")
     frame["yes"] = frame["yes"].astype("Int64")
     return frame
+
+
+def _missing_subgroup(model: Any) -> int:
+    count = getattr(model, "n_missing_subgroup", None)
+    if count is None:
+        count = (model.result or {}).get("n_excluded")
+    return int(count or 0)
 
 
 def _theme_overall(themes: pd.DataFrame) -> pd.DataFrame:
