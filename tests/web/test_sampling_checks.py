@@ -55,6 +55,12 @@ def test_another_providers_list_is_refused_until_the_lead_confirms(client, world
     assert not Case.objects.filter(inspection=essex).exists()
     assert _draw(c, essex, merseyside, confirm_provider="on").status_code == 302
     assert Case.objects.filter(inspection=essex).exists()
+    from caseinspect.web.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="draw-sample", object_pk=str(essex.pk))
+    assert "Merseyside CRC" in event.after["provider_confirmed"]  # the confirmation is audited
+    page = c.get(reverse("inspection-sample", kwargs={"pk": essex.pk})).content.decode()
+    assert "Provider confirmed by lead1" in page
 
 
 def test_a_list_naming_the_right_provider_needs_no_confirmation(client, world, essex):

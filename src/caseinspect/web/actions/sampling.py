@@ -34,8 +34,12 @@ def draw_inspection_sample(
     reference_date: date,
     size: int | None = None,
     source: str = "eligible cases",
+    provider_confirmed: str = "",
 ):
     """Draw the sample from the provider's eligible-case list and create its cases.
+
+    ``provider_confirmed``: when the list did not plainly belong to the inspection's
+    provider, what the lead confirmed (recorded in the report and the audit row).
 
     The core function screens, sizes, stratifies and spreads the sample; this stores the
     sampled cases (not started, not allocated), the reserve list and the report.
@@ -138,7 +142,12 @@ def draw_inspection_sample(
             "eligible": result.eligible,
             "officers": list(result.officers),
             "offices": list(result.offices),
-            "notes": list(result.notes),
+            "notes": list(result.notes)
+            + (
+                [f"Provider confirmed by {actor.get_username()}: {provider_confirmed}"]
+                if provider_confirmed
+                else []
+            ),
             "report": _records(result.report),
             "allocation": _records(result.allocation),
             "exclusions": _records(result.exclusions[["case_id", "reasons", "detail"]]),
@@ -158,6 +167,7 @@ def draw_inspection_sample(
                 "excluded": result.excluded,
                 "eligible": result.eligible,
                 "reserve": len(result.reserve),
+                **({"provider_confirmed": provider_confirmed} if provider_confirmed else {}),
             },
         )
     return result

@@ -120,6 +120,7 @@ def inspection_sample(request, pk):
                     reference_date=data["reference_date"],
                     size=data["size"],
                     source=data["file"].name,
+                    provider_confirmed=mismatch,
                 )
             except _NotConfirmed:
                 pass
