@@ -91,8 +91,9 @@ def themes(
     Writes OUT/codes.csv (case_id,item,theme,score,source: one row per assigned theme;
     source 'suggested' or 'confirmed'), OUT/themes.csv (cases per theme overall, by
     provider type and sub-group), OUT/quotes.csv (representative quotes per theme,
-    pseudonymised) and OUT/provenance.json. With --evaluate, also OUT/evaluation.csv and
-    the table printed. Needs the optional 'text' part: pip install 'caseinspect[text]'.
+    pseudonymised), OUT/bulletin-themes.csv (for bulletin --themes) and
+    OUT/provenance.json. With --evaluate, also OUT/evaluation.csv and the table printed.
+    Needs the optional 'text' part: pip install 'caseinspect[text]'.
     """
     require_extra("model2vec", extra="text", feature="Coding rationales into themes")
     from .. import __version__
@@ -100,6 +101,7 @@ def themes(
     from ..framework import load_framework
     from ..outputs import write_csv, write_text_atomic
     from ..text import (
+        bulletin_themes,
         evaluate_codes,
         fit_classifier,
         format_evaluation,
@@ -153,6 +155,7 @@ def themes(
         write_csv(codes, out / "codes.csv"),
         write_csv(table, out / "themes.csv"),
         write_csv(quotes, out / "quotes.csv"),
+        write_csv(bulletin_themes(table, quotes), out / "bulletin-themes.csv"),
     ]
     units = rationale_units(cases, codebook)
     if truth is not None:

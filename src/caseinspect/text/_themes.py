@@ -22,9 +22,11 @@ from ..framework import Framework
 from ._codebook import Codebook, load_codebook
 
 __all__ = [
+    "BULLETIN_THEME_COLUMNS",
     "QUOTE_COLUMNS",
     "THEME_TABLE_COLUMNS",
     "breakdown_variables",
+    "bulletin_themes",
     "representative_quotes",
     "theme_table",
 ]
@@ -185,7 +187,8 @@ def representative_quotes(
 
     A quote is a rationale coded with the theme; those coded with that theme alone come
     first (they stand for it most plainly), then by score, highest first, then by case id
-    (so the choice is reproducible). At most one quote per case and theme.
+    (so the choice is reproducible). At most one quote per case and theme, and no text
+    twice.
 
     Returns
     -------
@@ -213,10 +216,16 @@ def representative_quotes(
             ascending=[False, False, True, True],
             kind="stable",
         ).drop_duplicates("case_id")
-        for rank, row in enumerate(rows.head(per_theme).itertuples(index=False), start=1):
+        seen: set[str] = set()
+        for row in rows.itertuples(index=False):
+            if len(seen) == per_theme:
+                break
             column = f"{row.item}__rationale"
             text = str(by_case.at[row.case_id, column]) if column in by_case.columns else ""
-            picked.append((theme, rank, row.case_id, row.item, row.score, text))
+            if not text.strip() or text in seen:  # a quote says something new
+                continue
+            seen.add(text)
+            picked.append((theme, len(seen), row.case_id, row.item, row.score, text))
     if not picked:
         return pd.DataFrame(columns=list(QUOTE_COLUMNS))
     ids = [p[2] for p in picked]
@@ -253,3 +262,42 @@ def _replacements_per_text(detections: pd.DataFrame, n_texts: int) -> list[int]:
         if 0 <= i < n_texts:
             counts[i] += 1
     return counts
+
+
+#: Columns of ``bulletin-themes.csv``, what ``caseinspect bulletin --themes`` reads.
+BULLETIN_THEME_COLUMNS = ("theme", "label", "kind", "n", "n_cases", "pct", "quote")
+
+
+def bulletin_themes(table: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
+    """One row per theme for the bulletin's enablers-and-barriers section.
+
+    ``n`` is the cases coded with the theme and ``n_cases`` the cases it could be coded on
+    ('All cases' of :func:`theme_table`), ``quote`` the first of
+    :func:`representative_quotes` (pseudonymised). A theme whose 'All cases' cell is
+    suppressed is left out: the bulletin must not print it.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"theme": ["a", "a"], "label": ["A", "A"], "kind": "enabler",
+    ...     "variable": ["all", "gender"], "category": ["All cases", "Male"], "n": [10, 6],
+    ...     "count": [4, 2], "pct": [40.0, 33.3], "mentions": [5, 2], "suppressed": ""})
+    >>> quotes = pd.DataFrame({"theme": ["a"], "rank": [1], "text": ["Checks were made."]})
+    >>> bulletin_themes(table, quotes).to_dict("records")
+    [{'theme': 'a', 'label': 'A', 'kind': 'enabler', 'n': 4, 'n_cases': 10, 'pct': 40.0, 'quote': 'Checks were made.'}]
+    """
+    overall = table[(table["variable"] == "all") & (table["suppressed"].fillna("") == "")]
+    first = quotes[quotes["rank"].astype(int) == 1].drop_duplicates("theme").set_index("theme")
+    out = pd.DataFrame(
+        {
+            "theme": overall["theme"].to_numpy(),
+            "label": overall["label"].to_numpy(),
+            "kind": overall["kind"].to_numpy(),
+            "n": overall["count"].astype(int).to_numpy(),
+            "n_cases": overall["n"].astype(int).to_numpy(),
+            "pct": overall["pct"].to_numpy(),
+            "quote": [
+                str(first.at[t, "text"]) if t in first.index else "" for t in overall["theme"]
+            ],
+        }
+    )
+    return out[list(BULLETIN_THEME_COLUMNS)].reset_index(drop=True)
