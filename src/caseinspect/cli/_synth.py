@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..synth import CHUNK_SIZE, ROUND_IDS, truth_path, write_round
+from .. import synth as _synth
+from ..synth import CHUNK_SIZE, ROUND_IDS, truth_path
 
 __all__ = ["COMMANDS", "synth"]
 
@@ -68,7 +69,8 @@ def synth(
         def progress(done: int, total: int) -> None:
             click.echo(f"  {done:,} cases", err=True)
 
-    path = write_round(
+    # Looked up when run (not bound at import): tests may replace it.
+    path = _synth.write_round(
         round_id, out, n_cases, seed, chunk_size=chunk_size, text=not no_text, progress=progress
     )
     if not quiet:
