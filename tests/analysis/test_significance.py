@@ -137,3 +137,15 @@ def test_unknown_family_is_refused(cases):
             pin=0.05,
             pout=0.1,
         )
+
+
+def test_gee_summaries_say_cr2_and_warn_about_few_clusters(cases):
+    report = build_report(cases, FW, significance="gee")
+    m = _c3_needs(report)
+    assert m.shading.cluster == "provider" and m.shading.cluster_correction == "cr2"
+    assert "CR2" in m.shading.description and "HTZ" in m.shading.description
+    assert m.n_clusters == cases["provider"].nunique() < 30
+    assert any("clusters of 'provider'" in w for w in m.warnings)
+    for t in m.terms:
+        assert t.test == "robust-wald"
+        assert (t.p is None) == (not t.testable)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import UnknownName
 from ..framework import Framework, TableSpec
 
 __all__ = [
@@ -292,7 +293,7 @@ class ModelSummary:
         for t in self.terms:
             if t.term == name:
                 return t
-        raise KeyError(name)
+        raise UnknownName(name)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (no NaN): one entry of ``models.json``.
@@ -339,6 +340,7 @@ def significance_for_tables(
     pin: float,
     pout: float,
     fdr_family: str = "table",
+    cluster_correction: str = "cr2",
     progress: Any = None,
 ) -> tuple[pd.DataFrame, list[ModelSummary]]:
     """Add ``significant``, ``p`` and ``p_adjusted`` columns to tidy table cells.
@@ -356,6 +358,9 @@ def significance_for_tables(
     fdr_family : {"table", "question", "all"}
         The tests adjusted together: every test of one annex table (default), of one
         table column, or of the whole report. Recorded in each summary's ``shading``.
+    cluster_correction : {"cr2", "stata"}
+        For ``gee``: CR2 with Satterthwaite / HTZ degrees of freedom (default) or the
+        older Stata-style G/(G-1) sandwich with F(q, G-1). Recorded in ``shading``.
     progress : callable, optional
         ``progress(done, total, label)``.
 
@@ -388,6 +393,7 @@ def significance_for_tables(
             method=method,
             fdr=fdr,
             fdr_family=fdr_family,
+            cluster_correction=cluster_correction,
             alpha=alpha,
             pin=pin,
             pout=pout,
@@ -396,7 +402,14 @@ def significance_for_tables(
 
 
 def shading_rule(
-    method: str, *, fdr: bool, fdr_family: str, alpha: float, pin: float, pout: float
+    method: str,
+    *,
+    fdr: bool,
+    fdr_family: str,
+    alpha: float,
+    pin: float,
+    pout: float,
+    cluster_correction: str = "cr2",
 ) -> ShadingRule:
     """The :class:`ShadingRule` for a ``significance`` setting, with its description.
 
@@ -456,11 +469,16 @@ def shading_rule(
             None,
             text,
         )
-    correction = "stata"
+    correction = cluster_correction
+    how = (
+        "CR2 (Bell-McCaffrey) standard errors, HTZ F test with Satterthwaite-type degrees "
+        "of freedom"
+        if correction == "cr2"
+        else "sandwich with Stata's G/(G-1) factor, F(q, G-1) reference"
+    )
     text = (
-        "Shaded: cluster-robust Wald test (clustered by provider; sandwich with Stata's "
-        "G/(G-1) factor, F(q, G-1) reference) of the sub-group variable in a logistic "
-        "regression with every sub-group variable entered"
+        f"Shaded: cluster-robust Wald test (clustered by provider; {how}) of the sub-group "
+        "variable in a logistic regression with every sub-group variable entered"
         + (f", with{bh}" if fdr else f", p < {alpha:g}.")
     )
     return ShadingRule(
@@ -502,6 +520,7 @@ def _significance(
     method: str,
     fdr: bool,
     fdr_family: str,
+    cluster_correction: str,
     alpha: float,
     pin: float,
     pout: float,
@@ -509,7 +528,15 @@ def _significance(
 ) -> tuple[pd.DataFrame, list[ModelSummary]]:
     from ..stats import benjamini_hochberg, significance_table
 
-    rule = shading_rule(method, fdr=fdr, fdr_family=fdr_family, alpha=alpha, pin=pin, pout=pout)
+    rule = shading_rule(
+        method,
+        fdr=fdr,
+        fdr_family=fdr_family,
+        alpha=alpha,
+        pin=pin,
+        pout=pout,
+        cluster_correction=cluster_correction,
+    )
     jobs = _jobs(framework, cases)
     columns_done: list[_Column] = []
     # (column index, term, table, question, split, variable, p)
@@ -563,6 +590,7 @@ def _significance(
                 pin=pin,
                 pout=pout,
                 alpha=alpha,
+                cluster_correction=cluster_correction,
             )
             if usable
             else {}

@@ -141,7 +141,10 @@ class CR2:
         P = self.p_array(contrasts)
         omega = np.einsum("stjj->st", P)
         vals, vecs = np.linalg.eigh(omega)
-        nsqrt = vecs @ np.diag(1.0 / np.sqrt(np.clip(vals, 1e-300, None))) @ vecs.T
+        if not np.all(np.isfinite(vals)) or vals.min() <= 1e-12 * max(vals.max(), 0.0):
+            # No variance to estimate (e.g. a coefficient drifting under separation).
+            return float("nan")
+        nsqrt = vecs @ np.diag(1.0 / np.sqrt(vals)) @ vecs.T
         Bjk = np.einsum("as,stjk,tb->abjk", nsqrt, P, nsqrt)
         total = 0.0
         for s in range(q):
@@ -203,6 +206,13 @@ def cr2_wald_test(
     contrasts[np.arange(q), positions] = 1.0
     nu = adjusted.df(contrasts)
     df2 = nu - q + 1
+    if not np.isfinite(nu) or not np.isfinite(statistic) or df2 <= 0:
+        reason = (
+            "its cluster-robust (CR2) test has no degrees of freedom to work with (the "
+            "block's variance cannot be estimated from these clusters, e.g. under "
+            "separation or when the block varies only between very few clusters)"
+        )
+        return BlockTest("robust-wald", float("nan"), 0, float("nan"), reason), nu
     F = max((nu - q + 1) / nu, 0.0) * statistic / q
-    p = float(stats.f.sf(F, q, df2)) if df2 > 0 else float("nan")
+    p = float(stats.f.sf(F, q, df2))
     return BlockTest("robust-wald", statistic, q, p), nu
