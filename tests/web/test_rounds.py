@@ -146,3 +146,11 @@ def test_the_demo_names_its_round(db, fw):
     data = round_cases("2018-19")
     assert data.inspections == ("INSP-01", "INSP-02")  # not the demo's fieldwork inspection
     assert len(data.frame) == 20
+
+
+def test_a_round_name_must_fit_in_an_address(client, world):
+    c = login(client, world["users"]["admin"])
+    response = c.post(reverse("rounds"), {"name": "2018/19", "framework_id": "hmip-2018"})
+    assert response.status_code == 400
+    assert "Enter a name of letters, digits" in response.content.decode()
+    assert not Round.objects.exists()

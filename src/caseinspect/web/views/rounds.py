@@ -22,7 +22,7 @@ from .analysis import SIGNIFICANCE, _download, _significance
 
 READERS = (Role.ADMINISTRATOR, Role.ANALYST, Role.LEAD_INSPECTOR)
 CHOOSERS = (Role.ADMINISTRATOR, Role.ANALYST)
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,99}$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$")  # no "/": names go in URLs
 
 
 def _reader(user):
@@ -49,9 +49,7 @@ def round_list(request):
         name = request.POST.get("name", "")
         framework_id = request.POST.get("framework_id", "")
         if not _NAME.match(name):
-            errors.append(
-                ("id_name", "Enter a name of letters, digits, spaces, '.', '_', '/', '-'")
-            )
+            errors.append(("id_name", "Enter a name of letters, digits, spaces, '.', '_' and '-'"))
         elif Round.objects.filter(name=name).exists():
             errors.append(("id_name", f"There is already a round called ‘{name}’"))
         if framework_id not in _frameworks():
