@@ -24,7 +24,10 @@ def test_success_renames_onto_the_final_name(tmp_path) -> None:
 def test_full_disk_leaves_no_file_and_keeps_the_previous_one(tmp_path) -> None:
     final = tmp_path / "a.csv"
     final.write_text("previous\n")
-    with pytest.raises(OutputError, match="a.csv: No space left") as info, atomic_output(final) as tmp:
+    with (
+        pytest.raises(OutputError, match="a.csv: No space left") as info,
+        atomic_output(final) as tmp,
+    ):
         tmp.write_text("half a ro")
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp))
     assert info.value.__cause__.errno == errno.ENOSPC
