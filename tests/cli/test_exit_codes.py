@@ -54,12 +54,14 @@ def test_each_command_gives_its_code(code, name, command, tmp_path, monkeypatch,
     if code == ExitCode.INTERNAL:
         _simulate_a_bug(monkeypatch)
     if code == ExitCode.INTERRUPTED:
-        import caseinspect.synth
+        import caseinspect.synth._io
 
         def interrupted(*args, **kwargs):
             raise KeyboardInterrupt
 
-        monkeypatch.setattr(caseinspect.synth, "write_round", interrupted)
+        # Patched where it is defined and looked up at call time, so the command module
+        # (imported lazily, perhaps first here) keeps the real function after the test.
+        monkeypatch.setattr(caseinspect.synth._io, "iter_chunks", interrupted)
     assert main(args) == code
     err = capsys.readouterr().err
     if code == ExitCode.INTERNAL:

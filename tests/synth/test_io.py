@@ -21,7 +21,9 @@ def test_written_files_pass_the_validator(tmp_path, round_id, suffix):
     frame = read_case_file(out)
     assert len(frame) == 300
     framework = load_framework(FRAMEWORK[round_id])
-    assert validate_cases(frame, framework, source=str(out), mode="submit") == []
+    # Import mode: in a file a blank judgement means "not applicable / not recorded"; the
+    # submit-mode completeness rule is the web form's, where "not applicable" is a choice.
+    assert validate_cases(frame, framework, source=str(out), mode="import") == []
     truth = pd.read_csv(truth_path(out), dtype=str, keep_default_na=False)
     assert list(truth.columns) == ["case_id", "item", "theme", "polarity"]
     assert set(truth["case_id"]) <= set(frame["case_id"])
