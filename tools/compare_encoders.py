@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-WORK = Path("/tmp/themes")
+WORK = Path("/tmp/themes")  # noqa: S108 - scratch folder of a one-off measurement
 ROUNDS = (("hmip-2018", "h18", 300), ("qi-2016", "h16", 150))
 
 
