@@ -21,7 +21,7 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from ..errors import CaseinspectError
 from ._cluster import CR2, cr2, cr2_wald_test, robust_cov, robust_wald_test
@@ -687,11 +687,11 @@ def _analysis(
         z = params / se
     if clustered:
         dfs = models.coefficient_df(final)
-        p = 2.0 * stats.t.sf(np.abs(z), dfs)
-        crit = stats.t.ppf(0.5 + level / 2, dfs)
+        p = 2.0 * special.stdtr(dfs, -np.abs(z))
+        crit = special.stdtrit(dfs, 0.5 + level / 2)
     else:
         p = special.erfc(np.abs(z) / np.sqrt(2.0))  # = 2 * norm.sf(|z|)
-        crit = np.full(len(params), float(stats.norm.ppf(0.5 + level / 2)))
+        crit = np.full(len(params), float(special.ndtri(0.5 + level / 2)))
     names = [design.names[i] for i in fit.columns]
     with np.errstate(over="ignore"):
         coefficients = tuple(

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
-import statsmodels.api as sm
-from scipy import special, stats
+from scipy import special
 
 __all__ = [
     "GLMFit",
@@ -118,6 +117,8 @@ def fit_binomial(
     X: np.ndarray, events: np.ndarray, trials: np.ndarray, columns: np.ndarray
 ) -> GLMFit:
     """Fit a logistic regression of (events, trials) on ``X[:, columns]`` with statsmodels."""
+    import statsmodels.api as sm  # the reference implementation; imported only when used
+
     exog = X[:, columns]
     endog = np.column_stack([events, trials - events])
     with warnings.catch_warnings(record=True) as caught:
@@ -144,7 +145,7 @@ def fit_binomial(
 
 
 def _chi2_p(statistic: float, df: int) -> float:
-    return float(stats.chi2.sf(statistic, df)) if df > 0 else float("nan")
+    return float(special.chdtrc(df, statistic)) if df > 0 else float("nan")
 
 
 def lr_test(full: GLMFit, reduced: GLMFit) -> BlockTest:
