@@ -65,3 +65,33 @@ def test_usage_errors_exit_2(case_file, tmp_path, capsys):
     )
     assert code == 2 and "--previous-framework" in capsys.readouterr().err
     assert main(["bulletin", "--check", str(tmp_path / "nothing")]) == 2
+
+
+def test_check_recomputes_from_the_cases_when_given(case_file, tmp_path, capsys):
+    import pandas as pd
+
+    out = tmp_path / "b"
+    assert (
+        main(
+            [
+                "bulletin",
+                str(case_file),
+                "-f",
+                "hmip-2018",
+                "--out",
+                str(out),
+                "--format",
+                "html",
+                "-q",
+            ]
+        )
+        == 0
+    )
+    assert main(["bulletin", str(case_file), "-f", "hmip-2018", "--check", str(out), "-q"]) == 0
+    # Different cases: the numbers printed no longer follow from the (recomputed) cells.
+    other = tmp_path / "other.csv"
+    cases = pd.read_csv(case_file, dtype=str, keep_default_na=False)
+    cases.iloc[: len(cases) // 3].to_csv(other, index=False)
+    capsys.readouterr()
+    assert main(["bulletin", str(other), "-f", "hmip-2018", "--check", str(out)]) == 1
+    assert "numbers.csv disagrees with its cell" in capsys.readouterr().err

@@ -108,7 +108,7 @@ def test_html_is_one_file_with_embedded_images(written):
     assert '<html lang="en">' in html
     assert html.count("data:image/png;base64,") >= 8
     assert not re.search(r'src="(?!data:)', html)
-    assert "<caption>Table C3:" in html and 'scope="col"' in html
+    assert '<caption id="caption-C3">Table C3:' in html and 'scope="col"' in html
     assert html.count("<h2") >= 8 and 'class="placeholder" role="note"' in html
 
 

@@ -111,12 +111,21 @@ def bulletin(
     embedded), bulletin.pdf (A4, tagged), bulletin.docx (editable), numbers.csv (every
     number of the text with the table cell it came from), cells.csv and provenance.json.
     The numbers check runs at the end; the exit code is 1 if any number drifted from its
-    cell. With --check DIR only the check runs (e.g. after editing bulletin.docx).
+    cell. With --check DIR only the check runs (e.g. after editing bulletin.docx); given
+    CASES_FILE and --framework too, the cells are recomputed from the cases.
     """
     from ..errors import UsageError
 
     if check_dir is not None:
-        return _report_check(Path(check_dir), quiet=quiet)
+        cells = None
+        if cases_file is not None and framework_name is not None:
+            # Recompute every cell from the cases rather than trusting DIR/cells.csv.
+            from ..cases import load_cases
+            from ..framework import load_framework
+
+            framework = load_framework(framework_name)
+            cells = _recomputed(load_cases(cases_file, framework), framework, suppress_below)
+        return _report_check(Path(check_dir), quiet=quiet, cells=cells)
     if framework_name is None or out_dir is None:
         raise UsageError("bulletin needs --framework and --out (or --check DIR)")
     if (previous_file is None) != (previous_framework_name is None):
