@@ -168,3 +168,15 @@ def test_export_is_the_coded_set_and_audited(client, indexed, fw):
     assert AuditEvent.objects.filter(
         action="download", object_repr__startswith="coded set"
     ).exists()
+
+
+@pytest.mark.skipif(
+    not hasattr(caseinspect.text, "suggest_codes"), reason="the themes classifier is not built"
+)
+def test_suggest_with_the_real_classifier(client, indexed, fw):
+    response = client.post(reverse("coding:suggest"), {"framework": FW}, follow=True)
+    assert response.status_code == 200
+    stored = list(Suggestion.objects.values_list("theme", "score"))
+    assert stored, response.content.decode()[:500]
+    assert set(t for t, _ in stored) <= set(_themes(fw))
+    assert all(0.0 <= s <= 1.0 for _, s in stored)
