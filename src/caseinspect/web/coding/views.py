@@ -162,7 +162,8 @@ def reindex(request):
     _analyst(request)
     framework, _ = _framework(request, request.POST)
     count = actions.rebuild_index(request.user, framework)
-    messages.success(request, f"The library now holds {count} text(s) of {framework.id}.")
+    texts = "text" if count == 1 else "texts"
+    messages.success(request, f"The library now holds {count} {texts} of {framework.id}.")
     return _back(request, f"{reverse('coding:library')}?framework={framework.id}")
 
 
