@@ -77,7 +77,7 @@ def generate(n_cases: int, n_outcomes: int = 40, seed: int = 2020) -> pd.DataFra
 
 
 # --- the straightforward per-case approach ----------------------------------------------
-_GC_SECONDS = [0.0]
+_GC_SECONDS = [0.0, 0.0]  # wall, CPU
 
 
 def _score_statistic(fit, y: np.ndarray, extra: np.ndarray) -> float:
@@ -117,9 +117,10 @@ def _per_case_stepwise(
     def fit(model):
         # statsmodels results hold reference cycles: collect them, or a million-case run
         # keeps every discarded fit alive until the machine runs out of memory.
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         gc.collect()
         _GC_SECONDS[0] += time.perf_counter() - started  # not charged to the baseline
+        _GC_SECONDS[1] += time.process_time() - cpu
         X = np.column_stack([ones] + [blocks[t] for t in terms if t in model])
         return sm.GLM(y, X, family=sm.families.Binomial()).fit()
 
@@ -180,24 +181,28 @@ def run(
         ``cases``, ``outcomes``, ``engine_seconds`` and ``baseline_seconds`` (wall
         clock; the baseline for all outcomes, scaled if measured on fewer), the same as
         CPU time (``*_cpu_seconds``, steadier on a shared machine),
-        ``baseline_measured_on``, ``speedup`` (wall clock), ``agree`` (same terms
-        selected on the outcomes both ran) and ``retained`` per outcome.
+        ``baseline_measured_on``, ``speedup`` (wall clock) and ``cpu_speedup``,
+        ``peak_rss_mb`` (peak resident memory of the process while the engine ran, data
+        included; Linux), ``agree`` (same terms selected on the outcomes both ran) and
+        ``retained`` per outcome.
     """
+    _reset_peak_rss()
     started, cpu = time.perf_counter(), time.process_time()
     table = significance_table(cases, outcomes, event, terms)
     engine_seconds = time.perf_counter() - started
     engine_cpu = time.process_time() - cpu
+    peak_rss_mb = _peak_rss_mb()  # the data and the engine, before the baseline runs
 
     if baseline_outcomes is None:
         baseline_outcomes = len(outcomes) if len(cases) <= 20_000 else 2
     sample = outcomes[: max(1, min(baseline_outcomes, len(outcomes)))]
-    _GC_SECONDS[0] = 0.0
+    _GC_SECONDS[:] = [0.0, 0.0]
     started, cpu = time.perf_counter(), time.process_time()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         chosen = {q: _per_case_stepwise(cases, q, terms, event=event) for q in sample}
     measured = time.perf_counter() - started - _GC_SECONDS[0]
-    measured_cpu = time.process_time() - cpu - _GC_SECONDS[0]
+    measured_cpu = time.process_time() - cpu - _GC_SECONDS[1]
     baseline_seconds = measured * len(outcomes) / len(sample)
     agree = all(chosen[q] == table[q].retained_terms for q in sample)
     return {
@@ -209,9 +214,32 @@ def run(
         "baseline_cpu_seconds": measured_cpu * len(outcomes) / len(sample),
         "baseline_measured_on": len(sample),
         "speedup": baseline_seconds / engine_seconds,
+        "cpu_speedup": measured_cpu * len(outcomes) / len(sample) / max(engine_cpu, 1e-9),
+        "peak_rss_mb": peak_rss_mb,
         "agree": agree,
         "retained": {q: table[q].retained_terms for q in outcomes},
     }
+
+
+def _reset_peak_rss() -> None:
+    """Reset the kernel's high-water mark of this process's memory (Linux), if possible."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def _peak_rss_mb() -> float | None:
+    """Peak resident memory since the last reset (VmHWM), in MB; None where unknown."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
 
 
 def _report(label: str, result: dict) -> None:
