@@ -200,3 +200,16 @@ def test_reviewer_adds_a_missed_name(client, coding_world):
     published = pd.read_csv(pd.io.common.BytesIO(response.content), dtype=str)
     assert list(published["case_id"]) == [case.case_id]
     assert " bez " not in published.loc[0, "text"]
+
+
+def test_word_matching_fallback_finds_the_same_exact_words(client, coding_world, monkeypatch):
+    from caseinspect.web.coding import search
+
+    _index(client, coding_world)
+    filters = search.Filters(framework_id="hmip-2018")
+    ranked = {d.pk for d in search.search_documents("waiting list", filters, limit=5000)}
+    monkeypatch.setattr(search, "_engine", lambda: "words")
+    assert search.backend_name() == "word matching"
+    plain = {d.pk for d in search.search_documents("waiting list", filters, limit=5000)}
+    # Word matching has no stemming, so it finds a subset of what full-text search finds.
+    assert plain and plain <= ranked

@@ -42,12 +42,22 @@ def terms_of(query: str) -> list[str]:
     return _TERM.findall(query or "")
 
 
+def _engine() -> str:
+    """``fts5``, ``postgresql`` or ``words`` (an SQLite built without FTS5, other databases)."""
+    if connection.vendor == "postgresql":
+        return "postgresql"
+    if connection.vendor == "sqlite" and "coding_fts" in connection.introspection.table_names():
+        return "fts5"
+    return "words"
+
+
 def backend_name() -> str:
     """Which full-text engine this database uses (shown on the library page)."""
     return {
-        "sqlite": "SQLite FTS5",
+        "fts5": "SQLite FTS5",
         "postgresql": "PostgreSQL full-text search",
-    }.get(connection.vendor, "word matching")
+        "words": "word matching",
+    }[_engine()]
 
 
 def _filtered(filters: Filters) -> QuerySet[SearchDocument]:
@@ -76,8 +86,8 @@ def search_documents(query: str, filters: Filters, *, limit: int = 200) -> list[
     terms = terms_of(query)
     if not terms:
         return list(qs.order_by("framework_id", "case__case_id", "item")[:limit])
-    vendor = connection.vendor
-    if vendor == "sqlite":
+    engine = _engine()
+    if engine == "fts5":
         match = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -89,7 +99,7 @@ def search_documents(query: str, filters: Filters, *, limit: int = 200) -> list[
         found = list(qs.filter(pk__in=ranked))
         found.sort(key=lambda d: order[d.pk])
         return found[:limit]
-    if vendor == "postgresql":
+    if engine == "postgresql":
         words = " ".join(terms)
         vector = "to_tsvector('english', coding_searchdocument.text)"
         tsquery = "websearch_to_tsquery('english', %s)"
