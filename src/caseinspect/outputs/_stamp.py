@@ -9,7 +9,7 @@ import zipfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from ..errors import UsageError
+from ..errors import InvalidArgument, UsageError
 
 __all__ = ["FIXED_TIMESTAMP", "output_timestamp", "fixed_xlsx_dates", "fixed_readstat_dates"]
 
@@ -85,7 +85,7 @@ def fixed_readstat_dates(data: bytes, fmt: str, when: datetime) -> bytes:
     month = _MONTHS[when.month - 1]
     if fmt == "sav":
         if not data.startswith((b"$FL2", b"$FL3")):
-            raise ValueError("not an SPSS system file")
+            raise InvalidArgument("not an SPSS system file")
         stamp = f"{when.day:02d} {month} {when.year % 100:02d}{when:%H:%M:%S}".encode("ascii")
         return data[:92] + stamp + data[92 + len(stamp) :]
     text = f"{when.day:02d} {month} {when.year:04d} {when:%H:%M}".encode("ascii")
