@@ -541,16 +541,30 @@ def _significance(
     columns_done: list[_Column] = []
     # (column index, term, table, question, split, variable, p)
     tests: list[tuple[int, str, str, str, str, str, float]] = []
-    masks: list[pd.Series] = []  # the cells each test shades
+    masks: list[np.ndarray] = []  # the cells each test shades (boolean)
+    # Cell lookups by (table, question, split, variable) from one grouping, and the new
+    # columns as arrays written once at the end: per-test pandas masks and .loc writes
+    # cost more than the models.
+    where = cells.groupby(["table", "question", "provider_split", "variable"], sort=False).indices
+    n_cells = len(cells)
+    significant = np.zeros(n_cells, dtype=bool)
+    p_values = np.full(n_cells, np.nan)
+    p_adjusted = np.full(n_cells, np.nan)
+
+    def cell_mask(table: str, question: str, split: str, variable: str) -> np.ndarray:
+        mask = np.zeros(n_cells, dtype=bool)
+        mask[where.get((table, question, split, variable), [])] = True
+        return mask
+
     total = sum(len(job[2]) for job in jobs)
     done = 0
     for spec, split, columns, terms, data in jobs:
         done += len(columns)
         if progress is not None:
             progress(done, total, f"{spec.id} ({split})")
+        seen = {t: set(pd.unique(data[t])) for t in terms}
         levels = {
-            t: [c for c in framework.profile_variable(t).categories if data[t].eq(c).any()]
-            for t in terms
+            t: [c for c in framework.profile_variable(t).categories if c in seen[t]] for t in terms
         }
         usable = [t for t in terms if len(levels[t]) >= 2]
         untestable = {
@@ -617,7 +631,7 @@ def _significance(
                 continue
             for term in result.terms:
                 variable = framework.profile_variable(term.term).table_variable
-                mask = _cell_mask(cells, spec.id, column.question, split, variable)
+                mask = cell_mask(spec.id, column.question, split, variable)
                 if term.term == "provider_type" and not mask.any():
                     # No provider rows: the difference shows between the provider-type
                     # blocks of a split table (CRC and NPS in the shipped frameworks).
@@ -627,14 +641,15 @@ def _significance(
                         & cells["provider_split"].isin(_type_splits(spec))
                         & cells["variable"].eq("all")
                     )
+                mask = np.asarray(mask, dtype=bool)
                 if term.p is not None:
                     tests.append(
                         (index, term.term, spec.id, column.question, split, variable, float(term.p))
                     )
                     masks.append(mask)
-                    cells.loc[mask, "p"] = float(term.p)
+                    p_values[mask] = float(term.p)
                 if term.retained and not fdr:
-                    cells.loc[mask, "significant"] = True
+                    significant[mask] = True
     adjusted: dict[tuple[int, str], float] = {}
     if fdr and tests:
         families: dict[tuple[str, ...], list[int]] = {}
@@ -647,8 +662,11 @@ def _significance(
                 index, term_name, *_ = tests[i]
                 adjusted[(index, term_name)] = float(q)
                 mask = masks[i]
-                cells.loc[mask, "p_adjusted"] = float(q)
-                cells.loc[mask, "significant"] = bool(q < alpha)
+                p_adjusted[mask] = float(q)
+                significant[mask] = bool(q < alpha)
+    cells["significant"] = significant
+    cells["p"] = p_values
+    cells["p_adjusted"] = p_adjusted
     models = [
         _summary(framework, column, index, method, rule, fdr, alpha, adjusted)
         for index, column in enumerate(columns_done)
@@ -798,17 +816,6 @@ def _jobs(framework: Framework, cases: pd.DataFrame) -> list:
                 terms = ["provider_type", *terms]
             jobs.append((spec, split, spec.columns, terms, data))
     return jobs
-
-
-def _cell_mask(
-    cells: pd.DataFrame, table: str, question: str, split: str, variable: str
-) -> pd.Series:
-    return (
-        cells["table"].eq(table)
-        & cells["question"].eq(question)
-        & cells["provider_split"].eq(split)
-        & cells["variable"].eq(variable)
-    )
 
 
 def _type_splits(spec: TableSpec) -> list[str]:
