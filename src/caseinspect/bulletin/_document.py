@@ -433,11 +433,11 @@ def lower_label(label: str) -> str:
 
     Examples
     --------
-    >>> lower_label("Drug misuse"), lower_label("ETE"), lower_label("NPS cases")
-    ('drug misuse', 'ETE', 'NPS cases')
+    >>> lower_label("Drug misuse"), lower_label("ETE"), lower_label("RoSH level")
+    ('drug misuse', 'ETE', 'RoSH level')
     """
     first = label.split(" ", 1)[0]
-    if len(first) > 1 and first[1].isupper():
+    if any(c.isupper() for c in first[1:]):  # an acronym (ETE, NPS, OGRS, RoSH) keeps its case
         return label
     return label[:1].lower() + label[1:]
 
