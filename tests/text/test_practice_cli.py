@@ -131,6 +131,8 @@ def test_no_original_name_in_any_published_file(round_file, tmp_path, run):
         if code == 0:
             assert (published / "themes" / "quotes.csv").exists()
     if "bulletin" in COMMANDS:
+        themes = published / "themes" / "bulletin-themes.csv"
+        more = ["--themes", themes] if themes.exists() else []
         code, output = run(
             "bulletin",
             round_file,
@@ -142,6 +144,7 @@ def test_no_original_name_in_any_published_file(round_file, tmp_path, run):
             examples,
             "--significance",
             "none",
+            *more,
         )
         assert code in (0, 2), output
         if code == 0:  # the practice section carries the approved examples
