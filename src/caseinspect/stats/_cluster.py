@@ -20,6 +20,7 @@ covariate patterns: the sandwich can be computed exactly from cluster x pattern 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy import special
@@ -126,10 +127,21 @@ class CR2:
             weighted = vt[:, None] * alpha
             norms[:, :, g] = alpha.T @ weighted
             c[g] = (Xc.T @ weighted).T
-        P = -np.einsum("jsp,pr,ktr->stjk", c, self.bread, c)
+        flat = c.reshape(G * q, -1)
+        P = -(flat @ self.bread @ flat.T).reshape(G, q, G, q).transpose(1, 3, 0, 2)
         for g in range(G):
             P[:, :, g, g] += norms[:, :, g]
         return P
+
+    @cached_property
+    def unit_p(self) -> np.ndarray:
+        """The P array of every single coefficient (contrasts = identity), computed once."""
+        return self.p_array(np.eye(self.bread.shape[0]))
+
+    def df_of(self, positions: np.ndarray) -> float:
+        """HTZ nu for the coefficients at ``positions`` (sub-array of :attr:`unit_p`)."""
+        P = self.unit_p[np.ix_(positions, positions)]
+        return self._htz(P)
 
     def df(self, contrasts: np.ndarray) -> float:
         """HTZ degrees of freedom nu of the hypothesis ``contrasts @ beta = 0`` (q rows).
@@ -137,8 +149,11 @@ class CR2:
         For a single coefficient this is the Satterthwaite (Bell-McCaffrey) df
         ``(sum of eigenvalues)^2 / (sum of squared eigenvalues)``.
         """
-        q = contrasts.shape[0]
-        P = self.p_array(contrasts)
+        return self._htz(self.p_array(contrasts))
+
+    @staticmethod
+    def _htz(P: np.ndarray) -> float:
+        q = P.shape[0]
         omega = np.einsum("stjj->st", P)
         vals, vecs = np.linalg.eigh(omega)
         if not np.all(np.isfinite(vals)) or vals.min() <= 1e-12 * max(vals.max(), 0.0):
@@ -202,9 +217,7 @@ def cr2_wald_test(
     q = len(positions)
     cov = adjusted.cov
     statistic = wald_test(params[positions], cov[np.ix_(positions, positions)])
-    contrasts = np.zeros((q, len(params)))
-    contrasts[np.arange(q), positions] = 1.0
-    nu = adjusted.df(contrasts)
+    nu = adjusted.df_of(np.asarray(positions))
     df2 = nu - q + 1
     if not np.isfinite(nu) or not np.isfinite(statistic) or df2 <= 0:
         reason = (

@@ -233,7 +233,7 @@ class _Models:
             return np.full(k, float(max(self.design.n_groups - 1, 1)))
         self.cov(terms)
         adjusted = self._cr2[terms]
-        return np.array([adjusted.df(np.eye(k)[[j]]) for j in range(k)])
+        return np.array([adjusted.df_of(np.array([j])) for j in range(k)])
 
     def positions(self, terms: frozenset[str], term: str) -> np.ndarray:
         columns = self.design.columns(terms)
