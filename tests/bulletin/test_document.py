@@ -287,3 +287,15 @@ def test_pdf_is_tagged_a4_with_landscape_annex_pages(built, tmp_path):
     sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)
     assert sizes[0] == ("595.276", "841.89")  # A4 portrait
     assert ("841.89", "595.276") in sizes  # the annex tables on A4 landscape
+
+
+def test_quoting_a_cell_the_tables_do_not_hold_is_a_template_error(built, hmip):
+    from caseinspect.bulletin._context import Cells
+
+    helpers = filters(Recorder(), Figures())
+    cells = Cells(built.cells, hmip)
+    assert helpers["pct"](cells.get("C3", "needs_delivery")).endswith("%\ue002")
+    missing = cells.get("C3", "no_such_question")
+    assert missing.value is None  # a template may test for it ...
+    with pytest.raises(TemplateRuleError, match="C3/no_such_question"):
+        helpers["pct"](missing)  # ... but not print it

@@ -27,6 +27,7 @@ def _themes() -> pd.DataFrame:
             "pct": [26.5, 18.8, 12.1, 0.5],
             "mentions": [230, 160, 101, 4],
             "suppressed": ["", "", "", ""],
+            # Others' words may say "significant": only findings are held to the rule.
             "quote": ["The officer checked police and children's services records.", "", "", ""],
         }
     )

@@ -57,6 +57,7 @@ class Cell:
     significant: bool
     suppressed: bool
     tainted: bool = False
+    absent: bool = False  # no such cell: quoting it is a template error, testing it is not
 
     @property
     def table(self) -> str:
@@ -134,8 +135,8 @@ class Cells:
         key = (table, question, split, variable, category)
         cell = self._index.get(key)
         if cell is None:
-            # Unknown cells print as withheld rather than failing the whole bulletin.
-            return Cell(key, question, None, None, None, False, True)
+            # A template may test for a cell (``.value is none``); printing it raises.
+            return Cell(key, question, None, None, None, False, False, absent=True)
         return cell
 
     def columns(
@@ -180,7 +181,15 @@ class Cells:
 
 def _taint(cell: Cell) -> Cell:
     return Cell(
-        cell.key, cell.label, cell.n, cell.yes, cell.value, cell.significant, cell.suppressed, True
+        cell.key,
+        cell.label,
+        cell.n,
+        cell.yes,
+        cell.value,
+        cell.significant,
+        cell.suppressed,
+        True,
+        cell.absent,
     )
 
 
@@ -356,9 +365,14 @@ def filters(recorder: Recorder, figures: Figures) -> dict[str, Any]:
     """The number-printing filters and helpers handed to the templates."""
 
     def _cell_key(cell: Cell) -> Key:
+        if cell.absent:
+            raise TemplateRuleError(
+                f"the template quotes the cell {'/'.join(cell.key)}, which the tables do not hold"
+            )
         return cell.key
 
     def pct(cell: Cell) -> str:
+        _cell_key(cell)  # a template error if the cell does not exist
         if not cell.shown:
             return WITHHELD
         return recorder.mark(
@@ -366,6 +380,7 @@ def filters(recorder: Recorder, figures: Figures) -> dict[str, Any]:
         )
 
     def phrase(cell: Cell) -> str:
+        _cell_key(cell)  # a template error if the cell does not exist
         if not cell.shown:
             return WITHHELD
         return recorder.mark(
@@ -373,6 +388,7 @@ def filters(recorder: Recorder, figures: Figures) -> dict[str, Any]:
         )
 
     def n(cell: Cell) -> str:
+        _cell_key(cell)  # a template error if the cell does not exist
         if cell.suppressed or cell.tainted or cell.n is None:
             return WITHHELD
         return recorder.mark(
@@ -380,6 +396,7 @@ def filters(recorder: Recorder, figures: Figures) -> dict[str, Any]:
         )
 
     def cases(cell: Cell) -> str:
+        _cell_key(cell)  # a template error if the cell does not exist
         if not cell.shown:
             return WITHHELD
         return recorder.mark(
@@ -387,6 +404,7 @@ def filters(recorder: Recorder, figures: Figures) -> dict[str, Any]:
         )
 
     def value(cell: Cell) -> str:
+        _cell_key(cell)  # a template error if the cell does not exist
         if cell.suppressed or cell.tainted or cell.value is None:
             return WITHHELD
         return recorder.mark(
@@ -395,6 +413,7 @@ def filters(recorder: Recorder, figures: Figures) -> dict[str, Any]:
 
     def magnitude(cell: Cell) -> str:
         """The absolute value to one decimal (for "rose by 2.9 points")."""
+        _cell_key(cell)  # a template error if the cell does not exist
         if cell.suppressed or cell.tainted or cell.value is None:
             return WITHHELD
         text = format_value("abs1", n=None, yes=None, value=cell.value)
@@ -402,18 +421,21 @@ def filters(recorder: Recorder, figures: Figures) -> dict[str, Any]:
 
     def whole(cell: Cell) -> str:
         """The cell's value as a whole number (settings such as the 80% confidence level)."""
+        _cell_key(cell)  # a template error if the cell does not exist
         if cell.suppressed or cell.tainted or cell.value is None:
             return WITHHELD
         text = format_value("value0", n=None, yes=None, value=cell.value)
         return recorder.mark(text, "value0", _cell_key(cell))
 
     def p(cell: Cell) -> str:
+        _cell_key(cell)  # a template error if the cell does not exist
         if cell.suppressed or cell.tainted or cell.value is None:
             return WITHHELD
         text = format_value("p", n=None, yes=None, value=cell.value)
         return recorder.mark(text, "p", _cell_key(cell))
 
     def ratio(cell: Cell) -> str:
+        _cell_key(cell)  # a template error if the cell does not exist
         if cell.suppressed or cell.tainted or cell.value is None:
             return WITHHELD
         text = format_value("value2", n=None, yes=None, value=cell.value)

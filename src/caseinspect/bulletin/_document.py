@@ -447,6 +447,8 @@ _SIG = re.compile(r"\bsignifican", re.I)
 
 def _check_significance(blocks: list[Block], template: str) -> None:
     for block in blocks:
+        if block.role != "prose":
+            continue  # quotes, examples and notes are others' words, not findings
         for text in (block.text, *block.items):
             for sentence in split_sentences(text):
                 if _SIG.search(sentence.replace(SIG_MARK + "significant", "")):

@@ -175,6 +175,11 @@ def bulletin(
     )
     for path in written:
         click.echo(f"  {path}")
+    if built.withheld:
+        click.echo(
+            f"  {len(built.withheld)} sentence(s) left out under disclosure control: they quoted a "
+            "suppressed value or a number that would reveal one."
+        )
     return _report_check(
         Path(out_dir), quiet=quiet, cells=_recomputed(cases, framework, suppress_below)
     )
