@@ -180,6 +180,11 @@ def _prepare(world, fw, client):
         reference_date=dt.date(2024, 7, 20),
         size=20,
     )
+    from caseinspect.web.models import Round
+
+    Round.objects.create(name="R-A11Y", framework_id=fw.id).inspections.set(
+        [world["inspections"]["I1"], world["inspections"]["I2"]]
+    )
     return new
 
 
@@ -251,6 +256,9 @@ def test_main_pages_have_no_serious_accessibility_violations(
         ("audit trail", f"/inspections/{inspection.pk}/audit/"),
         ("sampling form", f"/inspections/{new['EMPTY'].pk}/sample/"),
         ("drawn sample", f"/inspections/{new['SAMPLED'].pk}/sample/"),
+        ("sign-off confirmation", f"/inspections/{inspection.pk}/sign-off/"),
+        ("rounds", "/rounds/"),
+        ("round", "/rounds/R-A11Y/"),
     ]:
         page.goto(base + url)
         _check(page, name, found)
@@ -261,6 +269,17 @@ def test_main_pages_have_no_serious_accessibility_violations(
     page.wait_for_load_state()
     assert "returned" in page.inner_text("main")
     _check(page, "case returned (success banner)", found)
+    context.close()
+
+    # the administrator: users and providers, a user's page, the filtered audit trail
+    context, page = _sign_in(browser, live_server, "admin")
+    for name, url in [
+        ("users", "/users/"),
+        ("a user", f"/users/{world['users']['insp1'].pk}/"),
+        ("audit trail filtered", "/audit/?user=lead1&date_from=2000-01-01"),
+    ]:
+        page.goto(base + url)
+        _check(page, name, found)
     context.close()
 
     blocking = [(name, v) for name, v in found if v["impact"] in BLOCKING]
