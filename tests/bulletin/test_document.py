@@ -253,6 +253,7 @@ def test_a_ranking_with_a_suppressed_member_is_withheld(round_2018, hmip):
     assert c5["suppressed"].ne("").any()
     prose = " ".join(b.text for s in hidden.sections for b in s.blocks)
     assert "Looking at delivery against specific needs" not in prose
+    assert dict(hidden.withheld).get("findings", 0) >= 1  # and the bulletin says how many
 
 
 def test_written_files_and_provenance(written, built):

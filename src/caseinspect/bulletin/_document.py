@@ -129,7 +129,7 @@ class Bulletin:
     numbers: tuple[NumberRef, ...]
     provenance: dict[str, Any]
     labels: tuple[str, ...]
-    withheld: tuple[str, ...] = ()
+    withheld: tuple[tuple[str, int], ...] = ()  # (section id, sentences left out under SDC)
 
 
 #: The document skeleton: (section id, template, annex?). A section whose template the
@@ -372,7 +372,7 @@ def _environment(folder: Path) -> Any:
 
 def _render_sections(
     folder: Path, context: dict[str, Any], recorder: Recorder, compare: bool
-) -> tuple[tuple[Section, ...], list[NumberRef], list[str]]:
+) -> tuple[tuple[Section, ...], list[NumberRef], list[tuple[str, int]]]:
     env = _environment(folder)
     for name in ("pct", "phrase", "n", "cases", "value", "magnitude", "p", "ratio", "whole"):
         if name in context:
@@ -380,7 +380,7 @@ def _render_sections(
     env.filters["lc"] = lower_label
     sections = []
     numbers: list[NumberRef] = []
-    withheld: list[str] = []
+    withheld: list[tuple[str, int]] = []
     number = 0
     annex = 0
     for section_id, template, is_annex in SKELETON:
@@ -394,12 +394,14 @@ def _render_sections(
         if section_id in _CHECKED_SIGNIFICANCE:
             _check_significance(blocks, template)
         resolved = []
+        before = recorder.withheld
         for block in blocks:
-            new, refs, dropped = _resolve_block(block, recorder)
+            new, refs = _resolve_block(block, recorder)
             numbers += refs
-            withheld += dropped
             if new is not None:
                 resolved.append(new)
+        if recorder.withheld > before:
+            withheld.append((section_id, recorder.withheld - before))
         if is_annex:
             title = f"Annex {chr(ord('A') + annex)}: {title}"
             annex += 1
@@ -458,35 +460,24 @@ def _check_significance(blocks: list[Block], template: str) -> None:
                     )
 
 
-def _resolve_block(
-    block: Block, recorder: Recorder
-) -> tuple[Block | None, list[NumberRef], list[str]]:
+def _resolve_block(block: Block, recorder: Recorder) -> tuple[Block | None, list[NumberRef]]:
     if block.kind == "p":
         text, refs = resolve(block.text, recorder)
-        dropped = _dropped(block.text, text)
         if not text.strip():
-            return None, refs, dropped
-        return dataclasses.replace(block, text=text), refs, dropped
+            return None, refs
+        return dataclasses.replace(block, text=text), refs
     if block.kind == "ul":
-        items, refs, dropped = [], [], []
+        items: list[str] = []
+        item_refs: list[NumberRef] = []
         for item in block.items:
             text, found = resolve(item, recorder)
-            dropped += _dropped(item, text)
             if text.strip():
                 items.append(text)
-                refs += found
+                item_refs += found
         if not items:
-            return None, refs, dropped
-        return dataclasses.replace(block, items=tuple(items)), refs, dropped
-    return block, [], []
-
-
-def _dropped(raw: str, kept: str) -> list[str]:
-    from ._numbers import WITHHELD
-
-    if WITHHELD not in raw:
-        return []
-    return ["a sentence quoting a suppressed value was left out"]
+            return None, item_refs
+        return dataclasses.replace(block, items=tuple(items)), item_refs
+    return block, []
 
 
 def _parse(text: str) -> tuple[str, list[Block]]:

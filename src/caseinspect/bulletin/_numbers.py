@@ -75,6 +75,7 @@ class Recorder:
     refs: list[NumberRef] = field(default_factory=list)
     section: str = ""
     sentences: int = 0
+    withheld: int = 0
 
     def mark(self, text: str, rule: str, cell: tuple[str, str, str, str, str]) -> str:
         index = len(self.refs)
@@ -188,6 +189,7 @@ def resolve(text: str, recorder: Recorder) -> tuple[str, list[NumberRef]]:
     for raw in split_sentences(_shield(text)):
         raw = _unshield(raw)
         if WITHHELD in raw:
+            recorder.withheld += 1
             continue
         found = []
         for position, match in enumerate(_MARKED.finditer(raw)):

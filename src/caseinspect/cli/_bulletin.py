@@ -177,7 +177,8 @@ def bulletin(
         click.echo(f"  {path}")
     if built.withheld:
         click.echo(
-            f"  {len(built.withheld)} sentence(s) left out under disclosure control: they quoted a "
+            f"  {sum(n for _, n in built.withheld)} sentence(s) left out under disclosure control "
+            f"({', '.join(f'{section} {n}' for section, n in built.withheld)}): they quoted a "
             "suppressed value or a number that would reveal one."
         )
     return _report_check(
