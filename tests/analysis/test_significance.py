@@ -149,3 +149,14 @@ def test_gee_summaries_say_cr2_and_warn_about_few_clusters(cases):
     for t in m.terms:
         assert t.test == "robust-wald"
         assert (t.p is None) == (not t.testable)
+
+
+def test_gee_terms_carry_the_f_reference_df(cases):
+    report = build_report(cases, FW, significance="gee")
+    m = _c3_needs(report)
+    tested = [t for t in m.terms if t.testable]
+    assert tested and all(0 < t.df_denominator < m.n_clusters - 1 for t in tested)
+    stata = build_report(cases, FW, significance="gee", cluster_correction="stata")
+    ms = _c3_needs(stata)
+    assert all(t.df_denominator == ms.n_clusters - 1 for t in ms.terms if t.testable)
+    assert ms.shading.cluster_correction == "stata" and "G/(G-1)" in ms.shading.description

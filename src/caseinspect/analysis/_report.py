@@ -91,6 +91,7 @@ def build_report(
     significance: Literal["stepwise", "full", "gee", "none"] = "stepwise",
     fdr: bool = False,
     fdr_family: str = "table",
+    cluster_correction: str = "cr2",
     alpha: float = 0.05,
     pin: float = 0.05,
     pout: float = 0.10,
@@ -116,6 +117,9 @@ def build_report(
     fdr_family : {"table", "question", "all"}
         The tests Benjamini-Hochberg adjusts together: every test of one table (default),
         of one table column, or of the whole report (recorded in each model's ``shading``).
+    cluster_correction : {"cr2", "stata"}
+        For ``gee``: CR2 (Bell-McCaffrey) with Satterthwaite / HTZ degrees of freedom
+        (default), or Stata's G/(G-1) sandwich with F(q, G-1) (see docs/statistics.md).
     progress : callable, optional
         Called as ``progress(done, total, label)`` while models are fitted.
 
@@ -134,6 +138,7 @@ def build_report(
         method=significance,
         fdr=fdr,
         fdr_family=fdr_family,
+        cluster_correction=cluster_correction,
         alpha=alpha,
         pin=pin,
         pout=pout,
@@ -143,6 +148,7 @@ def build_report(
         ("significance", significance),
         ("fdr", str(fdr).lower()),
         ("fdr_family", fdr_family),
+        ("cluster_correction", cluster_correction),
         ("alpha", repr(alpha)),
         ("pin", repr(pin)),
         ("pout", repr(pout)),
@@ -160,7 +166,13 @@ def build_report(
         None
         if significance == "none"
         else shading_rule(
-            significance, fdr=fdr, fdr_family=fdr_family, alpha=alpha, pin=pin, pout=pout
+            significance,
+            fdr=fdr,
+            fdr_family=fdr_family,
+            alpha=alpha,
+            pin=pin,
+            pout=pout,
+            cluster_correction=cluster_correction,
         )
     )
     cells = _add_test_columns(cells, models)

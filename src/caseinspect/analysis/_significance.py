@@ -127,6 +127,10 @@ class TermSummary:
         Benjamini-Hochberg adjusted p (``fdr`` only).
     testable : bool
     reason : str or None
+    df_denominator : float or None
+        For the gee (cluster-robust) F test, its denominator df: p is from
+        F(``df``, ``df_denominator``); ``statistic`` is the Wald chi-square form W
+        (F = W / df for ``stata``; the HTZ scaling (nu - q + 1)/(nu q) W for CR2).
     """
 
     term: str
@@ -140,6 +144,7 @@ class TermSummary:
     p_adjusted: float | None = None
     testable: bool = True
     reason: str | None = None
+    df_denominator: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -150,6 +155,7 @@ class TermSummary:
             "test": self.test,
             "statistic": _num(self.statistic),
             "df": self.df,
+            "df_denominator": _num(self.df_denominator),
             "p": _num(self.p),
             "p_adjusted": _num(self.p_adjusted),
             "testable": self.testable,
@@ -734,6 +740,7 @@ def _summary(
                 q,
                 True,
                 None,
+                flag.df_denominator,
             )
         )
     steps: tuple[StepSummary, ...] = ()

@@ -71,7 +71,7 @@ def robust_wald_test(
     statistic = wald_test(params[positions], cov[np.ix_(positions, positions)])
     df_denominator = max(n_groups - 1, 1)
     p = float(special.fdtrc(q, df_denominator, statistic / q)) if q else float("nan")
-    return BlockTest("robust-wald", statistic, q, p)
+    return BlockTest("robust-wald", statistic, q, p, None, float(df_denominator))
 
 
 def t_quantile(level: float, n_groups: int) -> float:
@@ -228,4 +228,4 @@ def cr2_wald_test(
         return BlockTest("robust-wald", float("nan"), 0, float("nan"), reason), nu
     F = max((nu - q + 1) / nu, 0.0) * statistic / q
     p = float(special.fdtrc(q, df2, F))
-    return BlockTest("robust-wald", statistic, q, p), nu
+    return BlockTest("robust-wald", statistic, q, p, None, float(df2)), nu

@@ -729,6 +729,7 @@ def _analysis(
                 t.p,
                 t.testable,
                 t.reason,
+                t.df_denominator,
             )
         )
 

@@ -46,6 +46,7 @@ class BlockTest:
     df: int
     p: float
     reason: str | None = None
+    df_denominator: float | None = None  # F tests: the denominator df (p from F(df, this))
 
     @property
     def testable(self) -> bool:

@@ -85,6 +85,9 @@ class TermTest:
     for a term left out it is the test of adding it (the score test, or a cluster-robust
     Wald test when clustered) -- SPSS's "Variables not in the Equation".
 
+    ``df_denominator`` is set for the cluster-robust F tests: p comes from
+    F(``df``, ``df_denominator``) (G - 1 for ``stata``, the HTZ nu - q + 1 for CR2).
+
     ``testable`` is false when the test cannot be computed at all (for example every
     column of the term is already spanned by the model, or every case it would add
     information on has a fitted probability of 0 or 1); then ``statistic`` and ``p`` are
@@ -99,6 +102,7 @@ class TermTest:
     p: float
     testable: bool = True
     reason: str | None = None
+    df_denominator: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -107,6 +111,7 @@ class TermTest:
             "test": self.test,
             "statistic": _num(self.statistic),
             "df": self.df,
+            "df_denominator": _num(self.df_denominator),
             "p": _num(self.p),
             "testable": self.testable,
             "reason": self.reason,
@@ -313,6 +318,7 @@ class TermSignificance:
     df: int | None = None
     testable: bool = True
     reason: str | None = None
+    df_denominator: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -322,6 +328,7 @@ class TermSignificance:
             "test": self.test,
             "statistic": _num(self.statistic),
             "df": self.df,
+            "df_denominator": _num(self.df_denominator),
             "testable": self.testable,
             "reason": self.reason,
         }

@@ -234,5 +234,9 @@ def _flags(
             )
             continue
         retained = t.in_model if method == "stepwise" else bool(np.isfinite(t.p) and t.p < alpha)
-        flags.append(TermSignificance(term, retained, t.p, t.test, t.statistic, t.df))
+        flags.append(
+            TermSignificance(
+                term, retained, t.p, t.test, t.statistic, t.df, df_denominator=t.df_denominator
+            )
+        )
     return tuple(flags)
