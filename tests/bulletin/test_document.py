@@ -300,3 +300,15 @@ def test_quoting_a_cell_the_tables_do_not_hold_is_a_template_error(built, hmip):
     assert missing.value is None  # a template may test for it ...
     with pytest.raises(TemplateRuleError, match="C3/no_such_question"):
         helpers["pct"](missing)  # ... but not print it
+
+
+def test_identical_bulletins_are_identical_files(built):
+    from caseinspect.bulletin._docx import render_docx
+    from caseinspect.bulletin._html import render_html
+
+    import time
+
+    assert render_html(built) == render_html(built)
+    first = render_docx(built)
+    time.sleep(2.1)  # zip entries carry a 2-second clock: let it move
+    assert render_docx(built) == first

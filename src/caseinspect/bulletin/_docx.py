@@ -115,6 +115,22 @@ def render_docx(bulletin: Bulletin) -> bytes:
     del Pt
     out = io.BytesIO()
     doc.save(out)
+    return _fixed_zip(out.getvalue())
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """Rewrite the archive with fixed entry dates: python-docx stamps each part with the
+    clock, and identical bulletins should be identical files."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
     return out.getvalue()
 
 
