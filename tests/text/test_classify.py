@@ -102,11 +102,14 @@ def test_suggestions_respect_the_judgement_and_the_item(qi, small_2016):
 
 
 def test_best_threshold_by_hand():
-    # Scores sorted: .9 T, .8 F, .7 T, .4 T, .2 F. Cut at .4: tp 3, fp 1, fn 0 -> F1 6/7,
-    # the best (cut .9: 2/4; .7: 4/5; .2: 6/8).
+    # Scores sorted: .9 T, .8 F, .7 T, .4 T, .2 F. Keeping down to .4: tp 3, fp 1, fn 0 ->
+    # F1 6/7, the best (.9: 2/4; .7: 4/5; .2: 6/8). The cut lies halfway to the next
+    # score: (.4 + .2) / 2.
     scores = np.array([0.2, 0.9, 0.4, 0.8, 0.7])
     truth = np.array([False, True, True, False, True])
-    assert _best_threshold(scores, truth) == pytest.approx(0.4)
+    assert _best_threshold(scores, truth) == pytest.approx(0.3)
+    # The best cut keeps every score: nothing lower to go halfway to.
+    assert _best_threshold(np.array([0.6, 0.5]), np.array([True, True])) == pytest.approx(0.5)
 
 
 def test_bad_inputs(qi, small_2016, tmp_path):

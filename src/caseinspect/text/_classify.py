@@ -52,6 +52,7 @@ METHODS = ("logistic", "centroid")
 MIN_TO_TUNE = 10
 _FOLDS = 5
 _L2 = 1e-3
+_PASSES = 2  # labellings of the confirmed sentences (see _fit)
 
 
 @dataclass(frozen=True)
@@ -235,36 +236,47 @@ def _fit_weights(
     return np.asarray(result.x).reshape(d + 1, t)
 
 
-def _training_set(
-    codebook: Codebook,
-    encoder: Encoder,
-    confirmed_units: pd.DataFrame | None,
-    confirmed_themes: Sequence[frozenset[str]] | None,
-    base: ThemeClassifier | None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _examples(codebook: Codebook, encoder: Encoder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The codebook's example sentences, each labelled with its theme."""
     codes = codebook.codes
     texts = [e for t in codebook.themes for e in t.examples]
     labels = [codes.index(t.code) for t in codebook.themes for _ in t.examples]
     x = encoder.encode(texts)
     y = np.zeros((len(texts), len(codes)))
     y[np.arange(len(texts)), labels] = 1.0
-    w = np.ones(len(texts))
-    if confirmed_units is None or confirmed_themes is None or not len(confirmed_units):
-        return x, y, w
-    assert base is not None  # noqa: S101 - fitted on the examples first
-    embedded = _embed_units(confirmed_units, codebook, encoder)
-    s = base.sentence_scores(embedded.vectors)
-    yc = np.zeros((len(embedded.vectors), len(codes)))
-    for i, u in enumerate(embedded.unit.tolist()):
-        themes = [codes.index(c) for c in confirmed_themes[u] if c in codes]
-        if themes:
-            # The sentence speaks to the confirmed theme of its rationale it resembles most.
-            yc[i, themes[int(np.argmax(s[i, themes]))]] = 1.0
-    return (
-        np.vstack([x, embedded.vectors]),
-        np.vstack([y, yc]),
-        np.concatenate([w, np.ones(len(yc))]),
-    )
+    return x, y, np.ones(len(texts))
+
+
+def _assign(
+    scores: np.ndarray, unit: np.ndarray, themes: Sequence[Sequence[int]], n_themes: int
+) -> np.ndarray:
+    """Label each sentence of a confirmed rationale with one of the rationale's themes.
+
+    Every confirmed theme first gets the sentence that scores highest for it among the
+    sentences still free (best pairs first), since each of the rationale's themes must be
+    said somewhere; any sentence left over takes the confirmed theme it scores highest for.
+    """
+    labels = np.zeros((len(unit), n_themes))
+    starts = np.r_[0, np.flatnonzero(np.diff(unit)) + 1]
+    ends = np.r_[starts[1:], len(unit)]
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        wanted = list(themes[int(unit[a])])
+        if not wanted:
+            continue
+        block = scores[a:b][:, wanted]
+        free = set(range(b - a))
+        open_themes = set(range(len(wanted)))
+        pairs = sorted(
+            ((-block[i, j], i, j) for i in range(b - a) for j in range(len(wanted))),
+        )
+        for _, i, j in pairs:
+            if i in free and j in open_themes:
+                labels[a + i, wanted[j]] = 1.0
+                free.discard(i)
+                open_themes.discard(j)
+        for i in free:
+            labels[a + i, wanted[int(np.argmax(block[i]))]] = 1.0
+    return labels
 
 
 def _fit(
@@ -274,27 +286,43 @@ def _fit(
     confirmed_units: pd.DataFrame | None = None,
     confirmed_themes: Sequence[frozenset[str]] | None = None,
 ) -> ThemeClassifier:
+    """Fit on the examples; then on examples plus confirmed sentences, labelled twice.
+
+    The confirmed sentences are labelled with the examples-only model, the model refitted,
+    and the sentences labelled again with it (a second pass corrects sentences the
+    examples alone placed under the wrong one of their rationale's themes).
+    """
     nan = np.full(len(codebook.codes), np.nan)
-    x, y, w = _training_set(codebook, encoder, None, None, None)
-    base = ThemeClassifier(
+    x, y, w = _examples(codebook, encoder)
+    model = ThemeClassifier(
         codebook, method, encoder.name, _fit_weights(method, x, y, w), nan, len(x), 0
     )
-    if confirmed_units is None or not len(confirmed_units):
-        return base
-    x, y, w = _training_set(codebook, encoder, confirmed_units, confirmed_themes, base)
-    return ThemeClassifier(
-        codebook,
-        method,
-        encoder.name,
-        _fit_weights(method, x, y, w),
-        nan,
-        base.n_examples,
-        len(confirmed_units),
-    )
+    if confirmed_units is None or confirmed_themes is None or not len(confirmed_units):
+        return model
+    codes = codebook.codes
+    embedded = _embed_units(confirmed_units, codebook, encoder)
+    themes = [[codes.index(c) for c in sorted(t) if c in codes] for t in confirmed_themes]
+    for _ in range(_PASSES):
+        yc = _assign(model.sentence_scores(embedded.vectors), embedded.unit, themes, len(codes))
+        weights = _fit_weights(
+            method,
+            np.vstack([x, embedded.vectors]),
+            np.vstack([y, yc]),
+            np.concatenate([w, np.ones(len(yc))]),
+        )
+        model = ThemeClassifier(
+            codebook, method, encoder.name, weights, nan, len(x), len(confirmed_units)
+        )
+    return model
 
 
 def _best_threshold(scores: np.ndarray, truth: np.ndarray) -> float:
-    """The cut on ``scores`` with the highest F1 for ``truth`` (ties: the lowest cut)."""
+    """The cut on ``scores`` with the highest F1 for ``truth``.
+
+    The cut is placed halfway between the lowest score it keeps and the next lower score,
+    not on the kept score itself: a new rationale scoring a little below every confirmed
+    one of its theme should not fall out for that alone. Ties of F1: the higher cut.
+    """
     order = np.argsort(-scores, kind="stable")
     s, t = scores[order], truth[order].astype(np.int64)
     tp = np.cumsum(t)
@@ -304,6 +332,8 @@ def _best_threshold(scores: np.ndarray, truth: np.ndarray) -> float:
     last = np.r_[s[1:] != s[:-1], True]
     f1 = np.where(last, 2 * tp / (tp + fp + total), -1.0)
     k = int(np.argmax(f1))
+    if k + 1 < len(s) and np.isfinite(s[k + 1]):
+        return float((s[k] + s[k + 1]) / 2)
     return float(s[k])
 
 
