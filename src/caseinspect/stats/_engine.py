@@ -764,6 +764,7 @@ def _analysis(
         aic=-2.0 * fit.llf + 2 * k,
         cluster=prepared.cluster,
         n_clusters=design.n_groups if clustered else None,
+        cluster_correction=prepared.correction if clustered else None,
         fit_level="patterns" if prepared.collapse else "cases",
         n_rows=len(design.events),
         warnings=tuple(dict.fromkeys(notes)),

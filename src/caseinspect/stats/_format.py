@@ -60,10 +60,16 @@ def format_result(result: LogisticResult) -> str:
     )
     if r.cluster is not None:
         g = r.n_clusters or 0
-        out.append(
-            f"Clustered by '{r.cluster}' ({g} clusters): cluster-robust standard "
-            f"errors; tests against F(q, {g - 1}) / t({g - 1})."
-        )
+        if r.cluster_correction == "stata":
+            how = (
+                f"sandwich x G/(G-1) (Stata's convention); tests against F(q, {g - 1}) / t({g - 1})"
+            )
+        else:
+            how = (
+                "CR2 (Bell-McCaffrey) standard errors; t and F tests with Satterthwaite "
+                "(HTZ) degrees of freedom, shown as 'df, denominator df'"
+            )
+        out.append(f"Clustered by '{r.cluster}' ({g} clusters): {how}.")
     refs = [f"{c.name} = {c.reference}" for c in r.codings if c.kind == "categorical"]
     if refs:
         out.append("Reference levels: " + "; ".join(refs) + ".")
@@ -100,7 +106,14 @@ def format_result(result: LogisticResult) -> str:
     out += _table(
         ["term", "in model", "test", "statistic", "df", "p"],
         [
-            [t.term, "yes" if t.in_model else "no", t.test, _f(t.statistic), str(t.df), _p(t.p)]
+            [
+                t.term,
+                "yes" if t.in_model else "no",
+                t.test,
+                _f(t.statistic),
+                str(t.df) if t.df_denominator is None else f"{t.df}, {t.df_denominator:.1f}",
+                _p(t.p),
+            ]
             if t.testable
             else [t.term, "yes" if t.in_model else "no", t.test, "-", "-", "not testable"]
             for t in r.term_tests

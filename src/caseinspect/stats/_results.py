@@ -207,7 +207,8 @@ class LogisticResult:
         One per candidate term, against the final model.
     loglik, deviance, null_deviance, aic : float
     cluster : str or None
-        The clustering column, if any; ``n_clusters`` how many clusters were used.
+        The clustering column, if any; ``n_clusters`` how many clusters were used;
+        ``cluster_correction`` the small-sample correction (``"cr2"`` or ``"stata"``).
     fit_level : {"patterns", "cases"}
         Whether the fits ran on covariate patterns or on cases; ``n_rows`` how many rows.
     warnings : tuple of str
@@ -234,6 +235,7 @@ class LogisticResult:
     aic: float
     cluster: str | None = None
     n_clusters: int | None = None
+    cluster_correction: str | None = None
     fit_level: Literal["patterns", "cases"] = "cases"
     n_rows: int = 0
     warnings: tuple[str, ...] = field(default=())
@@ -270,6 +272,7 @@ class LogisticResult:
             "pout": self.pout,
             "cluster": self.cluster,
             "n_clusters": self.n_clusters,
+            "cluster_correction": self.cluster_correction,
             "fit_level": self.fit_level,
             "n_rows": self.n_rows,
             "candidate_terms": list(self.candidate_terms),
