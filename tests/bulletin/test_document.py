@@ -303,10 +303,10 @@ def test_quoting_a_cell_the_tables_do_not_hold_is_a_template_error(built, hmip):
 
 
 def test_identical_bulletins_are_identical_files(built):
+    import time
+
     from caseinspect.bulletin._docx import render_docx
     from caseinspect.bulletin._html import render_html
-
-    import time
 
     assert render_html(built) == render_html(built)
     first = render_docx(built)
