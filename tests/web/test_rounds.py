@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from caseinspect.cases import fingerprint_cases
 from caseinspect.errors import UnknownName
-from caseinspect.web.models import AuditEvent, Inspection, Round
+from caseinspect.web.models import AuditEvent, Case, Inspection, Round
 from caseinspect.web.store import cases_frame, import_cases, round_cases
 
 from .conftest import login
@@ -154,3 +154,22 @@ def test_a_round_name_must_fit_in_an_address(client, world):
     assert response.status_code == 400
     assert "Enter a name of letters, digits" in response.content.decode()
     assert not Round.objects.exists()
+
+
+def test_round_cases_are_reread_when_a_case_changes(world, rounds_world):
+    from caseinspect.web.actions.cases import return_case
+
+    rnd = Round.objects.create(name="R3", framework_id="hmip-2018")
+    rnd.inspections.set([rounds_world["again"], rounds_world["other"]])
+    first = round_cases("R3")
+    again = round_cases("R3")  # unchanged data: the same table and fingerprint
+    assert again.fingerprint == first.fingerprint and again.frame.equals(first.frame)
+    again.frame.loc[again.frame.index[0], "gender"] = "changed by the caller"
+    assert round_cases("R3").frame.equals(first.frame)  # callers get their own copy
+    case = Case.objects.filter(inspection=rounds_world["other"]).first()
+    case.status = "submitted"
+    case.save()
+    return_case(world["users"]["admin"], case, "Say more.")  # a real change: leaves the round
+    changed = round_cases("R3")
+    assert len(changed.frame) == len(first.frame) - 1
+    assert changed.fingerprint != first.fingerprint

@@ -108,17 +108,24 @@ class ReportJob:
     done: bool = False
 
 
-def cached_report(framework_id: str, frame, title: str, significance: str) -> WebReport | None:
+def cached_report(
+    framework_id: str, frame, title: str, significance: str, fingerprint: str = ""
+) -> WebReport | None:
     """The finished report for this data if it is cached (no work done here)."""
     if frame.empty:
         return None
-    key = (framework_id, title, significance, fingerprint_cases(frame))
+    key = (framework_id, title, significance, fingerprint or fingerprint_cases(frame))
     with _LOCK:
         return _CACHE.get(key)
 
 
 def report_in_background(
-    framework_id: str, frame, title: str, significance: str = "stepwise"
+    framework_id: str,
+    frame,
+    title: str,
+    significance: str = "stepwise",
+    *,
+    fingerprint: str = "",
 ) -> ReportJob:
     """Start (or look up) the report for this data; the page polls until ``done``.
 
@@ -130,10 +137,11 @@ def report_in_background(
 
     from django.conf import settings
 
-    cached = cached_report(framework_id, frame, title, significance)
+    fingerprint = fingerprint or fingerprint_cases(frame)
+    cached = cached_report(framework_id, frame, title, significance, fingerprint)
     if cached is not None or frame.empty:
         return ReportJob(time.monotonic(), cached, done=True)
-    key = (framework_id, title, significance, fingerprint_cases(frame))
+    key = (framework_id, title, significance, fingerprint)
     if not getattr(settings, "CASEINSPECT_BACKGROUND_ANALYSIS", True):
         return ReportJob(
             time.monotonic(), build_web_report(framework_id, frame, title, significance), done=True

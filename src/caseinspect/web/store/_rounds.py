@@ -7,8 +7,10 @@ page) all call :func:`round_cases`, so they see exactly the same cases.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -19,6 +21,13 @@ from ._export import cases_frame
 
 #: Cases that count in analysis: submitted (awaiting QA) and accepted.
 ANALYSED_STATUSES: tuple[str, ...] = (Case.Status.SUBMITTED, Case.Status.ACCEPTED)
+
+# Reading a round's cases and fingerprinting them costs about a second for a few thousand
+# cases; a cheap database stamp (count, sum of versions, latest change) says whether the
+# stored cases changed since, so a second view of an unchanged round reuses the table.
+_CACHE: OrderedDict = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 8
 
 
 @dataclass(frozen=True)
@@ -133,7 +142,38 @@ def round_cases(
             raise UnknownName(f"no round named '{name}' (rounds: {known})") from None
     members = round_members(rnd.inspections.select_related("provider"))
     codes = tuple(i.code for i in members.used)
+    status_key = tuple(sorted(statuses)) if statuses is not None else None
+    key = (rnd.pk, rnd.framework_id, codes, status_key, _stamp(rnd.framework_id, codes, statuses))
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            _CACHE.move_to_end(key)
+    if cached is not None:  # a copy: callers may change their frame without harm
+        return replace(cached, name=rnd.name, frame=cached.frame.copy(), left_out=members.left_out)
     frame = cases_frame(framework_id=rnd.framework_id, inspection_codes=codes, statuses=statuses)
-    return RoundCases(
+    result = RoundCases(
         rnd.name, rnd.framework_id, frame, fingerprint_cases(frame), codes, members.left_out
     )
+    with _CACHE_LOCK:
+        _CACHE[key] = replace(result, frame=frame.copy())
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return result
+
+
+def _stamp(framework_id: str, codes: tuple[str, ...], statuses) -> tuple:
+    """Changes whenever a case of these inspections is added, saved or removed: every save
+    bumps the case's ``version`` and ``updated_at``, every import adds rows."""
+    from django.db.models import Count, Max, Sum
+
+    qs = Case.objects.filter(
+        framework_id=framework_id, inspection__code__in=list(codes), second_marking_of__isnull=True
+    )
+    if statuses is not None:
+        qs = qs.filter(status__in=list(statuses))
+    else:
+        qs = qs.exclude(status=Case.Status.DROPPED)
+    agg = qs.aggregate(
+        n=Count("pk"), versions=Sum("version"), last=Max("updated_at"), top=Max("pk")
+    )
+    return (agg["n"], agg["versions"], str(agg["last"]), agg["top"])

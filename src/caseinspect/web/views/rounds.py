@@ -130,7 +130,11 @@ def round_analysis(request, name):
     framework = framework_by_id(rnd.framework_id)
     significance = _significance(request, default="stepwise")
     job = report_in_background(
-        rnd.framework_id, data.frame, title=f"Round {rnd.name}", significance=significance
+        rnd.framework_id,
+        data.frame,
+        title=f"Round {rnd.name}",
+        significance=significance,
+        fingerprint=data.fingerprint,
     )
     return render(
         request,
