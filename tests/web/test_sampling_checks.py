@@ -94,3 +94,23 @@ def test_when_nothing_is_eligible_the_exclusions_are_shown(client, world, essex)
     html = response.content.decode()
     assert "see the exclusions for the reasons" in html
     assert "Excluded cases (30) and why" in html and "E0001" in html
+
+
+def test_lead_records_the_fieldwork_start(client, world):
+    from caseinspect.web.models import AuditEvent
+
+    inspection = world["inspections"]["I1"]
+    url = reverse("inspection", kwargs={"pk": inspection.pk})
+    lead = login(client, world["users"]["lead1"])
+    assert lead.post(url, {"fieldwork_start": "4/2/2019"}).status_code == 302
+    inspection.refresh_from_db()
+    assert inspection.fieldwork_start is None  # refused, with a message
+    lead.post(url, {"fieldwork_start": "2019-02-04"})
+    inspection.refresh_from_db()
+    assert inspection.fieldwork_start == date(2019, 2, 4)
+    assert "4 February 2019" in lead.get(url).content.decode()
+    assert AuditEvent.objects.filter(action="set-fieldwork-start").get().after == {
+        "fieldwork_start": "2019-02-04"
+    }
+    analyst = login(client.__class__(), world["users"]["analyst"])
+    assert analyst.post(url, {"fieldwork_start": "2019-01-01"}).status_code == 403

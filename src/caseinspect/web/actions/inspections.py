@@ -81,6 +81,23 @@ def create_inspection(
     return inspection
 
 
+def set_fieldwork_start(actor, inspection: Inspection, day) -> Inspection:
+    """Record when fieldwork starts (the sample's default reference date; which of two
+    inspections of an area a round uses)."""
+    with transaction.atomic():
+        before = inspection.fieldwork_start.isoformat() if inspection.fieldwork_start else None
+        inspection.fieldwork_start = day
+        inspection.save(update_fields=["fieldwork_start"])
+        audit.record(
+            actor,
+            "set-fieldwork-start",
+            inspection,
+            before={"fieldwork_start": before},
+            after={"fieldwork_start": day.isoformat() if day else None},
+        )
+    return inspection
+
+
 def set_lead(actor, inspection: Inspection, lead) -> Inspection:
     with transaction.atomic():
         before = inspection.lead.get_username() if inspection.lead_id else None

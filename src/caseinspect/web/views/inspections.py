@@ -84,6 +84,19 @@ def inspection_new(request):
 @login_required
 def inspection_detail(request, pk):
     inspection = access_inspection(request.user, pk)
+    if request.method == "POST":  # the fieldwork start date (leads, administrators)
+        inspection = access_inspection(request.user, pk, manage=True)
+        from datetime import date
+
+        value = request.POST.get("fieldwork_start", "").strip()
+        try:
+            day = date.fromisoformat(value) if value else None
+        except ValueError:
+            messages.error(request, "Enter the fieldwork start as YYYY-MM-DD, like 2019-02-04.")
+        else:
+            actions.set_fieldwork_start(request.user, inspection, day)
+            messages.success(request, "Fieldwork start saved.")
+        return redirect("inspection", pk=inspection.pk)
     cases = visible_cases(request.user).filter(inspection=inspection)
     rows, total = progress(inspection, cases)
     return render(
