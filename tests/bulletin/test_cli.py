@@ -95,3 +95,55 @@ def test_check_recomputes_from_the_cases_when_given(case_file, tmp_path, capsys)
     capsys.readouterr()
     assert main(["bulletin", str(other), "-f", "hmip-2018", "--check", str(out)]) == 1
     assert "numbers.csv disagrees with its cell" in capsys.readouterr().err
+
+
+def test_bulletin_of_a_named_round_in_the_database(case_file, tmp_path):
+    """--db URL --round NAME, end to end in fresh interpreters (each configures Django)."""
+    import subprocess
+    import sys
+
+    db = f"sqlite:///{tmp_path / 'rounds.sqlite3'}"
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from caseinspect.cli import main; sys.exit(main(sys.argv[1:]))",
+                *args,
+            ],
+            capture_output=True,
+            text=True,
+        )
+
+    assert cli("migrate", "--db", db).returncode == 0
+    assert cli("import", str(case_file), "-f", "hmip-2018", "--db", db).returncode == 0
+    setup = (
+        "import datetime, sys; from caseinspect.web import setup; setup(sys.argv[1]); "
+        "from caseinspect.web.models import Inspection, Round; "
+        "r = Round.objects.create(name='2018-19', framework_id='hmip-2018'); "
+        "[setattr(i, 'fieldwork_start', datetime.date(2019, 3, 4)) or i.save() for i in Inspection.objects.all()]; "
+        "r.inspections.set(Inspection.objects.all())"
+    )
+    assert subprocess.run([sys.executable, "-c", setup, db], capture_output=True).returncode == 0
+    out = tmp_path / "from-db"
+    done = cli(
+        "bulletin",
+        "--db",
+        db,
+        "--round",
+        "2018-19",
+        "-f",
+        "hmip-2018",
+        "--out",
+        str(out),
+        "--format",
+        "html",
+    )
+    assert done.returncode == 0, done.stderr
+    html = (out / "bulletin.html").read_text(encoding="utf-8")
+    assert "the 2018-19 round" in html and "March 2019" in html  # Table A1: fieldwork months
+    wrong = cli("bulletin", "--db", db, "--round", "2018-19", "-f", "qi-2016", "--out", str(out))
+    assert wrong.returncode == 2 and "use --framework hmip-2018" in wrong.stderr
+    missing = cli("bulletin", "--db", db, "--round", "nope", "-f", "hmip-2018", "--out", str(out))
+    assert missing.returncode == 2 and "no round named 'nope'" in missing.stderr
