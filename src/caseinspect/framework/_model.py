@@ -15,6 +15,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ..errors import UnknownName
+
 __all__ = [
     "Condition",
     "Framework",
@@ -395,7 +397,7 @@ class Framework:
         try:
             return self._items_by_code[code]
         except KeyError:
-            raise KeyError(f"framework {self.id!r} has no item {code!r}") from None
+            raise UnknownName(f"framework {self.id!r} has no item {code!r}") from None
 
     @property
     def item_codes(self) -> tuple[str, ...]:
@@ -405,7 +407,7 @@ class Framework:
         for variable in self.profile:
             if variable.code == code:
                 return variable
-        raise KeyError(f"framework {self.id!r} has no profile variable {code!r}")
+        raise UnknownName(f"framework {self.id!r} has no profile variable {code!r}")
 
     @property
     def profile_columns(self) -> tuple[str, ...]:
@@ -431,7 +433,7 @@ class Framework:
         for spec in self.tables:
             if spec.id == table_id:
                 return spec
-        raise KeyError(f"framework {self.id!r} has no table {table_id!r}")
+        raise UnknownName(f"framework {self.id!r} has no table {table_id!r}")
 
     def dependants(self, code: str) -> tuple[Item, ...]:
         """Items whose applicability reads item ``code`` (for the web form's show/hide)."""
