@@ -66,4 +66,3 @@ def test_the_walker_finds_what_it_must():
 def test_domain_errors_keep_their_built_in_kind_for_callers():
     assert issubclass(InvalidArgument, ValueError) and issubclass(InvalidArgument, CaseinspectError)
     assert issubclass(UnknownName, KeyError) and str(UnknownName("no item 'x'")) == "no item 'x'"
-

@@ -79,7 +79,9 @@ def agreement_coefficients(table: Sequence[Sequence[int]] | np.ndarray) -> Coeff
     """
     t = np.asarray(table, dtype=np.int64)
     if t.ndim != 2 or t.shape[0] != t.shape[1] or t.shape[0] < 2:
-        raise InvalidArgument(f"need a square table with at least 2 categories, got shape {t.shape}")
+        raise InvalidArgument(
+            f"need a square table with at least 2 categories, got shape {t.shape}"
+        )
     if (t < 0).any():
         raise InvalidArgument("counts cannot be negative")
     n = int(t.sum())

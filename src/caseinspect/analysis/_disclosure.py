@@ -85,10 +85,14 @@ def suppress(cells: pd.DataFrame, threshold: int, *, secondary: bool = True) -> 
     [['All cases', 40, 50.0, ''], ['Male', <NA>, nan, 'secondary'], ['Female', <NA>, nan, 'primary']]
     """
     if isinstance(threshold, bool) or not isinstance(threshold, (int, np.integer)) or threshold < 1:
-        raise InvalidArgument(f"threshold must be a whole number of cases, 1 or more; got {threshold!r}")
+        raise InvalidArgument(
+            f"threshold must be a whole number of cases, 1 or more; got {threshold!r}"
+        )
     missing = [c for c in _KEY_COLUMNS if c not in cells.columns]
     if missing:
-        raise InvalidArgument(f"cells lack the column(s) {', '.join(missing)} needed for suppression")
+        raise InvalidArgument(
+            f"cells lack the column(s) {', '.join(missing)} needed for suppression"
+        )
     n = cells["n"].fillna(0).to_numpy(dtype=np.int64)
     status = np.where((n > 0) & (n < threshold), "primary", "").astype(object)
     if secondary:

@@ -68,7 +68,9 @@ def next_reserve(
     """
     missing = [c for c in ("case_id", *strata) if c not in reserve.columns]
     if missing:
-        raise InvalidArgument(f"the reserve list has no column {', '.join(repr(c) for c in missing)}")
+        raise InvalidArgument(
+            f"the reserve list has no column {', '.join(repr(c) for c in missing)}"
+        )
     ordered = reserve
     if "reserve_order" in reserve.columns:
         order = pd.to_numeric(reserve["reserve_order"], errors="coerce")
