@@ -142,3 +142,15 @@ def test_static_model_codes_held_out_synthetic_rationales_well(qi):
     macro = table.set_index("theme").loc["macro"]
     assert macro.f1 >= 0.8
     assert macro.kappa >= 0.7
+
+
+def test_each_confirmed_theme_gets_a_sentence():
+    from caseinspect.text._classify import _assign
+
+    # One rationale confirmed with themes 0 and 1, two sentences that both look most like
+    # theme 0. Closest-theme labelling would give both to theme 0; theme 1 must be said
+    # somewhere, so the sentence that fits theme 0 less well takes it.
+    scores = np.array([[0.9, 0.8, 0.0], [0.7, 0.1, 0.0], [0.2, 0.3, 0.9]])
+    unit = np.array([0, 0, 1])
+    labels = _assign(scores, unit, [[0, 1], [0]], 3)
+    assert labels.tolist() == [[1, 0, 0], [0, 1, 0], [1, 0, 0]]
