@@ -97,6 +97,7 @@ def build_demo(
             f"{time.perf_counter() - started:.1f} s → {round_dir}/"
         )
 
+    summary["themes"] = _write_themes(out / "2018-19" / "themes", summary)
     summary["bulletin"] = _write_bulletin(out / "2018-19" / "bulletin", summary)
 
     summary["ratings"] = _rate_round(
@@ -127,6 +128,7 @@ def _write_bulletin(folder: Path, summary: dict) -> dict:
         previous_framework=previous_framework,
         title=f"{framework.title} — synthetic demonstration round 2018-19",
         report=summary["rounds"]["2018-19"]["report"],
+        themes=(summary.get("themes") or {}).get("bulletin_themes"),
     )
     written = write_bulletin(built, folder)
     drifts = check_bulletin(folder)
@@ -136,6 +138,56 @@ def _write_bulletin(folder: Path, summary: dict) -> dict:
         f"{time.perf_counter() - started:.1f} s → {folder}/"
     )
     return {"written": written, "drifts": drifts}
+
+
+def _write_themes(folder: Path, summary: dict) -> dict | None:
+    """Suggested themes of the 2018-19 rationales (``caseinspect themes``' outputs).
+
+    An analyst's confirmations are stood in for by the synthetic truth of the first 300
+    cases; every other rationale is suggested. Skipped, with a note, without the ``text``
+    extra.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("model2vec") is None:
+        _say("        themes: skipped (needs caseinspect[text])")
+        return None
+    from .outputs import write_csv
+    from .synth import truth_path
+    from .text import (
+        bulletin_themes,
+        load_codebook,
+        read_codes,
+        representative_quotes,
+        suggest_codes,
+        theme_table,
+    )
+    from .web.store import cases_frame
+
+    started = time.perf_counter()
+    framework = load_framework("hmip-2018")
+    codebook = load_codebook(framework)
+    cases = cases_frame(framework_id="hmip-2018")
+    truth = read_codes(str(truth_path(summary["rounds"]["2018-19"]["file"])), codebook)
+    first = set(sorted(cases["case_id"].astype(str))[:300])
+    confirmed = truth[truth["case_id"].isin(first)]
+    codes = suggest_codes(cases, framework, codebook=codebook, confirmed=confirmed)
+    table = theme_table(codes, cases, framework, codebook=codebook)
+    quotes = representative_quotes(codes, cases, framework, codebook=codebook)
+    for_bulletin = bulletin_themes(table, quotes)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in (
+        ("codes.csv", codes),
+        ("themes.csv", table),
+        ("quotes.csv", quotes),
+        ("bulletin-themes.csv", for_bulletin),
+    ):
+        write_csv(frame, folder / name)
+    _say(
+        f"        themes: {len(codes):,} codes ({len(confirmed):,} confirmed) in "
+        f"{time.perf_counter() - started:.1f} s → {folder}/"
+    )
+    return {"folder": folder, "codes": len(codes), "bulletin_themes": for_bulletin}
 
 
 def _write_figures(report, figure_dir: Path) -> list[Path]:
@@ -271,6 +323,9 @@ def _print_summary(summary: dict) -> None:
     if bulletin:
         folder = Path(bulletin["written"][0]).parent
         _say(f"  bulletin        {folder}/ (bulletin.html, .pdf, .docx, numbers.csv)")
+    themes = summary.get("themes")
+    if themes:
+        _say(f"  themes          {themes['folder']}/ (codes.csv, themes.csv, quotes.csv)")
     ratings = summary["ratings"]["result"]
     _say(f"  ratings         {out / '2018-19' / 'ratings'}/")
     overall = ratings.overall

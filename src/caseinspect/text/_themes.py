@@ -19,7 +19,9 @@ import pandas as pd
 
 from ..analysis import suppress as suppress_cells
 from ..framework import Framework
+from ._classify import rationale_units
 from ._codebook import Codebook, load_codebook
+from ._embed import split_sentences
 
 __all__ = [
     "BULLETIN_THEME_COLUMNS",
@@ -186,7 +188,8 @@ def representative_quotes(
     """Up to ``per_theme`` quotes per theme, pseudonymised.
 
     A quote is a rationale coded with the theme; those coded with that theme alone come
-    first (they stand for it most plainly), then by score, highest first, then by case id
+    first (they stand for it most plainly), then the shortest (in sentences), then by
+    score, highest first, then by case id
     (so the choice is reproducible). At most one quote per case and theme, and no text
     twice.
 
@@ -207,13 +210,19 @@ def representative_quotes(
     themes_per_unit = frame.groupby(["case_id", "item"])["theme"].transform("size")
     frame["alone"] = themes_per_unit.eq(1)
     frame["sort_score"] = frame["score"].astype(float).fillna(-np.inf)
+    # Shorter rationales first among those of one theme: a quote should say the theme, not
+    # the surrounding remarks (how long the case had been open, ...).
+    units = rationale_units(cases, codebook)[["case_id", "item", "text"]]
+    frame = frame.merge(units, on=["case_id", "item"], how="left")
+    lengths = {t: len(split_sentences(t)) for t in frame["text"].dropna().unique()}
+    frame["sentences"] = frame["text"].map(lengths).fillna(99).astype(int)
     by_case = cases.assign(case_id=cases["case_id"].astype(str)).set_index("case_id")
     picked = []
     for theme in codebook.themes:
         rows = frame[frame["theme"] == theme.code]
         rows = rows.sort_values(
-            ["alone", "sort_score", "case_id", "item"],
-            ascending=[False, False, True, True],
+            ["alone", "sentences", "sort_score", "case_id", "item"],
+            ascending=[False, True, False, True, True],
             kind="stable",
         ).drop_duplicates("case_id")
         seen: set[str] = set()
