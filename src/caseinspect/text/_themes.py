@@ -273,17 +273,18 @@ def _replacements_per_text(detections: pd.DataFrame, n_texts: int) -> list[int]:
     return counts
 
 
-#: Columns of ``bulletin-themes.csv``, what ``caseinspect bulletin --themes`` reads.
-BULLETIN_THEME_COLUMNS = ("theme", "label", "kind", "n", "n_cases", "pct", "quote")
+#: Columns of ``bulletin-themes.csv``, what ``caseinspect bulletin --themes`` reads: the
+#: 'All cases' rows of themes.csv and one quote per theme.
+BULLETIN_THEME_COLUMNS = (*THEME_TABLE_COLUMNS, "quote")
 
 
 def bulletin_themes(table: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
     """One row per theme for the bulletin's enablers-and-barriers section.
 
-    ``n`` is the cases coded with the theme and ``n_cases`` the cases it could be coded on
-    ('All cases' of :func:`theme_table`), ``quote`` the first of
-    :func:`representative_quotes` (pseudonymised). A theme whose 'All cases' cell is
-    suppressed is left out: the bulletin must not print it.
+    The 'All cases' rows of :func:`theme_table` (``n`` cases the theme could be coded on,
+    ``count`` coded with it, ``suppressed`` as there: the bulletin does not print a
+    suppressed one) with ``quote``, the first of :func:`representative_quotes`
+    (pseudonymised).
 
     Examples
     --------
@@ -291,22 +292,13 @@ def bulletin_themes(table: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
     ...     "variable": ["all", "gender"], "category": ["All cases", "Male"], "n": [10, 6],
     ...     "count": [4, 2], "pct": [40.0, 33.3], "mentions": [5, 2], "suppressed": ""})
     >>> quotes = pd.DataFrame({"theme": ["a"], "rank": [1], "text": ["Checks were made."]})
-    >>> bulletin_themes(table, quotes).to_dict("records")
-    [{'theme': 'a', 'label': 'A', 'kind': 'enabler', 'n': 4, 'n_cases': 10, 'pct': 40.0, 'quote': 'Checks were made.'}]
+    >>> row = bulletin_themes(table, quotes).iloc[0]
+    >>> int(row["n"]), int(row["count"]), row["quote"]
+    (10, 4, 'Checks were made.')
     """
-    overall = table[(table["variable"] == "all") & (table["suppressed"].fillna("") == "")]
+    overall = table[table["variable"] == "all"].reset_index(drop=True)
     first = quotes[quotes["rank"].astype(int) == 1].drop_duplicates("theme").set_index("theme")
-    out = pd.DataFrame(
-        {
-            "theme": overall["theme"].to_numpy(),
-            "label": overall["label"].to_numpy(),
-            "kind": overall["kind"].to_numpy(),
-            "n": overall["count"].astype(int).to_numpy(),
-            "n_cases": overall["n"].astype(int).to_numpy(),
-            "pct": overall["pct"].to_numpy(),
-            "quote": [
-                str(first.at[t, "text"]) if t in first.index else "" for t in overall["theme"]
-            ],
-        }
-    )
-    return out[list(BULLETIN_THEME_COLUMNS)].reset_index(drop=True)
+    overall["quote"] = [
+        str(first.at[t, "text"]) if t in first.index else "" for t in overall["theme"]
+    ]
+    return overall[list(BULLETIN_THEME_COLUMNS)]
