@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import UsageError, ValidationError
+from ..errors import ExitCode, UsageError, ValidationError
 
 DB_HELP = "Database URL (default: $DATABASE_URL, else sqlite:///caseinspect.sqlite3 here)."
 FRAMEWORK_HELP = "Framework name (hmip-2018, qi-2016) or path to a framework YAML file."
@@ -71,6 +71,8 @@ def import_command(file: str, framework_name: str, db_url: str | None) -> int:
         frame = read_case_file(file)
         problems = validate_cases(frame, framework, source=str(file))
     except ValidationError as exc:
+        if exc.exit_code != ExitCode.PROBLEMS:
+            raise  # a missing or unreadable file: the command could not be used (exit 2)
         problems = exc.problems
     if problems:
         return _report(problems, file)
