@@ -99,10 +99,14 @@ def test_check_recomputes_from_the_cases_when_given(case_file, tmp_path, capsys)
 
 def test_bulletin_of_a_named_round_in_the_database(case_file, tmp_path):
     """--db URL --round NAME, end to end in fresh interpreters (each configures Django)."""
+    import os
     import subprocess
     import sys
 
     db = f"sqlite:///{tmp_path / 'rounds.sqlite3'}"
+    # The web tests' conftest sets DJANGO_SETTINGS_MODULE to the test settings (in-memory
+    # SQLite) when the whole suite is collected; a user's command runs without it.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
 
     def cli(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -114,6 +118,7 @@ def test_bulletin_of_a_named_round_in_the_database(case_file, tmp_path):
             ],
             capture_output=True,
             text=True,
+            env=env,
         )
 
     assert cli("migrate", "--db", db).returncode == 0
@@ -125,7 +130,10 @@ def test_bulletin_of_a_named_round_in_the_database(case_file, tmp_path):
         "[setattr(i, 'fieldwork_start', datetime.date(2019, 3, 4)) or i.save() for i in Inspection.objects.all()]; "
         "r.inspections.set(Inspection.objects.all())"
     )
-    assert subprocess.run([sys.executable, "-c", setup, db], capture_output=True).returncode == 0
+    assert (
+        subprocess.run([sys.executable, "-c", setup, db], capture_output=True, env=env).returncode
+        == 0
+    )
     out = tmp_path / "from-db"
     done = cli(
         "bulletin",

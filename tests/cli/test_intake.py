@@ -9,12 +9,35 @@ from caseinspect.cli import main
 pytest.importorskip("django")
 
 
-def test_import_into_a_database_without_tables_leaves_no_sqlite_file(tmp_path, data_dir, capsys):
+def test_import_into_a_database_without_tables_leaves_no_sqlite_file(tmp_path, data_dir):
+    import os
+    import subprocess
+    import sys
+
     db = tmp_path / "new.sqlite3"
-    code = main(
-        ["import", str(data_dir / "hmip_small.csv"), "-f", "hmip-2018", "--db", f"sqlite:///{db}"]
+    # A fresh interpreter, as a user runs it: in the whole suite Django is already set up
+    # in this process (the web tests' settings), which would ignore --db.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    args = [
+        "import",
+        str(data_dir / "hmip_small.csv"),
+        "-f",
+        "hmip-2018",
+        "--db",
+        f"sqlite:///{db}",
+    ]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from caseinspect.cli import main; sys.exit(main(sys.argv[1:]))",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
     )
-    assert code == 2 and "caseinspect migrate" in capsys.readouterr().err
+    assert done.returncode == 2 and "caseinspect migrate" in done.stderr
     assert not db.exists()
 
 
