@@ -346,10 +346,15 @@ def _round_labels(cells: Cells, question: str) -> tuple[str, str]:
 
 @dataclass
 class Figures:
-    """Numbers figures in the order the text first refers to (or places) them."""
+    """Numbers figures in the order the text first refers to (or places) them.
+
+    Numbering starts at the framework's ``layout.first_figure_number``, as the annex
+    figures do (2020/03 numbers its case-level figures from 2).
+    """
 
     keys: dict[str, int] = field(default_factory=dict)
     available: tuple[str, ...] = ()
+    first: int = 1
 
     def number(self, key: str) -> int:
         if key not in self.available:
@@ -357,7 +362,7 @@ class Figures:
                 f"the template refers to figure {key!r}, which this bulletin has not got (has: {', '.join(self.available)})"
             )
         if key not in self.keys:
-            self.keys[key] = len(self.keys) + 1
+            self.keys[key] = self.first + len(self.keys)
         return self.keys[key]
 
 

@@ -259,7 +259,7 @@ def build_bulletin(
     view = Cells(cells, framework)
     recorder = Recorder()
     available = _figure_keys(report)
-    figures = Figures(available=tuple(available))
+    figures = Figures(available=tuple(available), first=report.framework.layout.first_figure_number)
     context = {
         "cells": view,
         "models": Models(report.models, framework, significance),
