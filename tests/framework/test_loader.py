@@ -201,6 +201,21 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
     assert info.value.problems[0].row is not None
 
 
+def test_yaml_syntax_error_keeps_pyyaml_wording_and_line(tmp_path):
+    # The file is read with libyaml for speed (#12); on an error it is read again with
+    # PyYAML's own parser, so the author sees PyYAML's message at PyYAML's line.
+    text = "id: x\ntitle: [a, b\nitems:\n  - code: a\n"
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(yaml.YAMLError) as reference:
+        yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - the pure-Python safe loader
+    with pytest.raises(FrameworkError) as info:
+        load_framework(path)
+    (problem,) = info.value.problems
+    assert problem.row == reference.value.problem_mark.line + 1
+    assert problem.message == f"not valid YAML: {reference.value.problem}"
+
+
 def test_unknown_framework_name_lists_the_shipped_ones():
     with pytest.raises(FrameworkError, match="hmip-2018"):
         load_framework("no-such-framework")

@@ -60,6 +60,25 @@ def test_wilson_vectorised_matches_an_independent_computation():
         np.testing.assert_allclose(high, ref[:, 1], rtol=1e-10, atol=1e-12)
         ref_low, ref_high = proportion_confint(k, n, alpha=1 - level, method="wilson")
         np.testing.assert_allclose(low, ref_low, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(high, ref_high, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("level", [0.5, 0.8, 0.9, 0.95, 0.99, 0.999])
+def test_wilson_closed_form_agrees_with_statsmodels(level):
+    # The closed form replaced statsmodels on the hot path for import time (issue #12);
+    # statsmodels stays the reference, scalar and vectorised, including n = 1 and k = n.
+    n = np.array([1, 1, 2, 7, 30, 263, 3308, 100_000])
+    k = np.array([0, 1, 1, 3, 30, 81, 1601, 99_999])
+    low, high = wilson_interval(k, n, level)
+    ref_low, ref_high = proportion_confint(k, n, alpha=1 - level, method="wilson")
+    ref_low = np.where(k == 0, 0.0, ref_low)
+    ref_high = np.where(k == n, 1.0, ref_high)
+    np.testing.assert_allclose(low, ref_low, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(high, ref_high, rtol=1e-12, atol=1e-15)
+    scalar = wilson_interval(81, 263, level)
+    assert scalar == pytest.approx(
+        proportion_confint(81, 263, alpha=1 - level, method="wilson"), rel=1e-12
+    )
 
 
 def test_wilson_edge_cases():

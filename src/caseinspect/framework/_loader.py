@@ -133,12 +133,12 @@ def load_framework(name_or_path: str | Path) -> Framework:
         return _CACHE[key]
     try:
         text = raw_bytes.decode("utf-8")
-        _check_nesting(text, str(path))
-        loader = _LineLoader(text)
         try:
-            document = loader.get_single_data()
-        finally:
-            loader.dispose()
+            document, duplicates = _read_yaml(text, str(path), _FAST_LOADER)
+        except yaml.YAMLError:
+            # libyaml words its errors differently: read again with PyYAML's own parser,
+            # which raises the error (line and message) authors have always been shown.
+            document, duplicates = _read_yaml(text, str(path), _LineLoader)
     except UnicodeDecodeError as exc:
         raise FrameworkError(
             [Problem(str(path), None, None, None, "encoding", f"not UTF-8: {exc}")]
@@ -165,7 +165,7 @@ def load_framework(name_or_path: str | Path) -> Framework:
     builder = _Builder(str(path), fingerprint)
     builder.problems.extend(
         Problem(str(path), line, key, key, "duplicate-key", message)
-        for line, key, message in loader.duplicates
+        for line, key, message in duplicates
     )
     framework = builder.build(document)
     if builder.problems:
@@ -192,13 +192,33 @@ class _LineList(list):
 MAX_NESTING = 50
 
 
-def _check_nesting(text: str, source: str) -> None:
+def _read_yaml(
+    text: str, source: str, loader_class: type[_LineLoader] | type[_CLineLoader]
+) -> tuple[Any, list[tuple[int, str, str]]]:
+    """The document of ``text`` (mappings and sequences knowing their line), and its duplicates.
+
+    ``loader_class`` is :class:`_CLineLoader` (libyaml: the shipped framework reads in a
+    few milliseconds instead of a few hundred, most of the ``tables`` command's budget,
+    issue #12) or :class:`_LineLoader` (pure Python, for its error messages); both build
+    the same document with the same lines.
+    """
+    _check_nesting(text, source, loader_class)
+    loader = loader_class(text)
+    try:
+        return loader.get_single_data(), loader.duplicates
+    finally:
+        loader.dispose()
+
+
+def _check_nesting(
+    text: str, source: str, loader_class: type[yaml.SafeLoader] | type[_CLineLoader]
+) -> None:
     """Refuse YAML nested deeper than :data:`MAX_NESTING`, naming the line.
 
     Walks the parser's events (a loop, not recursion), so it cannot overflow itself.
     """
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=loader_class):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_NESTING:
@@ -232,7 +252,18 @@ class _LineLoader(yaml.SafeLoader):
         self.duplicates: list[tuple[int, str, str]] = []
 
 
-def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
+_CSafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _CLineLoader(_CSafeLoader):
+    """:class:`_LineLoader` on libyaml's parser (PyYAML's own when libyaml is missing)."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.duplicates: list[tuple[int, str, str]] = []
+
+
+def _construct_map(loader: _LineLoader | _CLineLoader, node: yaml.MappingNode) -> _LineDict:
     first_line: dict[object, int] = {}
     for key_node, _ in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
@@ -255,7 +286,7 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
     return mapping
 
 
-def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode) -> _LineList:
+def _construct_seq(loader: _LineLoader | _CLineLoader, node: yaml.SequenceNode) -> _LineList:
     sequence = _LineList(loader.construct_sequence(node, deep=True))
     sequence.line = node.start_mark.line + 1
     return sequence
@@ -275,6 +306,12 @@ for _first in list(_LineLoader.yaml_implicit_resolvers):
 _LineLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+
+# The fast loader constructs and resolves exactly as _LineLoader: only the parser differs.
+_CLineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_CLineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+_CLineLoader.yaml_implicit_resolvers = _LineLoader.yaml_implicit_resolvers
+_FAST_LOADER = _CLineLoader
 
 
 class _Builder:
