@@ -17,6 +17,8 @@ _NAV = [
         {Role.ADMINISTRATOR, Role.LEAD_INSPECTOR, Role.ANALYST, Role.PROVIDER_QA},
     ),
     ("Rounds and analysis", "rounds", {Role.ADMINISTRATOR, Role.LEAD_INSPECTOR, Role.ANALYST}),
+    ("Coding", "coding:workspace", {Role.ANALYST}),
+    ("Practice library", "coding:library", {Role.ANALYST}),
     ("Audit trail", "audit", {Role.ADMINISTRATOR}),
     ("Users", "users", {Role.ADMINISTRATOR}),
 ]
@@ -38,6 +40,13 @@ def navigation(request):
                         or (url != "/" and request.path.startswith(url)),
                     }
                 )
+        # One active item: the longest URL that the page's path starts with (so the
+        # practice library, under /coding/, does not also light up "Coding").
+        active = [i for i in items if i["active"]]
+        if len(active) > 1:
+            keep = max(active, key=lambda i: len(i["url"]))
+            for item in active:
+                item["active"] = item is keep
         if user.is_superuser:
             items.append({"label": "Django admin", "url": reverse("admin:index"), "active": False})
     return {
