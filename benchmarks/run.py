@@ -89,19 +89,26 @@ def bench_significance_child(n_cases: int, label: str) -> dict:
 
 
 def bench_tables(tmp: Path, runs: int = 3) -> dict:
-    """The whole ``caseinspect tables`` command (start-up included) on the 2018-19 round, CSV."""
+    """The whole ``caseinspect tables`` command (start-up included) on the 2018-19 round, CSV.
+
+    The round is the demo's (``make demo`` writes it with seed 2026: 3,308 cases with their
+    rationales, 13 MB); each run is a fresh ``caseinspect`` process, as a user runs it, and
+    the best of ``runs`` is the one with warm file caches (issue #12: < 1 s).
+    """
+    import re
     import shutil
 
     data = tmp / "tables-round.csv"
     _child(
         "import json; from caseinspect.synth import write_round; "
-        f"write_round('2018-19', {str(data)!r}, seed=1); print('{{}}')"
+        f"write_round('2018-19', {str(data)!r}, seed=2026); print('{{}}')"
     )
     exe = shutil.which("caseinspect", path=str(Path(sys.executable).parent)) or "caseinspect"
     times = []
+    cases = None
     for i in range(runs):
         started = time.perf_counter()
-        subprocess.run(
+        done = subprocess.run(
             [
                 exe,
                 "tables",
@@ -116,10 +123,17 @@ def bench_tables(tmp: Path, runs: int = 3) -> dict:
             ],
             check=True,
             capture_output=True,
-            env={**os.environ, "OPENBLAS_NUM_THREADS": "1"},
+            text=True,
         )
         times.append(time.perf_counter() - started)
-    return {"best_s": round(min(times), 3), "median_s": round(sorted(times)[len(times) // 2], 3)}
+        found = re.search(r"^(\d+) cases, framework", done.stdout, re.MULTILINE)
+        cases = int(found.group(1)) if found else cases
+    return {
+        "cases": cases,
+        "runs": runs,
+        "best_s": round(min(times), 3),
+        "median_s": round(sorted(times)[len(times) // 2], 3),
+    }
 
 
 def bench_import(tmp: Path) -> dict:
@@ -257,9 +271,12 @@ def summary(results: dict) -> list[str]:
                 )
     tables = results.get("tables", {})
     if "best_s" in tables:
+        cases = tables.get("cases")
         add(
-            "caseinspect tables (2018-19 round, CSV, start-up included) < 1 s",
-            f"{tables['best_s']} s (median {tables['median_s']} s)",
+            f"whole `tables` command (CSV), {cases:,} cases < 1 s"
+            if cases
+            else "whole `tables` command (CSV) < 1 s",
+            f"{tables['best_s']} s best of {tables.get('runs', 3)} (median {tables['median_s']} s)",
             tables["best_s"] < 1,
         )
     imp = results.get("import", {})

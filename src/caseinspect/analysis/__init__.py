@@ -6,11 +6,38 @@ provenance and returns the :class:`TablesReport` that the renderers in
 inconsistencies in any table of the tidy layout.
 """
 
-from ._consistency import Inconsistency, check_tables, read_tables_csv
-from ._disclosure import suppress, suppress_report
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._report import SIGNIFICANCE_METHODS, Provenance, TablesReport, build_report
 from ._significance import ModelSummary
 from ._tables import TABLE_COLUMNS, compute_tables, round_half_up
+
+if TYPE_CHECKING:
+    from ._consistency import Inconsistency, check_tables, read_tables_csv
+    from ._disclosure import suppress, suppress_report
+
+# Imported when first used: ``tables`` needs neither the checks of a published table nor
+# disclosure control unless asked (start-up time, issue #12).
+_LAZY = {
+    "Inconsistency": "._consistency",
+    "check_tables": "._consistency",
+    "read_tables_csv": "._consistency",
+    "suppress": "._disclosure",
+    "suppress_report": "._disclosure",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Inconsistency",

@@ -6,13 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..analysis import (
-    SIGNIFICANCE_METHODS,
-    build_report,
-    check_tables,
-    read_tables_csv,
-    suppress_report,
-)
+from ..analysis import SIGNIFICANCE_METHODS, build_report
 from ..analysis._significance import FDR_FAMILIES
 from ..cases import load_cases
 from ..framework import load_framework
@@ -122,6 +116,8 @@ def tables(
         progress=progress,
     )
     if suppress_below:
+        from ..analysis import suppress_report
+
         report = suppress_report(report, suppress_below)
     written = write_report(report, out_dir, tuple(formats) or ("csv", "xlsx", "html"))
     if report.shading is not None:
@@ -141,6 +137,8 @@ def check_tables_command(file: str) -> int:
     breakdowns adding up to more than the total, and impossible values. Exit code 0 when
     consistent, 1 when inconsistencies were found.
     """
+    from ..analysis import check_tables, read_tables_csv
+
     found = check_tables(read_tables_csv(file), source=file)
     for inconsistency in found:
         click.echo(str(inconsistency))

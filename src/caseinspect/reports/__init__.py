@@ -10,13 +10,38 @@ reports through these public functions too.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..analysis import TablesReport
 from ..errors import InvalidArgument
 from ._csv import tidy_frame, write_csv, write_provenance
-from ._figures import CellRef, FigureData, FigureSpec, figure_png, report_figures
-from ._layout import AnnexTable, GridCell, GridRow, HeaderCell, RowGroup, annex_layout
+
+if TYPE_CHECKING:
+    from ._figures import CellRef, FigureData, FigureSpec, figure_png, report_figures
+    from ._layout import AnnexTable, GridCell, GridRow, HeaderCell, RowGroup, annex_layout
+
+# The layout and figure modules load when first used: the CSV output needs neither
+# (start-up time of ``caseinspect tables --format csv``, issue #12).
+_LAZY = {
+    **dict.fromkeys(
+        ("CellRef", "FigureData", "FigureSpec", "figure_png", "report_figures"), "._figures"
+    ),
+    **dict.fromkeys(
+        ("AnnexTable", "GridCell", "GridRow", "HeaderCell", "RowGroup", "annex_layout"), "._layout"
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "FORMATS",
