@@ -31,10 +31,11 @@ def fingerprint_cases(frame: pd.DataFrame) -> str:
     digest.update("\x1f".join(columns).encode())
     for column in columns:
         digest.update(b"\x1e")
-        values = ordered[column].tolist()
+        values = ordered[column]
         # Cases are strings already: only convert (as before) a column that is not, since
         # astype(str) on every column cost a tenth of the ``tables`` command (issue #12).
-        if not all(isinstance(value, str) for value in values):
-            values = ordered[column].astype(str).tolist()
+        if pd.api.types.infer_dtype(values, skipna=False) != "string":
+            values = values.astype(str)
+        values = values.tolist()
         digest.update("\x1f".join(values).encode())
     return digest.hexdigest()
