@@ -231,7 +231,10 @@ def _check_characters(table: _Table, framework: Framework, source: str) -> list[
     problems = []
     limit = framework.max_text_length
     for column, values in table.columns.items():
-        if max(map(len, values), default=0) > limit:
+        joined = "\n".join(values)
+        # A column shorter than the limit in all has no cell over it: only the few long
+        # text columns are measured cell by cell (issue #12, speed).
+        if len(joined) > limit and max(map(len, values), default=0) > limit:
             lengths = np.fromiter((len(v) for v in values), dtype=np.int64, count=table.n)
             for i, row in table.rows_where(lengths > limit):
                 problems.append(
@@ -245,7 +248,7 @@ def _check_characters(table: _Table, framework: Framework, source: str) -> list[
                         f"'{framework.id}' allows at most {limit:,} characters in a cell",
                     )
                 )
-        if _CONTROL.search("\n".join(values)) is None:
+        if _CONTROL.search(joined) is None:
             continue
         for i, value in enumerate(values):
             found = _CONTROL.search(value)
