@@ -307,3 +307,12 @@ def test_text_length_limit_comes_from_the_framework(tmp_path):
     bad = _variant(tmp_path, "lim0", lambda t: t + "\nlimits:\n  text_length: 0\n")
     with pytest.raises(FrameworkError, match="positive"):
         load_framework(bad)
+
+
+def test_loading_a_framework_leaves_pyyaml_booleans_alone():
+    """The framework loader reads yes/no as text, but only in its own loader: other code
+    in the same process still gets YAML's booleans from yaml.safe_load."""
+    import yaml
+
+    load_framework("hmip-2018")
+    assert yaml.safe_load("a: true\nb: yes\nc: off") == {"a": True, "b": True, "c": False}

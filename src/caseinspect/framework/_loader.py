@@ -297,6 +297,11 @@ _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
 # Plain YAML 1.1 would read yes/no/on/off as booleans; answers are the strings "yes"/"no".
+# The loader gets its own copy of the resolver table first: the inherited one is
+# PyYAML's, shared by every yaml.safe_load in the process.
+_LineLoader.yaml_implicit_resolvers = {
+    first: list(resolvers) for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 for _first in list(_LineLoader.yaml_implicit_resolvers):
     _LineLoader.yaml_implicit_resolvers[_first] = [
         (tag, regexp)
