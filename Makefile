@@ -14,12 +14,12 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: install demo test test-sqlite test-postgres bench bench-web serve clean check lock
 
-# Installs come from the committed lock (requirements/*.txt, exact versions with hashes),
+# Installs come from the committed lock (requirements.txt and requirements-build.txt, exact versions with hashes),
 # never from the open ranges in pyproject.toml: `make lock` refreshes it on purpose.
-$(STAMP): pyproject.toml requirements/lock.txt requirements/build.txt package.json package-lock.json
+$(STAMP): pyproject.toml requirements.txt requirements-build.txt package.json package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --require-hashes -r requirements/build.txt
-	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/lock.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-build.txt
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build
@@ -38,10 +38,10 @@ check: $(STAMP)
 UV := $(shell test -x $(VENV)/bin/uv && echo $(VENV)/bin/uv || echo uv)
 lock:
 	$(UV) pip compile pyproject.toml --extra all --extra test --extra dev --universal \
-	  --python-version 3.11 --generate-hashes --upgrade -q -o requirements/lock.txt
-	$(UV) pip compile requirements/build.in --universal --python-version 3.11 \
-	  --generate-hashes --upgrade -q -o requirements/build.txt
-	@echo "lock refreshed: run make test, then commit requirements/ with pyproject.toml"
+	  --python-version 3.11 --generate-hashes --upgrade -q -o requirements.txt
+	$(UV) pip compile requirements-build.in --universal --python-version 3.11 \
+	  --generate-hashes --upgrade -q -o requirements-build.txt
+	@echo "lock refreshed: run make test, then commit requirements*.txt with pyproject.toml"
 
 demo: $(STAMP)
 	$(PY) -m caseinspect.demo --out $(DEMO_DIR)
