@@ -32,6 +32,8 @@ check: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+# uv.lock is the same resolution in uv's own format, for those who work with `uv sync`;
+# tests/test_lock.py checks that the two agree.
 # The lock: every dependency of caseinspect[all] plus the test and development tools, at
 # exact versions with hashes, for every platform and Python caseinspect supports (uv's
 # universal resolution). uv is itself pinned in the lock; a first lock needs `pip install uv`.
@@ -41,7 +43,8 @@ lock:
 	  --python-version 3.11 --generate-hashes --upgrade -q -o requirements.txt
 	$(UV) pip compile requirements-build.in --universal --python-version 3.11 \
 	  --generate-hashes --upgrade -q -o requirements-build.txt
-	@echo "lock refreshed: run make test, then commit requirements*.txt with pyproject.toml"
+	$(UV) lock --upgrade -q
+	@echo "lock refreshed: run make test, then commit requirements*.txt and uv.lock with pyproject.toml"
 
 demo: $(STAMP)
 	$(PY) -m caseinspect.demo --out $(DEMO_DIR)
