@@ -608,6 +608,11 @@ def _cell_text(value: object) -> str:
 # --- Parquet ------------------------------------------------------------------------------
 
 
+def _unreadable_parquet(source: str, exc: Exception) -> ValidationError:
+    message = f"cannot read the Parquet file: {str(exc).splitlines()[0]}"
+    return ValidationError([Problem(source, None, None, None, "unreadable", message)])
+
+
 def _read_parquet(path: Path, source: str) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -616,35 +621,13 @@ def _read_parquet(path: Path, source: str) -> pd.DataFrame:
     try:
         schema = pq.read_schema(path)
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise ValidationError(
-            [
-                Problem(
-                    source,
-                    None,
-                    None,
-                    None,
-                    "unreadable",
-                    f"cannot read the Parquet file: {str(exc).splitlines()[0]}",
-                )
-            ]
-        ) from None
+        raise _unreadable_parquet(source, exc) from None
     names = [str(n) for n in schema.names if not str(n).startswith("__index_level_")]
     _check_header(names, source, [])
     try:
         table = pq.read_table(path, columns=names)
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise ValidationError(
-            [
-                Problem(
-                    source,
-                    None,
-                    None,
-                    None,
-                    "unreadable",
-                    f"cannot read the Parquet file: {str(exc).splitlines()[0]}",
-                )
-            ]
-        ) from None
+        raise _unreadable_parquet(source, exc) from None
     data = {name: [_parquet_text(v) for v in table.column(name).to_pylist()] for name in names}
     frame = pd.DataFrame(data, columns=names, dtype=object)
     frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
