@@ -5,11 +5,9 @@ The package is split into domain packages (``framework``, ``cases``, ``sampling`
 (``cli`` and ``web``) that call them. The domain packages never import the top floors.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("caseinspect")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
+#: The release, as in ``pyproject.toml`` (a test keeps the two equal). Written here rather
+#: than read from the installed metadata: importing ``importlib.metadata`` took a tenth
+#: of a second-long command's start-up (issue #12).
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]

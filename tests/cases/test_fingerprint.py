@@ -32,3 +32,17 @@ def test_cells_that_are_not_strings_count_as_their_text():
     assert fingerprint_cases(numbers) == fingerprint_cases(text) == fingerprint_cases(mixed)
     changed = text.assign(n=["3", "5"])
     assert fingerprint_cases(changed) != fingerprint_cases(text)
+
+
+def test_missing_values_in_typed_columns_are_hashed_not_refused():
+    # pandas 3 keeps missing values missing through astype(str): they count as str() of
+    # them, whatever order the rows come in.
+    frame = pd.DataFrame(
+        {
+            "case_id": ["2", "1", "3"],
+            "seen": pd.to_datetime(["2020-01-01", "2021-02-02", None]),
+            "score": [1.5, np.nan, 2.0],
+        }
+    )
+    assert fingerprint_cases(frame) == fingerprint_cases(frame.iloc[::-1])
+    assert fingerprint_cases(frame) != fingerprint_cases(frame.fillna({"score": 0.0}))

@@ -297,3 +297,22 @@ def test_provider_type_conflict_names_the_offending_row():
     rows[0]["provider_type"] = "NPS"  # the first row is the odd one out
     (problem,) = [p for p in check(*rows) if p.rule == "inconsistent-provider-type"]
     assert (problem.row, problem.value) == (2, "NPS") and "first on row 3" in problem.message
+
+
+@pytest.mark.parametrize("text", ["Café\x07 visit", "plain\x07 visit"], ids=["non-ascii", "ascii"])
+def test_control_characters_are_found_in_any_text(text):
+    # Columns of ASCII text are checked by a byte translation, others by the regular
+    # expression (issue #12, speed): both find the character, in the right cell only.
+    problems = check(
+        base_case(needs_assessment__rationale="Réunion: fine"),
+        base_case(case_id="C-2", needs_assessment__rationale=text),
+    )
+    found = [p for p in problems if p.rule == "control-character"]
+    assert [(p.row, p.column) for p in found] == [(3, "needs_assessment__rationale")]
+
+
+def test_an_answer_column_mixing_good_and_bad_values_names_only_the_bad():
+    problems = check(base_case(), base_case(case_id="C-2", needs_assessment="Yes"))
+    assert [(p.row, p.rule) for p in problems if p.column == "needs_assessment"] == [
+        (3, "bad-answer")
+    ]

@@ -73,3 +73,14 @@ def test_a_missing_extra_is_one_message_and_exit_2(monkeypatch, capsys):
     assert main(["serve", "--db", "sqlite:////tmp/x.sqlite3"]) == 2
     err = capsys.readouterr().err
     assert "pip install 'caseinspect[web]'" in err and "Traceback" not in err
+
+
+def test_the_version_is_the_released_one():
+    # __version__ is written in the package (reading the installed metadata cost start-up
+    # time): it must say what pyproject.toml and the installed metadata say.
+    from importlib.metadata import version
+
+    import caseinspect
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert caseinspect.__version__ == project["version"] == version("caseinspect")

@@ -19,7 +19,9 @@ from ..cases import fingerprint_cases
 from ..errors import InvalidArgument
 from ..framework import Framework
 from ._significance import (
+    FDR_FAMILIES,
     SIGNIFICANCE_METHODS,
+    FittingPlan,
     ModelSummary,
     ShadingRule,
     shading_rule,
@@ -97,6 +99,7 @@ def build_report(
     pout: float = 0.10,
     title: str | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    workers: int = 1,
 ) -> TablesReport:
     """Compute the annex tables of ``framework`` with intervals and significance.
 
@@ -122,6 +125,11 @@ def build_report(
         (default), or Stata's G/(G-1) sandwich with F(q, G-1) (see docs/statistics.md).
     progress : callable, optional
         Called as ``progress(done, total, label)`` while models are fitted.
+    workers : int
+        Processes fitting the models: with 2, a forked child fits some of them while this
+        process counts the tables (where forking is safe: see
+        :func:`caseinspect.analysis._parallel.can_share`). The models are the same with
+        any number; the command line uses 2, a library caller or the web application 1.
 
     Returns
     -------
@@ -129,8 +137,23 @@ def build_report(
     """
     if significance not in SIGNIFICANCE_METHODS:
         raise InvalidArgument(f"significance must be one of {', '.join(SIGNIFICANCE_METHODS)}")
-    cells = compute_tables(cases, framework)
-    cells = _add_intervals(cells, _mean_questions(framework))
+    if fdr_family not in FDR_FAMILIES:
+        raise InvalidArgument(f"fdr_family must be one of {', '.join(FDR_FAMILIES)}")
+    if workers < 1:
+        raise InvalidArgument(f"workers must be at least 1 (got {workers})")
+    plan = FittingPlan(
+        framework, cases, significance, cluster_correction, alpha, pin, pout, progress=progress
+    )
+
+    def count() -> tuple[pd.DataFrame, str]:
+        cells = compute_tables(cases, framework)
+        return _add_intervals(cells, _mean_questions(framework)), fingerprint_cases(cases)
+
+    if workers > 1 and plan.jobs:
+        fitted, (cells, data_fingerprint) = plan.fit_shared(count)
+    else:
+        cells, data_fingerprint = count()
+        fitted = plan.fit_all()
     cells, models = significance_for_tables(
         cells,
         cases,
@@ -142,7 +165,7 @@ def build_report(
         alpha=alpha,
         pin=pin,
         pout=pout,
-        progress=progress,
+        fitted=fitted,
     )
     settings = (
         ("significance", significance),
@@ -158,7 +181,7 @@ def build_report(
         framework_id=framework.id,
         framework_version=framework.version,
         framework_fingerprint=framework.fingerprint,
-        data_fingerprint=fingerprint_cases(cases),
+        data_fingerprint=data_fingerprint,
         n_cases=len(cases),
         settings=settings,
     )

@@ -9,13 +9,14 @@ the shaded cells of the published annexes do.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import UnknownName
+from ..errors import InvalidArgument, UnknownName
 from ..framework import Framework, TableSpec
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "TermSummary",
     "significance_for_tables",
 ]
+
+T = TypeVar("T")
 
 SIGNIFICANCE_METHODS = ("stepwise", "full", "gee", "none")
 
@@ -348,6 +351,7 @@ def significance_for_tables(
     fdr_family: str = "table",
     cluster_correction: str = "cr2",
     progress: Any = None,
+    fitted: FittedColumns | None = None,
 ) -> tuple[pd.DataFrame, list[ModelSummary]]:
     """Add ``significant``, ``p`` and ``p_adjusted`` columns to tidy table cells.
 
@@ -369,6 +373,10 @@ def significance_for_tables(
         older Stata-style G/(G-1) sandwich with F(q, G-1). Recorded in ``shading``.
     progress : callable, optional
         ``progress(done, total, label)``.
+    fitted : FittedColumns, optional
+        The models, fitted already by a :class:`FittingPlan` of the same cases and
+        settings (:func:`caseinspect.analysis.build_report` fits them while it counts);
+        without it they are fitted here.
 
     Returns
     -------
@@ -387,24 +395,22 @@ def significance_for_tables(
     cells["p_adjusted"] = np.nan
     if method == "none":
         return cells, []
-    from threadpoolctl import threadpool_limits
-
-    # The fits run on a few hundred covariate patterns: BLAS threads only add overhead and,
-    # on a busy two-core machine, made the analysis several times slower.
-    with threadpool_limits(limits=1, user_api="blas"):
-        return _significance(
-            cells,
-            cases,
-            framework,
-            method=method,
-            fdr=fdr,
-            fdr_family=fdr_family,
-            cluster_correction=cluster_correction,
-            alpha=alpha,
-            pin=pin,
-            pout=pout,
-            progress=progress,
-        )
+    if fitted is not None and fitted.method != method:
+        raise InvalidArgument(f"the models were fitted for '{fitted.method}', not '{method}'")
+    return _significance(
+        cells,
+        cases,
+        framework,
+        method=method,
+        fdr=fdr,
+        fdr_family=fdr_family,
+        cluster_correction=cluster_correction,
+        alpha=alpha,
+        pin=pin,
+        pout=pout,
+        progress=progress,
+        fitted=fitted,
+    )
 
 
 def shading_rule(
@@ -531,8 +537,9 @@ def _significance(
     pin: float,
     pout: float,
     progress: Any,
+    fitted: FittedColumns | None = None,
 ) -> tuple[pd.DataFrame, list[ModelSummary]]:
-    from ..stats import benjamini_hochberg, significance_table
+    from ..stats import benjamini_hochberg
 
     rule = shading_rule(
         method,
@@ -543,8 +550,12 @@ def _significance(
         pout=pout,
         cluster_correction=cluster_correction,
     )
-    jobs = _jobs(framework, cases)
-    columns_done: list[_Column] = []
+    if fitted is None:
+        plan = FittingPlan(
+            framework, cases, method, cluster_correction, alpha, pin, pout, progress=progress
+        )
+        fitted = plan.fit_all()
+    columns_done = list(fitted.columns)
     # (column index, term, table, question, split, variable, p)
     tests: list[tuple[int, str, str, str, str, str, float]] = []
     masks: list[np.ndarray] = []  # the cells each test shades (boolean)
@@ -556,106 +567,46 @@ def _significance(
     significant = np.zeros(n_cells, dtype=bool)
     p_values = np.full(n_cells, np.nan)
     p_adjusted = np.full(n_cells, np.nan)
+    specs = {spec.id: spec for spec in framework.tables}
 
     def cell_mask(table: str, question: str, split: str, variable: str) -> np.ndarray:
         mask = np.zeros(n_cells, dtype=bool)
         mask[where.get((table, question, split, variable), [])] = True
         return mask
 
-    total = sum(len(job[2]) for job in jobs)
-    done = 0
-    for spec, split, columns, terms, data in jobs:
-        done += len(columns)
-        if progress is not None:
-            progress(done, total, f"{spec.id} ({split})")
-        seen = {t: set(pd.unique(data[t])) for t in terms}
-        levels = {
-            t: [c for c in framework.profile_variable(t).categories if c in seen[t]] for t in terms
-        }
-        usable = [t for t in terms if len(levels[t]) >= 2]
-        untestable = {
-            t: (
-                f"only one level ({levels[t][0]}) among the cases"
-                if levels[t]
-                else "no recorded value among the cases"
-            )
-            for t in terms
-            if t not in usable
-        }
-        items = [c for c in columns if c.item in data.columns and data[c.item].ne("").any()]
-        if not items:
+    for index, column in enumerate(columns_done):
+        result = column.result
+        if result is None:
             continue
-        keep = [c.item for c in items] + usable
-        keep += ["provider"] if "provider" in data.columns else []
-        frame = data[keep].replace("", np.nan)
-        sub_missing = (
-            frame[usable].isna().any(axis=1).to_numpy()
-            if usable
-            else np.zeros(len(frame), dtype=bool)
-        )
-        cluster_missing = (
-            frame["provider"].isna().to_numpy()
-            if method == "gee" and "provider" in frame.columns
-            else np.zeros(len(frame), dtype=bool)
-        )
-        results = (
-            significance_table(
-                frame,
-                [c.item for c in items],
-                "yes",
-                usable,
-                levels={t: levels[t] for t in usable},
-                method="full" if method == "gee" else method,
-                cluster="provider" if method == "gee" else None,
-                pin=pin,
-                pout=pout,
-                alpha=alpha,
-                cluster_correction=cluster_correction,
-            )
-            if usable
-            else {}
-        )
-        for column in items:
-            applicable = frame[column.item].notna().to_numpy()
-            index = len(columns_done)
-            result = results.get(column.item)
-            columns_done.append(
-                _Column(
-                    spec.id,
-                    column.question,
-                    split,
-                    column.item,
-                    list(terms),
-                    result,
-                    int(applicable.sum()),
-                    int((applicable & sub_missing).sum()),
-                    int((applicable & ~sub_missing & cluster_missing).sum()),
-                    untestable,
+        for term in result.terms:
+            variable = framework.profile_variable(term.term).table_variable
+            mask = cell_mask(column.table, column.question, column.split, variable)
+            if term.term == "provider_type" and not mask.any():
+                # No provider rows: the difference shows between the provider-type
+                # blocks of a split table (CRC and NPS in the shipped frameworks).
+                mask = (
+                    cells["table"].eq(column.table)
+                    & cells["question"].eq(column.question)
+                    & cells["provider_split"].isin(_type_splits(specs[column.table]))
+                    & cells["variable"].eq("all")
                 )
-            )
-            if result is None:
-                continue
-            for term in result.terms:
-                variable = framework.profile_variable(term.term).table_variable
-                mask = cell_mask(spec.id, column.question, split, variable)
-                if term.term == "provider_type" and not mask.any():
-                    # No provider rows: the difference shows between the provider-type
-                    # blocks of a split table (CRC and NPS in the shipped frameworks).
-                    mask = (
-                        cells["table"].eq(spec.id)
-                        & cells["question"].eq(column.question)
-                        & cells["provider_split"].isin(_type_splits(spec))
-                        & cells["variable"].eq("all")
+            mask = np.asarray(mask, dtype=bool)
+            if term.p is not None:
+                tests.append(
+                    (
+                        index,
+                        term.term,
+                        column.table,
+                        column.question,
+                        column.split,
+                        variable,
+                        float(term.p),
                     )
-                mask = np.asarray(mask, dtype=bool)
-                if term.p is not None:
-                    tests.append(
-                        (index, term.term, spec.id, column.question, split, variable, float(term.p))
-                    )
-                    masks.append(mask)
-                    p_values[mask] = float(term.p)
-                if term.retained and not fdr:
-                    significant[mask] = True
+                )
+                masks.append(mask)
+                p_values[mask] = float(term.p)
+            if term.retained and not fdr:
+                significant[mask] = True
     adjusted: dict[tuple[int, str], float] = {}
     if fdr and tests:
         families: dict[tuple[str, ...], list[int]] = {}
@@ -797,32 +748,284 @@ def _summary(
     )
 
 
+@dataclass(frozen=True)
+class FittedColumns:
+    """The fitted models of a report's table columns, in the report's order."""
+
+    method: str
+    columns: tuple[_Column, ...]
+
+
+class FittingPlan:
+    """The models behind a report's shading, as jobs: one per table and provider split.
+
+    :meth:`fit_all` fits them in order; :meth:`fit_shared` shares the jobs with a forked
+    child process while this one does other work. Each job is fitted by the same code,
+    whoever takes it, so both give identical models.
+    """
+
+    def __init__(
+        self,
+        framework: Framework,
+        cases: pd.DataFrame,
+        method: str,
+        cluster_correction: str,
+        alpha: float,
+        pin: float,
+        pout: float,
+        *,
+        progress: Any = None,
+    ) -> None:
+        self.framework = framework
+        self.cases = cases
+        self.method = method
+        self.cluster_correction = cluster_correction
+        self.alpha, self.pin, self.pout = alpha, pin, pout
+        self.progress = progress
+        self.jobs = _jobs(framework, cases) if method != "none" else []
+        self.total = sum(len(job[2]) for job in self.jobs)
+        self._coded: _CodedCases | None = None
+
+    def _coded_cases(self) -> _CodedCases:
+        if self._coded is None:
+            self._coded = _CodedCases(self.cases, _columns_used(self.jobs, self.cases))
+        return self._coded
+
+    def fit_job(self, number: int) -> list[_Column]:
+        """Fit the models of job ``number`` (every column of one table and split)."""
+        return _fit_job(
+            self.jobs[number],
+            self._coded_cases(),
+            self.cases,
+            self.framework,
+            method=self.method,
+            cluster_correction=self.cluster_correction,
+            alpha=self.alpha,
+            pin=self.pin,
+            pout=self.pout,
+        )
+
+    def _report(self, done: int, label: str) -> None:
+        if self.progress is not None:
+            self.progress(done, self.total, label)
+
+    def fit_all(self) -> FittedColumns:
+        """Fit every job here, in order."""
+        columns: list[_Column] = []
+        done = 0
+        with _one_blas_thread():
+            for number, (spec, split, job_columns, _, _) in enumerate(self.jobs):
+                columns += self.fit_job(number)
+                done += len(job_columns)
+                self._report(done, f"{spec.id} ({split})")
+        return FittedColumns(self.method, tuple(columns))
+
+    def fit_shared(self, meanwhile: Callable[[], T]) -> tuple[FittedColumns, T]:
+        """Fit every job, sharing them with a forked child; run ``meanwhile()`` here first.
+
+        Falls back to :meth:`fit_all` after ``meanwhile()`` where processes cannot be
+        forked. See :func:`caseinspect.analysis._parallel.share_jobs`.
+        """
+        from ._parallel import share_jobs
+
+        def done_one(number: int, done: int) -> None:
+            spec, split = self.jobs[number][0], self.jobs[number][1]
+            self._report(done, f"{spec.id} ({split})")
+
+        weights = [len(job[2]) for job in self.jobs]
+        if self.jobs:
+            # Before the fork, so that both processes share them rather than each
+            # importing SciPy (a tenth of a second) and coding the cases.
+            import caseinspect.stats._significance  # noqa: F401
+
+            self._coded_cases()
+        with _one_blas_thread():  # entered before the fork: the child inherits it
+            per_job, other = share_jobs(self.fit_job, weights, meanwhile, on_done=done_one)
+        columns = tuple(column for job in per_job for column in job)
+        return FittedColumns(self.method, columns), other
+
+
+def _one_blas_thread() -> Any:
+    """BLAS limited to one thread while the models are fitted.
+
+    The fits run on a few hundred covariate patterns: BLAS threads only add overhead and,
+    on a busy two-core machine, made the analysis several times slower.
+    """
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _fit_job(
+    job: tuple[Any, ...],
+    coded: _CodedCases,
+    cases: pd.DataFrame,
+    framework: Framework,
+    *,
+    method: str,
+    cluster_correction: str,
+    alpha: float,
+    pin: float,
+    pout: float,
+) -> list[_Column]:
+    from ..stats import significance_table
+
+    spec, split, columns, terms, rows = job
+    seen = {t: coded.present(t, rows) for t in terms}
+    levels = {
+        t: [c for c in framework.profile_variable(t).categories if c in seen[t]] for t in terms
+    }
+    usable = [t for t in terms if len(levels[t]) >= 2]
+    untestable = {
+        t: (
+            f"only one level ({levels[t][0]}) among the cases"
+            if levels[t]
+            else "no recorded value among the cases"
+        )
+        for t in terms
+        if t not in usable
+    }
+    items = [c for c in columns if c.item in cases.columns and coded.any_value(c.item, rows)]
+    if not items:
+        return []
+    keep = [c.item for c in items] + usable
+    keep += ["provider"] if "provider" in cases.columns else []
+    frame = coded.frame(keep, rows)
+    sub_missing = (
+        frame[usable].isna().any(axis=1).to_numpy() if usable else np.zeros(len(frame), dtype=bool)
+    )
+    cluster_missing = (
+        frame["provider"].isna().to_numpy()
+        if method == "gee" and "provider" in frame.columns
+        else np.zeros(len(frame), dtype=bool)
+    )
+    results = (
+        significance_table(
+            frame,
+            [c.item for c in items],
+            "yes",
+            usable,
+            levels={t: levels[t] for t in usable},
+            method="full" if method == "gee" else method,
+            cluster="provider" if method == "gee" else None,
+            pin=pin,
+            pout=pout,
+            alpha=alpha,
+            cluster_correction=cluster_correction,
+        )
+        if usable
+        else {}
+    )
+    done: list[_Column] = []
+    for column in items:
+        applicable = frame[column.item].notna().to_numpy()
+        result = results.get(column.item)
+        done.append(
+            _Column(
+                spec.id,
+                column.question,
+                split,
+                column.item,
+                list(terms),
+                result,
+                int(applicable.sum()),
+                int((applicable & sub_missing).sum()),
+                int((applicable & ~sub_missing & cluster_missing).sum()),
+                untestable,
+            )
+        )
+    return done
+
+
 def _jobs(framework: Framework, cases: pd.DataFrame) -> list:
+    """(table, split, columns, terms, rows) for every model family of the report.
+
+    ``rows`` are the positions of the split's cases (``None``: every case).
+    """
     jobs = []
     provider_type = (
-        cases["provider_type"]
+        cases["provider_type"].to_numpy(dtype=object)
         if "provider_type" in cases.columns
-        else pd.Series("", index=cases.index)
+        else np.full(len(cases), "", dtype=object)
     )
     for spec in framework.tables:
         for split in spec.provider_splits:
-            data = cases if split == "all" else cases[provider_type.eq(split)]
+            rows = None if split == "all" else np.flatnonzero(provider_type == split)
             terms = [
                 t
                 for t in spec.breakdowns
-                if t in data.columns and not (split != "all" and t == "provider_type")
+                if t in cases.columns and not (split != "all" and t == "provider_type")
             ]
             if (
                 split == "all"
                 and len(spec.provider_splits) > 1
-                and "provider_type" in data.columns
+                and "provider_type" in cases.columns
                 and "provider_type" not in terms
             ):
                 # Split tables show CRC and NPS as column blocks rather than rows, but the
                 # bulletins' models of all cases still include provider type.
                 terms = ["provider_type", *terms]
-            jobs.append((spec, split, spec.columns, terms, data))
+            jobs.append((spec, split, spec.columns, terms, rows))
     return jobs
+
+
+def _columns_used(jobs: list, cases: pd.DataFrame) -> list[str]:
+    names: list[str] = []
+    for _, _, columns, terms, _ in jobs:
+        names += [c.item for c in columns if c.item in cases.columns] + list(terms)
+    if "provider" in cases.columns:
+        names.append("provider")
+    return list(dict.fromkeys(names))
+
+
+class _CodedCases:
+    """The report's answer and sub-group columns factorized once, blanks as missing.
+
+    Every table and provider split then takes its rows as integer codes. Re-reading,
+    re-blanking and re-factorizing the strings for each of the report's model families
+    cost more than fitting the models (issue #12). The frames handed to the statistics
+    are categorical with the same labels, in the same order of first appearance, as the
+    strings would give, so the models are unchanged.
+    """
+
+    def __init__(self, cases: pd.DataFrame, names: list[str]) -> None:
+        self.index = cases.index
+        self.codes: dict[str, np.ndarray] = {}
+        self.dtypes: dict[str, pd.CategoricalDtype] = {}
+        for name in names:
+            codes, uniques = pd.factorize(cases[name].to_numpy(dtype=object))
+            remap = np.full(len(uniques) + 1, -1, dtype=np.int64)  # code -1 stays -1
+            labels: list[object] = []
+            for i, label in enumerate(uniques):
+                if isinstance(label, str) and label == "":
+                    continue  # blank: not applicable, or not recorded
+                remap[i] = len(labels)
+                labels.append(label)
+            self.codes[name] = remap[codes]
+            self.dtypes[name] = pd.CategoricalDtype(pd.Index(labels, dtype=object))
+
+    def _codes(self, name: str, rows: np.ndarray | None) -> np.ndarray:
+        codes = self.codes[name]
+        return codes if rows is None else codes[rows]
+
+    def present(self, name: str, rows: np.ndarray | None) -> set[object]:
+        """The labels of ``name`` held by at least one of ``rows``."""
+        codes = self._codes(name, rows)
+        categories = self.dtypes[name].categories
+        counts = np.bincount(codes[codes >= 0], minlength=len(categories))
+        return {categories[i] for i in np.flatnonzero(counts)}
+
+    def any_value(self, name: str, rows: np.ndarray | None) -> bool:
+        return bool((self._codes(name, rows) >= 0).any())
+
+    def frame(self, names: list[str], rows: np.ndarray | None) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                name: pd.Categorical.from_codes(self._codes(name, rows), dtype=self.dtypes[name])
+                for name in names
+            },
+            index=self.index if rows is None else self.index[rows],
+        )
 
 
 def _type_splits(spec: TableSpec) -> list[str]:

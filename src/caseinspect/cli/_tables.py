@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -73,6 +74,15 @@ from ._cases import FRAMEWORK_HELP
     help="Statistical disclosure control: suppress cells with fewer than this many applicable "
     "cases (and, secondarily, cells that would reveal them); drops the model appendix.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1, max=2),
+    default=None,
+    help="Processes fitting the models: 2 shares them with a second process while the "
+    "tables are counted (default where the machine has two cores or more), 1 keeps them "
+    "in one. The models are the same either way.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 def tables(
     file,
@@ -86,6 +96,7 @@ def tables(
     pout,
     formats,
     suppress_below,
+    jobs,
     quiet,
 ) -> int:
     """Compute the framework's annex tables from the cases in FILE.
@@ -114,6 +125,7 @@ def tables(
         pin=pin,
         pout=pout,
         progress=progress,
+        workers=jobs or _cores(),
     )
     if suppress_below:
         from ..analysis import suppress_report
@@ -126,6 +138,15 @@ def tables(
     for kind, path in written.items():
         click.echo(f"  {kind:<10} {Path(path)}")
     return 0
+
+
+def _cores() -> int:
+    """Cores this process may run on (two at most: one child shares the fits)."""
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        available = os.cpu_count() or 1
+    return max(1, min(2, available))
 
 
 @click.command("check-tables")

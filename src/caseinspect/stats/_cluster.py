@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
-from scipy import special
 
 from ._logistic import BlockTest, Fitted, wald_test
 
@@ -70,18 +70,26 @@ def robust_wald_test(
     q = len(positions)
     statistic = wald_test(params[positions], cov[np.ix_(positions, positions)])
     df_denominator = max(n_groups - 1, 1)
-    p = float(special.fdtrc(q, df_denominator, statistic / q)) if q else float("nan")
+    p = float(_special().fdtrc(q, df_denominator, statistic / q)) if q else float("nan")
     return BlockTest("robust-wald", statistic, q, p, None, float(df_denominator))
 
 
 def t_quantile(level: float, n_groups: int) -> float:
     """Two-sided critical value of t(G - 1) for a ``level`` confidence interval."""
-    return float(special.stdtrit(max(n_groups - 1, 1), 0.5 + level / 2))
+    return float(_special().stdtrit(max(n_groups - 1, 1), 0.5 + level / 2))
 
 
 def t_p(z: np.ndarray, n_groups: int) -> np.ndarray:
     """Two-sided p of ``z`` against t(G - 1)."""
-    return np.asarray(2.0 * special.stdtr(max(n_groups - 1, 1), -np.abs(z)))
+    return np.asarray(2.0 * _special().stdtr(max(n_groups - 1, 1), -np.abs(z)))
+
+
+def _special() -> Any:
+    """``scipy.special``, imported when a cluster-robust test needs its t and F tails
+    (not at import: it costs the ``tables`` command a tenth of a second, issue #12)."""
+    from scipy import special
+
+    return special
 
 
 #: Small-sample corrections of the cluster-robust covariance.
@@ -227,5 +235,5 @@ def cr2_wald_test(
         )
         return BlockTest("robust-wald", float("nan"), 0, float("nan"), reason), nu
     F = max((nu - q + 1) / nu, 0.0) * statistic / q
-    p = float(special.fdtrc(q, df2, F))
+    p = float(_special().fdtrc(q, df2, F))
     return BlockTest("robust-wald", statistic, q, p, None, float(df2)), nu

@@ -21,11 +21,11 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from ..errors import CaseinspectError
 from ._cluster import CR2, cr2, cr2_wald_test, robust_cov, robust_wald_test
 from ._design import CodedTerm, Design, build_design, code_cluster, code_terms
+from ._distributions import chi2_sf, normal_quantile, normal_two_sided_p
 from ._irls import CellFit, cells_of, fit_many
 from ._logistic import (
     NO_INFORMATION,
@@ -429,8 +429,8 @@ class _Models:
 
 
 def _chi2_p(statistic: float, df: int) -> float:
-    """Upper tail of chi-square(df) (scipy.special's, cheaper than scipy.stats.chi2.sf)."""
-    return float(special.chdtrc(df, statistic)) if df > 0 else float("nan")
+    """Upper tail of chi-square(df) (see :mod:`caseinspect.stats._distributions`)."""
+    return chi2_sf(statistic, df)
 
 
 def _rows(prepared: Prepared, y: np.ndarray) -> tuple[Design, int, int, int]:
@@ -687,11 +687,13 @@ def _analysis(
         z = params / se
     if clustered:
         dfs = models.coefficient_df(final)
+        from scipy import special  # t tails with Satterthwaite-type df
+
         p = 2.0 * special.stdtr(dfs, -np.abs(z))
         crit = special.stdtrit(dfs, 0.5 + level / 2)
     else:
-        p = special.erfc(np.abs(z) / np.sqrt(2.0))  # = 2 * norm.sf(|z|)
-        crit = np.full(len(params), float(special.ndtri(0.5 + level / 2)))
+        p = normal_two_sided_p(z)
+        crit = np.full(len(params), normal_quantile(0.5 + level / 2))
     names = [design.names[i] for i in fit.columns]
     with np.errstate(over="ignore"):
         coefficients = tuple(

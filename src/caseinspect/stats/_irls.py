@@ -26,7 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
+
+from ._distributions import bernoulli_loglik
 
 __all__ = ["CellFit", "cells_of", "fit_cells", "fit_many", "score_statistic"]
 
@@ -58,7 +59,7 @@ class CellFit:
 
 def _loglik(events: np.ndarray, trials: np.ndarray, mu: np.ndarray) -> float:
     """Case-level Bernoulli log-likelihood (no log C(n, k) constant)."""
-    return float(np.sum(special.xlogy(events, mu) + special.xlog1py(trials - events, -mu)))
+    return bernoulli_loglik(events, trials, mu)
 
 
 def fit_cells(

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
-from scipy import special
+
+from ._distributions import bernoulli_loglik, chi2_sf
 
 __all__ = [
     "GLMFit",
@@ -111,7 +112,7 @@ def case_loglik(events: np.ndarray, trials: np.ndarray, mu: np.ndarray) -> float
     This is the per-case log-likelihood whatever the rows are: it leaves out the
     ``log C(trials, events)`` constant that a binomial likelihood of patterns adds.
     """
-    return float(np.sum(special.xlogy(events, mu) + special.xlog1py(trials - events, -mu)))
+    return bernoulli_loglik(events, trials, mu)
 
 
 def fit_binomial(
@@ -146,7 +147,7 @@ def fit_binomial(
 
 
 def _chi2_p(statistic: float, df: int) -> float:
-    return float(special.chdtrc(df, statistic)) if df > 0 else float("nan")
+    return chi2_sf(statistic, df)
 
 
 def lr_test(full: GLMFit, reduced: GLMFit) -> BlockTest:
