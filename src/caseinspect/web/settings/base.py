@@ -26,6 +26,12 @@ CASEINSPECT_ENVIRONMENT = "base"
 def database_from_url(url: str | None) -> dict:
     """A Django ``DATABASES['default']`` entry from a database URL (SQLite tuned for several users)."""
     config = dj_database_url.parse(url or DEFAULT_DATABASE_URL, conn_max_age=0)
+    if "postgresql" in config["ENGINE"]:
+        # A worker keeps its connection between requests (checked before reuse): opening
+        # one per request made PostgreSQL start a backend process for every page, about
+        # a tenth of the CPU a case save costs, and the load test's tail grew with it.
+        config["CONN_MAX_AGE"] = 600
+        config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config.setdefault("OPTIONS", {}).update(
             {
