@@ -362,7 +362,7 @@ def _check_ids(table: _Table, source: str) -> list[Problem]:
             )
     if "case_id" in table and table.n > 1:
         ids = table.get("case_id")
-        duplicated = (ids != "") & pd.Series(ids).duplicated(keep=False).to_numpy()
+        duplicated = (ids != "") & pd.Series(ids, dtype=object).duplicated(keep=False).to_numpy()
         first_row: dict[str, object] = {}
         for i, row in table.rows_where(duplicated):
             value = ids[i]

@@ -98,6 +98,19 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, tuple[str, ...], list[obj
 
     Distinct raw values that print alike (``1`` and ``"1"`` in an object column) merge.
     """
+    codes, remap, labels, kept_raw = _factorize_raw(series)
+    return remap[codes], labels, kept_raw
+
+
+def _factorize_raw(
+    series: pd.Series,
+) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], list[object]]:
+    """:func:`_factorize` before its last step: ``remap[codes]`` are the label codes.
+
+    ``codes`` are pandas' (``-1`` missing) and ``remap`` maps each to its label's code
+    (``-1`` blank or missing; its last slot, which ``-1`` indexes, is ``-1``), so that a
+    caller who maps labels on to something else gathers over the cases once, not twice.
+    """
     # A small size hint: columns have few distinct values, and the default (one slot per
     # row) allocates ~55 bytes per case and is slower for cache misses.
     codes, uniques = pd.factorize(series, use_na_sentinel=True, size_hint=1024)
@@ -116,8 +129,7 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, tuple[str, ...], list[obj
             new_index[lab] = len(new_index)
             kept_raw.append(raw[i])
         remap[i] = new_index[lab]
-    codes = remap[codes]
-    return codes, tuple(new_index), kept_raw
+    return codes, remap, tuple(new_index), kept_raw
 
 
 def check_columns(data: pd.DataFrame, columns: Mapping[str, str]) -> None:
@@ -248,7 +260,7 @@ def code_outcome(series: pd.Series, name: str, event: object) -> np.ndarray:
     CaseinspectError
         If no case has the event value, which is almost always a misspelt value.
     """
-    codes, labels, raw = _factorize(series)
+    codes, remap, labels, raw = _factorize_raw(series)
     target = str(event)
     is_event = np.array([lab == target for lab in labels], dtype=bool)
     if not is_event.any():
@@ -266,8 +278,10 @@ def code_outcome(series: pd.Series, name: str, event: object) -> np.ndarray:
             f"Column '{name}': no case has the event value '{event}'; values found: {shown}.",
             hint="Pass the value that marks the event exactly as it is in the data.",
         )
-    out = np.append(is_event.astype(np.int8), np.int8(-1))
-    return out[codes]
+    out = np.append(is_event.astype(np.int8), np.int8(-1))  # by label code; -1 is last
+    # Raw code -> label code -> event flag, composed on the few distinct values, so the
+    # cases are gathered once (it matters at a million cases per outcome).
+    return out[remap][codes]
 
 
 def code_cluster(series: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:

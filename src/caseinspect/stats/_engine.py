@@ -461,8 +461,13 @@ def _pattern_rows(prepared: Prepared, y: np.ndarray) -> tuple[Design, int, int, 
     assert prepared.pattern is not None  # noqa: S101 (the caller checked)
     sizes = prepared.pattern_sizes
     total = int(np.prod(sizes, dtype=np.int64))
-    trials = np.bincount(prepared.pattern, weights=y >= 0, minlength=total + 1)[:total]
-    events = np.bincount(prepared.pattern, weights=y == 1, minlength=total + 1)[:total]
+    # One unweighted count of (pattern, event) pairs rather than two weighted counts:
+    # cases without an answer, or with a sub-group not recorded (pattern ``total``),
+    # fall beyond the counted range.
+    pair = np.where(y >= 0, prepared.pattern * 2 + (y == 1), 2 * total)
+    counts = np.bincount(pair, minlength=2 * total + 2)
+    events = counts[1 : 2 * total : 2].astype(float)
+    trials = counts[0 : 2 * total : 2] + events
     index = np.flatnonzero(trials)
     trials, events = trials[index], events[index]
     n = int(trials.sum())
